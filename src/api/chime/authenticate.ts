@@ -1,0 +1,38 @@
+import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../../domain/access/actor.js';
+import type { Services } from '../../services.js';
+import type { Config } from '../../config.js';
+import { verifySigV4 } from './sigv4.js';
+
+/** Verifies the request's SigV4 signature and returns the admin principal behind the key. */
+export async function authenticate(
+  request: FastifyRequest,
+  body: Buffer,
+  services: Services,
+  config: Config,
+): Promise<Actor> {
+  let principal: Awaited<ReturnType<Services['accessKeys']['resolveKey']>>;
+  const caller = await verifySigV4(
+    { method: request.method, rawUrl: request.raw.url ?? request.url, headers: request.headers, body },
+    {
+      service: 'chime',
+      regions: config.sigv4.regions,
+      maxSkewMs: config.sigv4.maxSkewSeconds * 1000,
+      // Signature freshness is wall-clock time, not the business clock tests move around.
+      now: new Date(),
+      lookupSecret: async (accessKeyId) => {
+        principal = await services.accessKeys.resolveKey(accessKeyId);
+        return principal?.secretAccessKey;
+      },
+    },
+  );
+  const p = principal!.principal;
+  return {
+    principalId: p.id,
+    label: `key/${caller.accessKeyId} (${p.name})`,
+    policy: p.policy,
+    accountScope: p.accountId,
+    requestId: request.id,
+    sourceIp: request.ip,
+  };
+}

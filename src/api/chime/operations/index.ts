@@ -1,0 +1,11 @@
+import type { AnyOperationName, ChimeOperation } from '../context.js';
+import * as accounts from './accounts.js';
+import * as audit from './audit.js';
+import * as users from './users.js';
+
+/** Every implemented operation by name; a model operation missing here answers "not supported". */
+export const handlers: { [N in AnyOperationName]?: ChimeOperation<N> } = {
+  ...accounts,
+  ...users,
+  ...audit,
+};

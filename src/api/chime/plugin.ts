@@ -1,0 +1,110 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.js';
+import { DomainError } from '../../domain/errors.js';
+import type { Services } from '../../services.js';
+import { bindInput } from './binding.js';
+import type { AnyOperationName, ChimeOperation } from './context.js';
+import { badRequest, ChimeProtocolError, chimeErrors, serviceFailure, type ChimeErrorShape } from './errors.js';
+import { handlers } from './operations/index.js';
+import { buildRouteGroups, selectCandidate, type RouteGroup } from './routes.js';
+import { SigV4Error, type SigV4Failure } from './sigv4.js';
+import { authenticate } from './authenticate.js';
+
+/** Prefix that clients of 2018–2019 put in front of every path; accepted for them. */
+const LEGACY_PREFIX = '/console';
+
+const sigv4Errors: Record<SigV4Failure, ChimeErrorShape> = {
+  MissingAuthenticationToken: { status: 403, type: 'MissingAuthenticationTokenException', code: 'Forbidden' },
+  IncompleteSignature: { status: 403, type: 'IncompleteSignatureException', code: 'Forbidden' },
+  UnrecognizedClient: { status: 403, type: 'UnrecognizedClientException', code: 'Forbidden' },
+  InvalidSignature: { status: 403, type: 'InvalidSignatureException', code: 'Forbidden' },
+  SignatureExpired: { status: 403, type: 'InvalidSignatureException', code: 'Forbidden' },
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the Chime operation, once resolved (for logs and metrics) */
+    chimeOperation?: string;
+  }
+}
+
+/**
+ * The Chime restJson1 adapter: one Fastify route per method and path template of the model,
+ * SigV4 on every request, the operation chosen by its query literal, input checked against the
+ * model, and every error in the Chime format.
+ */
+export async function chimeApi(app: FastifyInstance, options: { services: Services; config: Config }) {
+  const { services, config } = options;
+
+  // Bodies are kept raw: SigV4 hashes the exact bytes, and JSON is parsed after verification.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      request,
+      reply,
+      new ChimeProtocolError(chimeErrors.NotFound, `No operation matches ${request.method} ${request.url.split('?')[0]}`),
+    ),
+  );
+
+  for (const group of buildRouteGroups()) {
+    const handler = (request: FastifyRequest, reply: FastifyReply) => dispatch(group, request, reply);
+    app.route({ method: group.method as 'GET', url: group.path, handler });
+    app.route({ method: group.method as 'GET', url: LEGACY_PREFIX + group.path, handler });
+  }
+
+  async function dispatch(group: RouteGroup, request: FastifyRequest, reply: FastifyReply) {
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const actor = await authenticate(request, body, services, config);
+    const query = request.query as Record<string, string | string[]>;
+    const flatQuery: Record<string, string> = {};
+    for (const [k, v] of Object.entries(query)) flatQuery[k] = Array.isArray(v) ? v[0]! : v;
+    const candidate = selectCandidate(group, flatQuery);
+    if (!candidate) {
+      const literalKey = group.candidates.find((c) => c.literal)?.literal?.[0] ?? 'operation';
+      throw badRequest(
+        `No operation matches ${group.method} ${group.path.replace(/:(\w+)/g, '{$1}')} with ${literalKey}=${flatQuery[literalKey] ?? '(none)'}`,
+      );
+    }
+    const { spec } = candidate;
+    request.chimeOperation = spec.name;
+    const operation = handlers[spec.name] as ChimeOperation<AnyOperationName> | undefined;
+    if (!operation) throw badRequest(`Belfry does not support the ${spec.name} operation`);
+    const labels = request.params as Record<string, string>;
+    const input = bindInput(spec, labels, flatQuery, body);
+    const output = await operation(input as never, { services, actor });
+    reply.code(spec.code);
+    if (spec.code === 204) return reply.send();
+    return reply.type('application/json').send(JSON.stringify(output));
+  }
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+  let shape: ChimeErrorShape;
+  let message: string;
+  if (error instanceof ChimeProtocolError) [shape, message] = [error.shape, error.message];
+  else if (error instanceof DomainError) [shape, message] = [chimeErrors[error.kind], error.message];
+  else if (error instanceof SigV4Error) {
+    [shape, message] = [sigv4Errors[error.reason], error.message];
+    request.log.info({ reason: error.reason }, 'request refused: %s', error.message);
+  } else if (isFastifyClientError(error)) {
+    shape = { ...chimeErrors.InvalidInput, status: error.statusCode };
+    message = error.message;
+  } else {
+    request.log.error({ err: error }, 'request failed');
+    shape = serviceFailure;
+    message = `The service failed to process request ${request.id}`;
+  }
+  return reply
+    .code(shape.status)
+    .header('x-amzn-errortype', shape.type)
+    .type('application/json')
+    .send(JSON.stringify({ Code: shape.code, Message: message }));
+}
+
+function isFastifyClientError(error: unknown): error is { statusCode: number; message: string } {
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Config } from './config.js';
+import type { Services } from './services.js';
+import { chimeApi } from './api/chime/plugin.js';
+import { createMetrics } from './lib/metrics.js';
+
+/** Builds the HTTP application; never listens (tests inject or listen on port 0 themselves). */
+export async function buildApp(services: Services, config: Config): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers["x-amz-security-token"]', 'req.headers.cookie'],
+    },
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: config.trustProxy,
+    routerOptions: { maxParamLength: 2048 },
+    // One line per request, written by the onResponse hook below with the operation name.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  const metrics = createMetrics();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-amzn-RequestId', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const operation = request.chimeOperation ?? request.routeOptions.url ?? 'unmatched';
+    metrics.observeRequest(operation, reply.statusCode, reply.elapsedTime / 1000);
+    const level = reply.statusCode >= 500 ? 'error' : 'info';
+    request.log[level](
+      { operation, method: request.method, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request completed',
+    );
+  });
+
+  app.get('/health', async (_request, reply) => {
+    try {
+      await services.db.selectFrom('installation').select('key').limit(1).execute();
+      return { status: 'ok' };
+    } catch (error) {
+      app.log.error({ err: error }, 'health check failed');
+      return reply.code(503).send({ status: 'unavailable', reason: 'database unreachable' });
+    }
+  });
+  app.get('/metrics', async (_request, reply) => {
+    reply.type(metrics.contentType);
+    return metrics.render();
+  });
+
+  await app.register(chimeApi, { services, config });
+  return app;
+}

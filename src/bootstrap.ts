@@ -1,0 +1,47 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Config } from './config.js';
+import type { AccessKeys, NewAccessKey } from './domain/access/keys.js';
+
+/**
+ * The installation's master key: BELFRY_MASTER_KEY when set, otherwise `<data dir>/master.key`,
+ * created on first start (mode 0600). Every instance sharing one database needs the same key.
+ */
+export function loadMasterKey(config: Config): Buffer {
+  if (config.masterKey) return config.masterKey;
+  const file = join(config.dataDir, 'master.key');
+  if (existsSync(file)) {
+    const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+    if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key`);
+    return key;
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600 });
+  return key;
+}
+
+/**
+ * On first start (no access key at all) creates the operator administrator with FullAccess, from
+ * BELFRY_BOOTSTRAP_* when given. Returns the new key so the caller can show it once.
+ */
+export async function ensureOperatorKey(config: Config, keys: AccessKeys): Promise<NewAccessKey | undefined> {
+  if (await keys.hasAnyKey()) return undefined;
+  return keys.createAccessKey({
+    name: 'operator',
+    policy: 'FullAccess',
+    accessKeyId: config.bootstrapKey?.accessKeyId,
+    secretAccessKey: config.bootstrapKey?.secretAccessKey,
+  });
+}
+
+/** Writes the key in the AWS shared-credentials format under profile `belfry`, mode 0600. */
+export function writeCredentialsFile(dataDir: string, key: NewAccessKey): string {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'credentials');
+  const text = `[belfry]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`;
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return file;
+}

@@ -1,0 +1,127 @@
+import { resolve } from 'node:path';
+
+/** Everything Belfry reads from its environment, validated once at start. */
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** `sqlite:<file>` or a `postgres://` URL; defaults to `<dataDir>/belfry.db`. */
+  readonly database: { readonly dialect: 'sqlite'; readonly file: string } | { readonly dialect: 'postgres'; readonly url: string };
+  /** 32 bytes given in BELFRY_MASTER_KEY; undefined means "use or create <dataDir>/master.key". */
+  readonly masterKey: Buffer | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly bootstrapKey: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+  readonly sigv4: { readonly regions: readonly string[] | undefined; readonly maxSkewSeconds: number };
+  readonly accountRetentionDays: number;
+  readonly jobs: { readonly enabled: boolean; readonly pollMs: number };
+  readonly trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads the configuration; throws ConfigError listing every problem found, not just the first. */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const problems: string[] = [];
+  const read = new Reader(env, problems);
+
+  const dataDir = resolve(cwd, read.string('BELFRY_DATA_DIR', './data'));
+  const databaseUrl = read.string('DATABASE_URL', '');
+  let database: Config['database'] = { dialect: 'sqlite', file: resolve(dataDir, 'belfry.db') };
+  if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
+    database = { dialect: 'postgres', url: databaseUrl };
+  } else if (databaseUrl.startsWith('sqlite:')) {
+    database = { dialect: 'sqlite', file: resolve(cwd, databaseUrl.slice('sqlite:'.length)) };
+  } else if (databaseUrl !== '') {
+    problems.push('DATABASE_URL must be a postgres:// URL or sqlite:<file>');
+  }
+
+  const bootstrapId = read.string('BELFRY_BOOTSTRAP_ACCESS_KEY_ID', '');
+  const bootstrapSecret = read.string('BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY', '');
+  if ((bootstrapId === '') !== (bootstrapSecret === ''))
+    problems.push('BELFRY_BOOTSTRAP_ACCESS_KEY_ID and BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY must be set together');
+  if (bootstrapId !== '' && !/^[A-Z0-9]{16,128}$/.test(bootstrapId))
+    problems.push('BELFRY_BOOTSTRAP_ACCESS_KEY_ID must be 16-128 upper-case letters and digits');
+  if (bootstrapSecret !== '' && bootstrapSecret.length < 20)
+    problems.push('BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY must be at least 20 characters');
+
+  const regions = read.string('BELFRY_SIGV4_REGIONS', '');
+
+  const config: Config = {
+    host: read.string('HOST', '127.0.0.1'),
+    port: read.integer('PORT', 8080, 0, 65535),
+    dataDir,
+    database,
+    masterKey: read.masterKey('BELFRY_MASTER_KEY'),
+    logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    bootstrapKey: bootstrapId ? { accessKeyId: bootstrapId, secretAccessKey: bootstrapSecret } : undefined,
+    sigv4: {
+      regions: regions ? regions.split(',').map((r) => r.trim()).filter(Boolean) : undefined,
+      maxSkewSeconds: read.integer('BELFRY_SIGV4_MAX_SKEW_SECONDS', 900, 1, 86400),
+    },
+    accountRetentionDays: read.integer('BELFRY_ACCOUNT_RETENTION_DAYS', 90, 1, 3650),
+    jobs: {
+      enabled: read.boolean('BELFRY_JOBS', true),
+      pollMs: read.integer('BELFRY_JOBS_POLL_MS', 1000, 10, 600000),
+    },
+    trustProxy: read.boolean('BELFRY_TRUST_PROXY', false),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+class Reader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  string(name: string, fallback: string): string {
+    const v = this.env[name];
+    return v === undefined || v === '' ? fallback : v;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max}, not "${raw}"`);
+      return fallback;
+    }
+    return n;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.env[name]?.toLowerCase();
+    if (raw === undefined || raw === '') return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false, not "${this.env[name]}"`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, values: readonly T[]): T {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if ((values as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name} must be one of ${values.join(', ')}, not "${raw}"`);
+    return fallback;
+  }
+
+  masterKey(name: string): Buffer | undefined {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+    if (key.length !== 32) {
+      this.problems.push(`${name} must be 32 bytes, as 64 hex digits or base64 (never printed here)`);
+      return undefined;
+    }
+    return key;
+  }
+}

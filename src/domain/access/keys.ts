@@ -1,0 +1,119 @@
+import type { Clock } from '../../lib/clock.js';
+import { newAccessKeyId, newSecretAccessKey, type Ids } from '../../lib/ids.js';
+import type { SecretBox } from '../../lib/secret-box.js';
+import { findAccountById } from '../../store/accounts.js';
+import {
+  countAccessKeys,
+  deleteAccessKey as deleteAccessKeyRow,
+  findAccessKey,
+  insertAccessKey,
+  insertPrincipal,
+  listAccessKeys as listAccessKeyRows,
+  type AccessKeyRecord,
+  type Policy,
+} from '../../store/access-keys.js';
+import type { Db } from '../../store/database.js';
+import { invalid, notFound } from '../errors.js';
+import { isPolicy } from './policies.js';
+
+export interface KeyDeps {
+  db: Db;
+  ids: Ids;
+  clock: Clock;
+  secrets: SecretBox;
+}
+
+export interface NewAccessKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+  principalName: string;
+  policy: Policy;
+  accountId: string | undefined;
+}
+
+export interface AccessKeySummary {
+  accessKeyId: string;
+  principalName: string;
+  policy: Policy;
+  accountId: string | undefined;
+  createdAt: string;
+  lastUsedAt: string | undefined;
+}
+
+/** A key as the SigV4 verifier needs it: the clear secret and who it belongs to. */
+export interface ResolvedKey {
+  secretAccessKey: string;
+  principal: AccessKeyRecord['principal'];
+}
+
+/**
+ * Access keys of admin principals. The secret is shown once at creation and kept sealed with the
+ * installation's master key (SigV4 needs it in clear to compute the HMAC, so it cannot be hashed).
+ */
+export function createAccessKeys(deps: KeyDeps) {
+  const opened = new Map<string, string>();
+
+  return {
+    async createAccessKey(input: {
+      name: string;
+      policy: string;
+      accountId?: string | undefined;
+      accessKeyId?: string | undefined;
+      secretAccessKey?: string | undefined;
+    }): Promise<NewAccessKey> {
+      if (!isPolicy(input.policy))
+        throw invalid(`Policy must be FullAccess, UserManagement or ReadOnly, not ${input.policy}`);
+      const name = input.name.trim();
+      if (name === '' || name.length > 128) throw invalid('A key name is 1 to 128 characters');
+      if (input.accountId !== undefined && !(await findAccountById(deps.db, input.accountId)))
+        throw notFound(`Account ${input.accountId} not found`);
+      const accessKeyId = input.accessKeyId ?? newAccessKeyId();
+      const secretAccessKey = input.secretAccessKey ?? newSecretAccessKey();
+      const at = deps.clock.now().toISOString();
+      const principalId = deps.ids.uuid();
+      await deps.db.transaction().execute(async (tx) => {
+        if (await findAccessKey(tx, accessKeyId)) throw invalid(`Access key ${accessKeyId} already exists`);
+        await insertPrincipal(tx, { id: principalId, name, policy: input.policy as Policy, accountId: input.accountId, createdAt: at });
+        await insertAccessKey(tx, { accessKeyId, principalId, secretSealed: deps.secrets.seal(secretAccessKey), createdAt: at });
+      });
+      return { accessKeyId, secretAccessKey, principalName: name, policy: input.policy, accountId: input.accountId };
+    },
+
+    async listAccessKeys(): Promise<AccessKeySummary[]> {
+      return (await listAccessKeyRows(deps.db)).map((k) => ({
+        accessKeyId: k.accessKeyId,
+        principalName: k.principal.name,
+        policy: k.principal.policy,
+        accountId: k.principal.accountId,
+        createdAt: k.createdAt,
+        lastUsedAt: k.lastUsedAt,
+      }));
+    },
+
+    async deleteAccessKey(accessKeyId: string): Promise<void> {
+      if (!(await deleteAccessKeyRow(deps.db, accessKeyId))) throw notFound(`Access key ${accessKeyId} not found`);
+    },
+
+    async hasAnyKey(): Promise<boolean> {
+      return (await countAccessKeys(deps.db)) > 0;
+    },
+
+    /**
+     * Looks the key up on every request, so a deleted key stops working at once on every
+     * instance; only the decryption of its secret is cached.
+     */
+    async resolveKey(accessKeyId: string): Promise<ResolvedKey | undefined> {
+      const key = await findAccessKey(deps.db, accessKeyId);
+      if (!key) return undefined;
+      let secret = opened.get(key.secretSealed);
+      if (secret === undefined) {
+        secret = deps.secrets.open(key.secretSealed);
+        if (opened.size > 10_000) opened.clear();
+        opened.set(key.secretSealed, secret);
+      }
+      return { secretAccessKey: secret, principal: key.principal };
+    },
+  };
+}
+
+export type AccessKeys = ReturnType<typeof createAccessKeys>;

@@ -1,0 +1,28 @@
+import { deleteAccountRow, findAccountById } from '../../store/accounts.js';
+import type { JobHandler } from '../../jobs/queue.js';
+import { systemActor } from '../access/actor.js';
+import { auditedChange } from '../audit/trail.js';
+import type { DomainDeps } from '../deps.js';
+import { PURGE_ACCOUNT_JOB } from './service.js';
+
+/**
+ * Purges a deleted account once its retention period is over. A restored account, or one whose
+ * purge date moved, is left alone, so the job is safe to run early, late or twice.
+ */
+export function purgeAccountJob(deps: DomainDeps): JobHandler {
+  return {
+    kind: PURGE_ACCOUNT_JOB,
+    async run(job) {
+      const { accountId } = job.payload as { accountId: string };
+      const account = await findAccountById(deps.db, accountId);
+      if (!account || account.status !== 'Suspended' || !account.purgeAfter) return;
+      if (account.purgeAfter > deps.clock.now().toISOString()) return;
+      await auditedChange(
+        deps,
+        systemActor(`job-${job.id}`),
+        { operation: 'PurgeAccount', accountId, targetType: 'Account', targetId: accountId, details: { name: account.name } },
+        (tx) => deleteAccountRow(tx, accountId),
+      );
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { invalid } from '../errors.js';
+
+export const EMAIL_MAX = 254;
+
+/**
+ * The model's EmailAddress (`.+@.+\..+`) plus what delivery needs: no spaces or angle brackets,
+ * one @, at most 254 characters. Returns the address trimmed.
+ */
+export function checkEmail(email: string): string {
+  const trimmed = email.trim();
+  if (trimmed.length > EMAIL_MAX) throw invalid(`Email address is longer than ${EMAIL_MAX} characters`);
+  if (!/^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/u.test(trimmed))
+    throw invalid(`"${trimmed}" is not a valid email address`);
+  return trimmed;
+}
+
+export const DISPLAY_NAME_MAX = 256;
+
+export function checkDisplayName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '') throw invalid('Username must contain a non-space character');
+  if ([...trimmed].length > DISPLAY_NAME_MAX) throw invalid(`Username is longer than ${DISPLAY_NAME_MAX} characters`);
+  return trimmed;
+}

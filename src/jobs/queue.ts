@@ -1,0 +1,114 @@
+import type { Clock } from '../lib/clock.js';
+import type { Ids } from '../lib/ids.js';
+import type { Db, Dialect } from '../store/database.js';
+import { claimDueJob, completeJob, failJob, insertJob, type JobRecord } from '../store/jobs.js';
+
+/** A kind of background work and how to do it. Handlers must be idempotent: a job may run twice. */
+export interface JobHandler {
+  kind: string;
+  run(job: JobRecord, deps: { db: Db }): Promise<void>;
+  /** attempts before the job is marked failed (default 8) */
+  maxAttempts?: number;
+}
+
+export interface Jobs {
+  /** Enqueues work inside the caller's transaction (`db` may be a transaction). */
+  enqueue(db: Db, kind: string, payload: unknown, options?: { accountId?: string; runAt?: Date }): Promise<void>;
+}
+
+export function createJobs(ids: Ids, clock: Clock, handlers: JobHandler[]): Jobs {
+  const maxAttempts = new Map(handlers.map((h) => [h.kind, h.maxAttempts ?? 8]));
+  return {
+    async enqueue(db, kind, payload, options = {}) {
+      const now = clock.now();
+      await insertJob(db, {
+        id: ids.uuid(),
+        kind,
+        payload,
+        accountId: options.accountId,
+        runAt: (options.runAt ?? now).toISOString(),
+        maxAttempts: maxAttempts.get(kind) ?? 8,
+        createdAt: now.toISOString(),
+      });
+    },
+  };
+}
+
+/** Exponential back-off with a cap: 10 s, 20 s, 40 s … up to an hour. */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(10_000 * 2 ** (attempt - 1), 3_600_000);
+}
+
+export interface WorkerOptions {
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  handlers: JobHandler[];
+  workerId: string;
+  pollMs: number;
+  leaseMs?: number;
+  log: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+/** Polls the job table and runs due jobs one at a time until stopped. */
+export function startWorker(options: WorkerOptions): { stop(): Promise<void>; drain(): Promise<number> } {
+  const handlers = new Map(options.handlers.map((h) => [h.kind, h]));
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+
+  async function runOne(): Promise<boolean> {
+    const now = options.clock.now();
+    const job = await claimDueJob(
+      options.db,
+      options.dialect,
+      options.workerId,
+      now.toISOString(),
+      new Date(now.getTime() + leaseMs).toISOString(),
+    );
+    if (!job) return false;
+    const handler = handlers.get(job.kind);
+    try {
+      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+      await handler.run(job, { db: options.db });
+      await completeJob(options.db, job.id, options.workerId, options.clock.now().toISOString());
+    } catch (error) {
+      const finished = options.clock.now();
+      const retryAt =
+        job.attempts < job.maxAttempts
+          ? new Date(finished.getTime() + retryDelayMs(job.attempts)).toISOString()
+          : undefined;
+      options.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: error }, 'job failed');
+      await failJob(options.db, job, options.workerId, String(error), finished.toISOString(), retryAt);
+    }
+    return true;
+  }
+
+  /** Runs every due job now; returns how many ran (tests and the CLI use it). */
+  async function drain(): Promise<number> {
+    let count = 0;
+    while (await runOne()) count++;
+    return count;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = drain()
+        .catch((error: unknown) => options.log.error({ err: error }, 'job worker poll failed'))
+        .finally(schedule);
+    }, options.pollMs);
+    timer.unref();
+  }
+  schedule();
+
+  return {
+    drain,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+/**
+ * Authenticated encryption (AES-256-GCM) of secrets that must stay recoverable, such as SigV4
+ * secret keys, which the server needs in clear to compute HMACs. The stored form names its
+ * version and the key's fingerprint so a wrong master key is reported as such, not as corruption.
+ */
+export interface SecretBox {
+  seal(plain: string): string;
+  open(sealed: string): string;
+  readonly keyFingerprint: string;
+}
+
+export function createSecretBox(masterKey: Buffer): SecretBox {
+  if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
+  const keyFingerprint = createHash('sha256').update(masterKey).digest('hex').slice(0, 8);
+  return {
+    keyFingerprint,
+    seal(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', masterKey, iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      const tag = cipher.getAuthTag();
+      return ['v1', keyFingerprint, iv.toString('base64'), tag.toString('base64'), body.toString('base64')].join(':');
+    },
+    open(sealed) {
+      const [version, fingerprint, iv, tag, body] = sealed.split(':');
+      if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('unrecognised sealed secret');
+      if (fingerprint !== keyFingerprint)
+        throw new Error(`secret was sealed with master key ${fingerprint}, not the configured ${keyFingerprint}`);
+      const decipher = createDecipheriv('aes-256-gcm', masterKey, Buffer.from(iv, 'base64'));
+      decipher.setAuthTag(Buffer.from(tag, 'base64'));
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+    },
+  };
+}

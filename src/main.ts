@@ -1,0 +1,87 @@
+import { hostname } from 'node:os';
+import { relative } from 'node:path';
+import { buildApp } from './app.js';
+import { ensureOperatorKey, loadMasterKey, writeCredentialsFile } from './bootstrap.js';
+import { ConfigError, loadConfig } from './config.js';
+import { startWorker } from './jobs/queue.js';
+import { systemClock } from './lib/clock.js';
+import { randomIds } from './lib/ids.js';
+import { createSecretBox } from './lib/secret-box.js';
+import { createServices } from './services.js';
+import { migrateToLatest, openDatabase } from './store/database.js';
+
+/** Composition root: config → database → migrate → services → app → listen; closes gracefully. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const database = openDatabase(config.database);
+  await migrateToLatest(database.db);
+  const services = await createServices({
+    db: database.db,
+    dialect: database.dialect,
+    clock: systemClock,
+    ids: randomIds,
+    secrets: createSecretBox(loadMasterKey(config)),
+    config,
+  });
+  const app = await buildApp(services, config);
+
+  const operatorKey = await ensureOperatorKey(config, services.accessKeys);
+  if (operatorKey) {
+    const file = writeCredentialsFile(config.dataDir, operatorKey);
+    const near = relative(process.cwd(), file);
+    const shown = near.startsWith('..') ? file : near;
+    // Printed once, on purpose, to the terminal rather than the structured log.
+    process.stdout.write(
+      [
+        '',
+        'Belfry created the operator administrator (FullAccess):',
+        `  access key id:     ${operatorKey.accessKeyId}`,
+        config.bootstrapKey ? '  secret access key: (as given in BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY)' : `  secret access key: ${operatorKey.secretAccessKey}`,
+        `It is saved in ${shown} (profile belfry). Try:`,
+        `  AWS_SHARED_CREDENTIALS_FILE=${shown} AWS_PROFILE=belfry aws chime list-accounts --endpoint-url http://${config.host}:${config.port} --region us-east-1`,
+        '',
+      ].join('\n') + '\n',
+    );
+  }
+
+  const worker = config.jobs.enabled
+    ? startWorker({
+        db: database.db,
+        dialect: database.dialect,
+        clock: systemClock,
+        handlers: services.jobHandlers,
+        workerId: `${hostname()}:${process.pid}`,
+        pollMs: config.jobs.pollMs,
+        log: app.log,
+      })
+    : undefined;
+
+  let closing = false;
+  const close = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await worker?.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void close('SIGINT'));
+  process.on('SIGTERM', () => void close('SIGTERM'));
+
+  await app.listen({ host: config.host, port: config.port });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+import type { Config } from './config.js';
+import { createAccessKeys, type AccessKeys } from './domain/access/keys.js';
+import { createAccountsService, type AccountsService } from './domain/accounts/service.js';
+import { purgeAccountJob } from './domain/accounts/purge.js';
+import { listAuditEvents, type AuditQuery } from './domain/audit/query.js';
+import type { DomainDeps } from './domain/deps.js';
+import { createUsersService, type UsersService } from './domain/users/service.js';
+import type { Actor } from './domain/access/actor.js';
+import { createJobs, type JobHandler } from './jobs/queue.js';
+import type { Clock } from './lib/clock.js';
+import type { Ids } from './lib/ids.js';
+import type { SecretBox } from './lib/secret-box.js';
+import type { Db, Dialect } from './store/database.js';
+import { ensureInstallationValue } from './store/installation.js';
+
+/** Everything the protocol adapters call, built once from the database and configuration. */
+export interface Services {
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  ids: Ids;
+  /** the operator-wide id shown as `AwsAccountId` */
+  installationId: string;
+  accounts: AccountsService;
+  users: UsersService;
+  accessKeys: AccessKeys;
+  audit: { listAuditEvents(actor: Actor, accountId: string, query: AuditQuery): ReturnType<typeof listAuditEvents> };
+  jobHandlers: JobHandler[];
+}
+
+export interface ServiceInputs {
+  db: Db;
+  dialect: Dialect;
+  clock: Clock;
+  ids: Ids;
+  secrets: SecretBox;
+  config: Pick<Config, 'accountRetentionDays'>;
+}
+
+export async function createServices(inputs: ServiceInputs): Promise<Services> {
+  const { db, dialect, clock, ids, secrets, config } = inputs;
+  const handlers: JobHandler[] = [];
+  const jobs = createJobs(ids, clock, handlers);
+  const deps: DomainDeps = {
+    db,
+    dialect,
+    ids,
+    clock,
+    jobs,
+    settings: { accountRetentionDays: config.accountRetentionDays },
+  };
+  handlers.push(purgeAccountJob(deps));
+  const installationId = await ensureInstallationValue(db, 'installation_id', twelveDigits());
+  return {
+    db,
+    dialect,
+    clock,
+    ids,
+    installationId,
+    accounts: createAccountsService(deps),
+    users: createUsersService(deps),
+    accessKeys: createAccessKeys({ db, ids, clock, secrets }),
+    audit: { listAuditEvents: (actor, accountId, query) => listAuditEvents(db, actor, accountId, query) },
+    jobHandlers: handlers,
+  };
+}
+
+/** Like an AWS account id: twelve digits. */
+function twelveDigits(): string {
+  let s = String(1 + Math.floor(Math.random() * 9));
+  while (s.length < 12) s += String(Math.floor(Math.random() * 10));
+  return s;
+}

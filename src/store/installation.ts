@@ -1,0 +1,16 @@
+import type { Db } from './database.js';
+
+export async function getInstallationValue(db: Db, key: string): Promise<string | undefined> {
+  const row = await db.selectFrom('installation').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
+}
+
+/** Sets a value only if none is stored yet, and returns the stored one (first writer wins). */
+export async function ensureInstallationValue(db: Db, key: string, value: string): Promise<string> {
+  await db
+    .insertInto('installation')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  return (await getInstallationValue(db, key)) ?? value;
+}

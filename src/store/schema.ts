@@ -1,0 +1,129 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types shared by SQLite and PostgreSQL. Timestamps are ISO 8601 UTC strings with
+ * milliseconds (they sort as text on both dialects); flags are 0/1 integers because SQLite has no
+ * boolean and better-sqlite3 binds none; lists are JSON text.
+ */
+export interface Database {
+  installation: InstallationTable;
+  admin_principals: AdminPrincipalsTable;
+  access_keys: AccessKeysTable;
+  accounts: AccountsTable;
+  signin_delegate_groups: SigninDelegateGroupsTable;
+  users: UsersTable;
+  invites: InvitesTable;
+  audit_events: AuditEventsTable;
+  jobs: JobsTable;
+}
+
+export interface InstallationTable {
+  key: string;
+  value: string;
+}
+
+export interface AdminPrincipalsTable {
+  id: string;
+  name: string;
+  policy: string;
+  account_id: string | null;
+  created_at: string;
+}
+
+export interface AccessKeysTable {
+  access_key_id: string;
+  principal_id: string;
+  secret_sealed: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  account_type: string;
+  account_status: string;
+  default_license: string;
+  supported_licenses: string;
+  disable_remote_control: number | null;
+  enable_dial_out: number | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  purge_after: string | null;
+}
+
+export interface SigninDelegateGroupsTable {
+  account_id: string;
+  group_name: string;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  account_id: string;
+  email: string | null;
+  email_normalized: string | null;
+  display_name: string | null;
+  license: string;
+  user_type: string;
+  registration_status: string;
+  invitation_status: string | null;
+  registered_on: string | null;
+  invited_on: string | null;
+  personal_pin: string;
+  alexa_enabled: number;
+  alexa_room_arn: string | null;
+  primary_provisioned_number: string | null;
+  telephony_inbound: number;
+  telephony_outbound: number;
+  telephony_sms: number;
+  sessions_revoked_at: string | null;
+  removed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InvitesTable {
+  id: string;
+  account_id: string;
+  user_id: string;
+  email: string;
+  status: string;
+  email_status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  account_id: string | null;
+  principal_id: string | null;
+  principal: string;
+  operation: string;
+  target_type: string | null;
+  target_id: string | null;
+  user_id: string | null;
+  request_id: string;
+  source_ip: string | null;
+  outcome: string;
+  error_code: string | null;
+  details: string | null;
+  occurred_at: string;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  payload: string;
+  account_id: string | null;
+  status: string;
+  run_at: string;
+  attempts: Generated<number>;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}

@@ -1,0 +1,206 @@
+import type { Db } from './database.js';
+import type { License } from './accounts.js';
+import type { UsersTable } from './schema.js';
+
+export type UserType = 'PrivateUser' | 'SharedDevice';
+export type RegistrationStatus = 'Unregistered' | 'Registered' | 'Suspended' | 'Released';
+export type InvitationStatus = 'Pending' | 'Accepted' | 'Failed';
+
+export interface UserRecord {
+  id: string;
+  accountId: string;
+  email: string | undefined;
+  displayName: string | undefined;
+  license: License;
+  userType: UserType;
+  registrationStatus: RegistrationStatus;
+  invitationStatus: InvitationStatus | undefined;
+  registeredOn: string | undefined;
+  invitedOn: string | undefined;
+  personalPin: string;
+  alexaEnabled: boolean;
+  alexaRoomArn: string | undefined;
+  primaryProvisionedNumber: string | undefined;
+  telephony: { inbound: boolean; outbound: boolean; sms: boolean };
+  sessionsRevokedAt: string | undefined;
+  removedAt: string | undefined;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Addresses compare case-insensitively; the address as given is kept for display. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function toRecord(row: UsersTable): UserRecord {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    email: row.email ?? undefined,
+    displayName: row.display_name ?? undefined,
+    license: row.license as License,
+    userType: row.user_type as UserType,
+    registrationStatus: row.registration_status as RegistrationStatus,
+    invitationStatus: (row.invitation_status ?? undefined) as InvitationStatus | undefined,
+    registeredOn: row.registered_on ?? undefined,
+    invitedOn: row.invited_on ?? undefined,
+    personalPin: row.personal_pin,
+    alexaEnabled: row.alexa_enabled === 1,
+    alexaRoomArn: row.alexa_room_arn ?? undefined,
+    primaryProvisionedNumber: row.primary_provisioned_number ?? undefined,
+    telephony: {
+      inbound: row.telephony_inbound === 1,
+      outbound: row.telephony_outbound === 1,
+      sms: row.telephony_sms === 1,
+    },
+    sessionsRevokedAt: row.sessions_revoked_at ?? undefined,
+    removedAt: row.removed_at ?? undefined,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toRow(user: UserRecord): UsersTable {
+  return {
+    id: user.id,
+    account_id: user.accountId,
+    email: user.email ?? null,
+    email_normalized: user.email === undefined ? null : normalizeEmail(user.email),
+    display_name: user.displayName ?? null,
+    license: user.license,
+    user_type: user.userType,
+    registration_status: user.registrationStatus,
+    invitation_status: user.invitationStatus ?? null,
+    registered_on: user.registeredOn ?? null,
+    invited_on: user.invitedOn ?? null,
+    personal_pin: user.personalPin,
+    alexa_enabled: user.alexaEnabled ? 1 : 0,
+    alexa_room_arn: user.alexaRoomArn ?? null,
+    primary_provisioned_number: user.primaryProvisionedNumber ?? null,
+    telephony_inbound: user.telephony.inbound ? 1 : 0,
+    telephony_outbound: user.telephony.outbound ? 1 : 0,
+    telephony_sms: user.telephony.sms ? 1 : 0,
+    sessions_revoked_at: user.sessionsRevokedAt ?? null,
+    removed_at: user.removedAt ?? null,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  };
+}
+
+export async function insertUser(db: Db, user: UserRecord): Promise<void> {
+  await db.insertInto('users').values(toRow(user)).execute();
+}
+
+/** Inserts many users in chunks (bulk seeding, imports). */
+export async function insertUsers(db: Db, users: UserRecord[]): Promise<void> {
+  for (let i = 0; i < users.length; i += 500)
+    await db.insertInto('users').values(users.slice(i, i + 500).map(toRow)).execute();
+}
+
+/** A current member of the account (removed users are not found). */
+export async function findUserById(db: Db, accountId: string, id: string): Promise<UserRecord | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  return row && toRecord(row);
+}
+
+export async function findUsersByIds(db: Db, accountId: string, ids: string[]): Promise<UserRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', 'in', ids)
+    .where('removed_at', 'is', null)
+    .execute();
+  return rows.map(toRecord);
+}
+
+export async function findUserByEmail(db: Db, accountId: string, email: string): Promise<UserRecord | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('email_normalized', '=', normalizeEmail(email))
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/** Members of any account with this address who have signed up (registered or suspended). */
+export async function findRegisteredMembershipsByEmail(db: Db, email: string): Promise<UserRecord[]> {
+  const rows = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('email_normalized', '=', normalizeEmail(email))
+    .where('removed_at', 'is', null)
+    .where('registration_status', 'in', ['Registered', 'Suspended'])
+    .execute();
+  return rows.map(toRecord);
+}
+
+export interface UserFilter {
+  accountId: string;
+  email?: string | undefined;
+  userType?: UserType | undefined;
+  afterId?: string | undefined;
+  limit: number;
+}
+
+/** One page of an account's current members in id (creation) order, served by a keyset index. */
+export async function listUsers(db: Db, filter: UserFilter): Promise<UserRecord[]> {
+  let query = db
+    .selectFrom('users')
+    .selectAll()
+    .where('account_id', '=', filter.accountId)
+    .where('removed_at', 'is', null);
+  if (filter.email !== undefined) query = query.where('email_normalized', '=', normalizeEmail(filter.email));
+  if (filter.userType !== undefined) query = query.where('user_type', '=', filter.userType);
+  if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
+  const rows = await query.orderBy('id').limit(filter.limit).execute();
+  return rows.map(toRecord);
+}
+
+export async function countMembers(db: Db, accountId: string): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('account_id', '=', accountId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export type UserChanges = Partial<
+  Omit<UserRecord, 'id' | 'accountId' | 'email' | 'createdAt' | 'updatedAt'>
+> & { updatedAt: string };
+
+export async function updateUser(db: Db, accountId: string, id: string, changes: UserChanges): Promise<void> {
+  const set: Partial<UsersTable> = { updated_at: changes.updatedAt };
+  if (changes.displayName !== undefined) set.display_name = changes.displayName;
+  if (changes.license !== undefined) set.license = changes.license;
+  if (changes.userType !== undefined) set.user_type = changes.userType;
+  if (changes.registrationStatus !== undefined) set.registration_status = changes.registrationStatus;
+  if ('invitationStatus' in changes) set.invitation_status = changes.invitationStatus ?? null;
+  if ('registeredOn' in changes) set.registered_on = changes.registeredOn ?? null;
+  if ('invitedOn' in changes) set.invited_on = changes.invitedOn ?? null;
+  if (changes.personalPin !== undefined) set.personal_pin = changes.personalPin;
+  if (changes.alexaEnabled !== undefined) set.alexa_enabled = changes.alexaEnabled ? 1 : 0;
+  if ('alexaRoomArn' in changes) set.alexa_room_arn = changes.alexaRoomArn ?? null;
+  if ('primaryProvisionedNumber' in changes)
+    set.primary_provisioned_number = changes.primaryProvisionedNumber ?? null;
+  if (changes.telephony !== undefined) {
+    set.telephony_inbound = changes.telephony.inbound ? 1 : 0;
+    set.telephony_outbound = changes.telephony.outbound ? 1 : 0;
+    set.telephony_sms = changes.telephony.sms ? 1 : 0;
+  }
+  if ('sessionsRevokedAt' in changes) set.sessions_revoked_at = changes.sessionsRevokedAt ?? null;
+  if ('removedAt' in changes) set.removed_at = changes.removedAt ?? null;
+  await db.updateTable('users').set(set).where('account_id', '=', accountId).where('id', '=', id).execute();
+}

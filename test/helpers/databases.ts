@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrateToLatest, openDatabase, type OpenDatabase, type Dialect } from '../../src/store/database.js';
+
+/**
+ * The dialects a suite runs on: TEST_DIALECTS (default `sqlite,postgres`). PostgreSQL comes from
+ * TEST_POSTGRES_URL (default the local trust-auth server). When it is unreachable the suite fails
+ * under CI and is skipped, with the reason, elsewhere.
+ */
+export const dialects: Dialect[] = (process.env.TEST_DIALECTS ?? 'sqlite,postgres')
+  .split(',')
+  .map((d) => d.trim())
+  .filter((d): d is Dialect => d === 'sqlite' || d === 'postgres');
+
+const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+let postgresProbe: Promise<string | undefined> | undefined;
+
+/** Why PostgreSQL cannot be used here, or undefined when it can. */
+export function postgresUnavailable(): Promise<string | undefined> {
+  postgresProbe ??= (async () => {
+    const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return undefined;
+    } catch (error) {
+      return `PostgreSQL at ${adminUrl.replace(/\/\/[^@]*@/, '//')} is unreachable (${(error as Error).message})`;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  })();
+  return postgresProbe;
+}
+
+/** Skip reason for a dialect, or undefined to run. In CI a missing PostgreSQL is a failure. */
+export async function skipReason(dialect: Dialect): Promise<string | undefined> {
+  if (dialect !== 'postgres') return undefined;
+  const reason = await postgresUnavailable();
+  if (reason && process.env.CI) throw new Error(`${reason}; CI requires PostgreSQL`);
+  return reason;
+}
+
+export interface TestDatabase extends OpenDatabase {
+  /** closes and removes the database */
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database of the dialect; dropped again by `drop()`. */
+export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'belfry-test-'));
+    const open = openDatabase({ dialect: 'sqlite', file: join(dir, 'belfry.db') });
+    await migrateToLatest(open.db);
+    return { ...open, drop: async () => (await open.close(), rmSync(dir, { recursive: true, force: true })) };
+  }
+  const name = `belfry_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const open = openDatabase({ dialect: 'postgres', url: url.toString() });
+  await migrateToLatest(open.db);
+  return {
+    ...open,
+    drop: async () => {
+      await open.close();
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { ChimeClient } from '@aws-sdk/client-chime';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Policy } from '../../src/domain/access/actor.js';
+import { startWorker } from '../../src/jobs/queue.js';
+import { ManualClock } from '../../src/lib/clock.js';
+import { randomIds } from '../../src/lib/ids.js';
+import { createSecretBox } from '../../src/lib/secret-box.js';
+import { createServices, type Services } from '../../src/services.js';
+import type { Dialect } from '../../src/store/database.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface TestServer {
+  url: string;
+  dialect: Dialect;
+  services: Services;
+  database: TestDatabase;
+  clock: ManualClock;
+  app: FastifyInstance;
+  /** the operator's FullAccess key */
+  operator: Credentials;
+  /** a Chime SDK client signing with the given key (the operator's by default); no retries */
+  client(credentials?: Credentials, options?: { region?: string; systemClockOffset?: number }): ChimeClient;
+  /** mints a key with a policy, optionally scoped to one account */
+  createKey(policy: Policy, accountId?: string): Promise<Credentials>;
+  /** runs every due job now */
+  runJobs(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const SECRETS = createSecretBox(Buffer.alloc(32, 7));
+
+/**
+ * A Belfry server on 127.0.0.1 with a fresh database of the dialect. Its clock is manual and
+ * starts at the real time (SigV4 compares it with the clients' clocks); tests move it forward.
+ */
+export async function startTestServer(dialect: Dialect, env: Record<string, string> = {}): Promise<TestServer> {
+  const database = await createTestDatabase(dialect);
+  const config: Config = loadConfig({ LOG_LEVEL: 'silent', BELFRY_JOBS: 'false', ...env });
+  const clock = new ManualClock(new Date());
+  const services = await createServices({
+    db: database.db,
+    dialect,
+    clock,
+    ids: randomIds,
+    secrets: SECRETS,
+    config,
+  });
+  const operatorKey = await services.accessKeys.createAccessKey({ name: 'operator', policy: 'FullAccess' });
+  const app = await buildApp(services, config);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('server has no port');
+  const url = `http://127.0.0.1:${address.port}`;
+  const worker = startWorker({
+    db: database.db,
+    dialect,
+    clock,
+    handlers: services.jobHandlers,
+    workerId: 'test',
+    pollMs: 3_600_000,
+    log: app.log,
+  });
+  const clients: ChimeClient[] = [];
+  return {
+    url,
+    dialect,
+    services,
+    database,
+    clock,
+    app,
+    operator: { accessKeyId: operatorKey.accessKeyId, secretAccessKey: operatorKey.secretAccessKey },
+    client(credentials = this.operator, options = {}) {
+      const client = new ChimeClient({
+        region: options.region ?? 'us-east-1',
+        endpoint: url,
+        credentials,
+        maxAttempts: 1,
+        ...(options.systemClockOffset !== undefined && { systemClockOffset: options.systemClockOffset }),
+      });
+      clients.push(client);
+      return client;
+    },
+    async createKey(policy, accountId) {
+      const key = await services.accessKeys.createAccessKey({ name: `test-${policy}`, policy, accountId });
+      return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+    },
+    runJobs: () => worker.drain(),
+    async close() {
+      for (const c of clients) c.destroy();
+      await worker.stop();
+      await app.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { after, before, describe } from 'node:test';
+import type { Dialect } from '../../src/store/database.js';
+import { dialects, skipReason } from './databases.js';
+import { startTestServer, type TestServer } from './server.js';
+
+/**
+ * Declares the same suite once per dialect, each against its own server and database. A dialect
+ * that cannot run here is skipped with its reason printed (and fails the run under CI).
+ */
+export async function eachDialect(
+  title: string,
+  body: (server: () => TestServer, dialect: Dialect) => void,
+  env: Record<string, string> = {},
+): Promise<void> {
+  for (const dialect of dialects) {
+    const skip = await skipReason(dialect);
+    if (skip) console.log(`# skipping "${title}" on ${dialect}: ${skip}`);
+    describe(`${title} [${dialect}]`, { skip: skip ?? false }, () => {
+      let server: TestServer | undefined;
+      before(async () => {
+        server = await startTestServer(dialect, env);
+      });
+      after(async () => {
+        await server?.close();
+      });
+      body(() => {
+        if (!server) throw new Error('server not started');
+        return server;
+      }, dialect);
+    });
+  }
+}
