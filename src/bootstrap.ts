@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { systemActor } from './domain/access/actor.js';
 import type { Config } from './config.js';
 import type { AccessKeys, NewAccessKey } from './domain/access/keys.js';
 
@@ -28,7 +29,7 @@ export function loadMasterKey(config: Config): Buffer {
  */
 export async function ensureOperatorKey(config: Config, keys: AccessKeys): Promise<NewAccessKey | undefined> {
   if (await keys.hasAnyKey()) return undefined;
-  return keys.createAccessKey({
+  return keys.createAccessKey(systemActor(`bootstrap-${randomUUID()}`), {
     name: 'operator',
     policy: 'FullAccess',
     accessKeyId: config.bootstrapKey?.accessKeyId,

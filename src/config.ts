@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Everything Belfry reads from its environment, validated once at start. */
@@ -6,7 +7,9 @@ export interface Config {
   readonly port: number;
   readonly dataDir: string;
   /** `sqlite:<file>` or a `postgres://` URL; defaults to `<dataDir>/belfry.db`. */
-  readonly database: { readonly dialect: 'sqlite'; readonly file: string } | { readonly dialect: 'postgres'; readonly url: string };
+  readonly database:
+    | { readonly dialect: 'sqlite'; readonly file: string }
+    | { readonly dialect: 'postgres'; readonly url: string };
   /** 32 bytes given in BELFRY_MASTER_KEY; undefined means "use or create <dataDir>/master.key". */
   readonly masterKey: Buffer | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -44,7 +47,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const bootstrapId = read.string('BELFRY_BOOTSTRAP_ACCESS_KEY_ID', '');
   const bootstrapSecret = read.string('BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY', '');
   if ((bootstrapId === '') !== (bootstrapSecret === ''))
-    problems.push('BELFRY_BOOTSTRAP_ACCESS_KEY_ID and BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY must be set together');
+    problems.push(
+      'BELFRY_BOOTSTRAP_ACCESS_KEY_ID and BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY must be set together',
+    );
   if (bootstrapId !== '' && !/^[A-Z0-9]{16,128}$/.test(bootstrapId))
     problems.push('BELFRY_BOOTSTRAP_ACCESS_KEY_ID must be 16-128 upper-case letters and digits');
   if (bootstrapSecret !== '' && bootstrapSecret.length < 20)
@@ -58,10 +63,23 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     dataDir,
     database,
     masterKey: read.masterKey('BELFRY_MASTER_KEY'),
-    logLevel: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    logLevel: read.oneOf('LOG_LEVEL', 'info', [
+      'fatal',
+      'error',
+      'warn',
+      'info',
+      'debug',
+      'trace',
+      'silent',
+    ] as const),
     bootstrapKey: bootstrapId ? { accessKeyId: bootstrapId, secretAccessKey: bootstrapSecret } : undefined,
     sigv4: {
-      regions: regions ? regions.split(',').map((r) => r.trim()).filter(Boolean) : undefined,
+      regions: regions
+        ? regions
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean)
+        : undefined,
       maxSkewSeconds: read.integer('BELFRY_SIGV4_MAX_SKEW_SECONDS', 900, 1, 86400),
     },
     accountRetentionDays: read.integer('BELFRY_ACCOUNT_RETENTION_DAYS', 90, 1, 3650),
@@ -124,4 +142,13 @@ class Reader {
     }
     return key;
   }
+}
+
+/**
+ * Reads `.env` from the working directory when there is one. Variables already set in the
+ * environment win, so a deployment's own settings are never overridden by a stray file.
+ */
+export function loadDotEnv(cwd = process.cwd()): void {
+  const file = resolve(cwd, '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
 }

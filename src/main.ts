@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { relative } from 'node:path';
 import { buildApp } from './app.js';
 import { ensureOperatorKey, loadMasterKey, writeCredentialsFile } from './bootstrap.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
+import type { NewAccessKey } from './domain/access/keys.js';
 import { startWorker } from './jobs/queue.js';
 import { systemClock } from './lib/clock.js';
 import { randomIds } from './lib/ids.js';
@@ -14,6 +15,7 @@ import { migrateToLatest, openDatabase } from './store/database.js';
 async function main(): Promise<void> {
   let config;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -33,25 +35,6 @@ async function main(): Promise<void> {
     config,
   });
   const app = await buildApp(services, config);
-
-  const operatorKey = await ensureOperatorKey(config, services.accessKeys);
-  if (operatorKey) {
-    const file = writeCredentialsFile(config.dataDir, operatorKey);
-    const near = relative(process.cwd(), file);
-    const shown = near.startsWith('..') ? file : near;
-    // Printed once, on purpose, to the terminal rather than the structured log.
-    process.stdout.write(
-      [
-        '',
-        'Belfry created the operator administrator (FullAccess):',
-        `  access key id:     ${operatorKey.accessKeyId}`,
-        config.bootstrapKey ? '  secret access key: (as given in BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY)' : `  secret access key: ${operatorKey.secretAccessKey}`,
-        `It is saved in ${shown} (profile belfry). Try:`,
-        `  AWS_SHARED_CREDENTIALS_FILE=${shown} AWS_PROFILE=belfry aws chime list-accounts --endpoint-url http://${config.host}:${config.port} --region us-east-1`,
-        '',
-      ].join('\n') + '\n',
-    );
-  }
 
   const worker = config.jobs.enabled
     ? startWorker({
@@ -78,7 +61,30 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void close('SIGINT'));
   process.on('SIGTERM', () => void close('SIGTERM'));
 
-  await app.listen({ host: config.host, port: config.port });
+  const operatorKey = await ensureOperatorKey(config, services.accessKeys);
+  const url = await app.listen({ host: config.host, port: config.port });
+  if (operatorKey) announceOperatorKey(config, operatorKey, url);
+  app.log.info({ url, database: database.dialect }, 'Belfry is ready');
+}
+
+/** Shows the first-start key once, on the terminal rather than in the structured log. */
+function announceOperatorKey(config: Config, key: NewAccessKey, url: string): void {
+  const file = writeCredentialsFile(config.dataDir, key);
+  const near = relative(process.cwd(), file);
+  const shown = near.startsWith('..') ? file : near;
+  process.stdout.write(
+    [
+      '',
+      'Belfry created the operator administrator (FullAccess):',
+      `  access key id:     ${key.accessKeyId}`,
+      config.bootstrapKey
+        ? '  secret access key: (as given in BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY)'
+        : `  secret access key: ${key.secretAccessKey}`,
+      `It is saved in ${shown} (profile belfry). Try:`,
+      `  AWS_SHARED_CREDENTIALS_FILE=${shown} AWS_PROFILE=belfry aws chime list-accounts --endpoint-url ${url} --region us-east-1`,
+      '',
+    ].join('\n') + '\n',
+  );
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { createAccessKeys, type AccessKeys } from './domain/access/keys.js';
 import { createAccountsService, type AccountsService } from './domain/accounts/service.js';
 import { purgeAccountJob } from './domain/accounts/purge.js';
 import { listAuditEvents, type AuditQuery } from './domain/audit/query.js';
+import { recordRefusal, type AuditSubject } from './domain/audit/trail.js';
 import type { DomainDeps } from './domain/deps.js';
 import { createUsersService, type UsersService } from './domain/users/service.js';
 import type { Actor } from './domain/access/actor.js';
@@ -24,7 +25,11 @@ export interface Services {
   accounts: AccountsService;
   users: UsersService;
   accessKeys: AccessKeys;
-  audit: { listAuditEvents(actor: Actor, accountId: string, query: AuditQuery): ReturnType<typeof listAuditEvents> };
+  audit: {
+    listAuditEvents(actor: Actor, accountId: string, query: AuditQuery): ReturnType<typeof listAuditEvents>;
+    /** records a change refused before any rule ran (the adapters' input validation) */
+    recordRefusal(actor: Actor, subject: AuditSubject, error: unknown): Promise<void>;
+  };
   jobHandlers: JobHandler[];
 }
 
@@ -60,7 +65,10 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     accounts: createAccountsService(deps),
     users: createUsersService(deps),
     accessKeys: createAccessKeys({ db, ids, clock, secrets }),
-    audit: { listAuditEvents: (actor, accountId, query) => listAuditEvents(db, actor, accountId, query) },
+    audit: {
+      listAuditEvents: (actor, accountId, query) => listAuditEvents(db, actor, accountId, query),
+      recordRefusal: (actor, subject, error) => recordRefusal({ db, ids, clock }, actor, subject, error),
+    },
     jobHandlers: handlers,
   };
 }

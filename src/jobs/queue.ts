@@ -13,7 +13,12 @@ export interface JobHandler {
 
 export interface Jobs {
   /** Enqueues work inside the caller's transaction (`db` may be a transaction). */
-  enqueue(db: Db, kind: string, payload: unknown, options?: { accountId?: string; runAt?: Date }): Promise<void>;
+  enqueue(
+    db: Db,
+    kind: string,
+    payload: unknown,
+    options?: { accountId?: string; runAt?: Date },
+  ): Promise<void>;
 }
 
 export function createJobs(ids: Ids, clock: Clock, handlers: JobHandler[]): Jobs {

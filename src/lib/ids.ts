@@ -8,10 +8,25 @@ export interface Ids {
 
 export const randomIds: Ids = { uuid: uuidv7 };
 
+let lastMs = 0;
+let sequence = 0;
+
+/**
+ * Ids made in the same millisecond follow each other too: a 12-bit counter fills rand_a (RFC 9562
+ * §6.2, method 1), seeded randomly each millisecond with headroom; on overflow the time moves on.
+ */
 export function uuidv7(now = Date.now()): string {
+  if (now > lastMs) {
+    lastMs = now;
+    sequence = randomInt(0x800);
+  } else if (++sequence > 0xfff) {
+    lastMs += 1;
+    sequence = 0;
+  }
   const bytes = randomBytes(16);
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes.writeUIntBE(lastMs, 0, 6);
+  bytes[6] = 0x70 | (sequence >> 8);
+  bytes[7] = sequence & 0xff;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

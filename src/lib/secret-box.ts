@@ -21,13 +21,22 @@ export function createSecretBox(masterKey: Buffer): SecretBox {
       const cipher = createCipheriv('aes-256-gcm', masterKey, iv);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
-      return ['v1', keyFingerprint, iv.toString('base64'), tag.toString('base64'), body.toString('base64')].join(':');
+      return [
+        'v1',
+        keyFingerprint,
+        iv.toString('base64'),
+        tag.toString('base64'),
+        body.toString('base64'),
+      ].join(':');
     },
     open(sealed) {
       const [version, fingerprint, iv, tag, body] = sealed.split(':');
-      if (version !== 'v1' || !iv || !tag || body === undefined) throw new Error('unrecognised sealed secret');
+      if (version !== 'v1' || !iv || !tag || body === undefined)
+        throw new Error('unrecognised sealed secret');
       if (fingerprint !== keyFingerprint)
-        throw new Error(`secret was sealed with master key ${fingerprint}, not the configured ${keyFingerprint}`);
+        throw new Error(
+          `secret was sealed with master key ${fingerprint}, not the configured ${keyFingerprint}`,
+        );
       const decipher = createDecipheriv('aes-256-gcm', masterKey, Buffer.from(iv, 'base64'));
       decipher.setAuthTag(Buffer.from(tag, 'base64'));
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');

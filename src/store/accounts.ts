@@ -84,7 +84,9 @@ export interface AccountFilter {
 export async function listAccounts(db: Db, filter: AccountFilter): Promise<AccountRecord[]> {
   let query = db.selectFrom('accounts').selectAll().where('account_status', '=', filter.status);
   if (filter.namePrefix !== undefined)
-    query = query.where(sql<boolean>`lower(name) like ${likePrefix(filter.namePrefix.toLowerCase())} escape '\\'`);
+    query = query.where(
+      sql<boolean>`lower(name) like ${likePrefix(filter.namePrefix.toLowerCase())} escape '\\'`,
+    );
   if (filter.memberEmail !== undefined) {
     const email = filter.memberEmail;
     query = query.where('id', 'in', (qb) =>
@@ -104,7 +106,14 @@ export async function listAccounts(db: Db, filter: AccountFilter): Promise<Accou
 export type AccountChanges = Partial<
   Pick<
     AccountRecord,
-    'name' | 'type' | 'status' | 'defaultLicense' | 'disableRemoteControl' | 'enableDialOut' | 'deletedAt' | 'purgeAfter'
+    | 'name'
+    | 'type'
+    | 'status'
+    | 'defaultLicense'
+    | 'disableRemoteControl'
+    | 'enableDialOut'
+    | 'deletedAt'
+    | 'purgeAfter'
   >
 > & { updatedAt: string };
 
@@ -116,7 +125,9 @@ export async function updateAccount(db: Db, id: string, changes: AccountChanges)
       ...(changes.type !== undefined && { account_type: changes.type }),
       ...(changes.status !== undefined && { account_status: changes.status }),
       ...(changes.defaultLicense !== undefined && { default_license: changes.defaultLicense }),
-      ...(changes.disableRemoteControl !== undefined && { disable_remote_control: flag(changes.disableRemoteControl) }),
+      ...(changes.disableRemoteControl !== undefined && {
+        disable_remote_control: flag(changes.disableRemoteControl),
+      }),
       ...(changes.enableDialOut !== undefined && { enable_dial_out: flag(changes.enableDialOut) }),
       ...('deletedAt' in changes && { deleted_at: changes.deletedAt ?? null }),
       ...('purgeAfter' in changes && { purge_after: changes.purgeAfter ?? null }),

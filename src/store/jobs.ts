@@ -69,7 +69,13 @@ export async function claimDueJob(
     if (!row) return undefined;
     await tx
       .updateTable('jobs')
-      .set({ status: 'running', locked_by: worker, locked_until: leaseUntil, attempts: row.attempts + 1, updated_at: now })
+      .set({
+        status: 'running',
+        locked_by: worker,
+        locked_until: leaseUntil,
+        attempts: row.attempts + 1,
+        updated_at: now,
+      })
       .where('id', '=', row.id)
       .execute();
     return {

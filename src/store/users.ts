@@ -95,7 +95,10 @@ export async function insertUser(db: Db, user: UserRecord): Promise<void> {
 /** Inserts many users in chunks (bulk seeding, imports). */
 export async function insertUsers(db: Db, users: UserRecord[]): Promise<void> {
   for (let i = 0; i < users.length; i += 500)
-    await db.insertInto('users').values(users.slice(i, i + 500).map(toRow)).execute();
+    await db
+      .insertInto('users')
+      .values(users.slice(i, i + 500).map(toRow))
+      .execute();
 }
 
 /** A current member of the account (removed users are not found). */
@@ -122,7 +125,11 @@ export async function findUsersByIds(db: Db, accountId: string, ids: string[]): 
   return rows.map(toRecord);
 }
 
-export async function findUserByEmail(db: Db, accountId: string, email: string): Promise<UserRecord | undefined> {
+export async function findUserByEmail(
+  db: Db,
+  accountId: string,
+  email: string,
+): Promise<UserRecord | undefined> {
   const row = await db
     .selectFrom('users')
     .selectAll()

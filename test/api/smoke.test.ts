@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { CreateAccountCommand, GetAccountCommand, ListAccountsCommand, NotFoundException } from '@aws-sdk/client-chime';
+import {
+  CreateAccountCommand,
+  GetAccountCommand,
+  ListAccountsCommand,
+  NotFoundException,
+} from '@aws-sdk/client-chime';
 import { eachDialect } from '../helpers/suite.js';
 
 await eachDialect('smoke', (server) => {
@@ -17,6 +22,11 @@ await eachDialect('smoke', (server) => {
   });
 
   it('answers an unknown account with NotFoundException', async () => {
-    await assert.rejects(server().client().send(new GetAccountCommand({ AccountId: 'nope' })), NotFoundException);
+    await assert.rejects(
+      server()
+        .client()
+        .send(new GetAccountCommand({ AccountId: 'nope' })),
+      NotFoundException,
+    );
   });
 });

@@ -22,7 +22,12 @@ export interface CliResult {
 }
 
 /** Runs `aws chime <args>` against the endpoint with the given key. */
-export function awsChime(endpoint: string, credentials: Credentials, args: string[], region = 'us-east-1'): Promise<CliResult> {
+export function awsChime(
+  endpoint: string,
+  credentials: Credentials,
+  args: string[],
+  region = 'us-east-1',
+): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       AWS_CLI,

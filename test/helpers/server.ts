@@ -2,6 +2,7 @@ import { ChimeClient } from '@aws-sdk/client-chime';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { systemActor } from '../../src/domain/access/actor.js';
 import type { Policy } from '../../src/domain/access/actor.js';
 import { startWorker } from '../../src/jobs/queue.js';
 import { ManualClock } from '../../src/lib/clock.js';
@@ -40,7 +41,10 @@ const SECRETS = createSecretBox(Buffer.alloc(32, 7));
  * A Belfry server on 127.0.0.1 with a fresh database of the dialect. Its clock is manual and
  * starts at the real time (SigV4 compares it with the clients' clocks); tests move it forward.
  */
-export async function startTestServer(dialect: Dialect, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+): Promise<TestServer> {
   const database = await createTestDatabase(dialect);
   const config: Config = loadConfig({ LOG_LEVEL: 'silent', BELFRY_JOBS: 'false', ...env });
   const clock = new ManualClock(new Date());
@@ -52,7 +56,10 @@ export async function startTestServer(dialect: Dialect, env: Record<string, stri
     secrets: SECRETS,
     config,
   });
-  const operatorKey = await services.accessKeys.createAccessKey({ name: 'operator', policy: 'FullAccess' });
+  const operatorKey = await services.accessKeys.createAccessKey(systemActor('test-setup'), {
+    name: 'operator',
+    policy: 'FullAccess',
+  });
   const app = await buildApp(services, config);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -68,6 +75,7 @@ export async function startTestServer(dialect: Dialect, env: Record<string, stri
     log: app.log,
   });
   const clients: ChimeClient[] = [];
+  const operator = { accessKeyId: operatorKey.accessKeyId, secretAccessKey: operatorKey.secretAccessKey };
   return {
     url,
     dialect,
@@ -75,8 +83,8 @@ export async function startTestServer(dialect: Dialect, env: Record<string, stri
     database,
     clock,
     app,
-    operator: { accessKeyId: operatorKey.accessKeyId, secretAccessKey: operatorKey.secretAccessKey },
-    client(credentials = this.operator, options = {}) {
+    operator,
+    client(credentials = operator, options = {}) {
       const client = new ChimeClient({
         region: options.region ?? 'us-east-1',
         endpoint: url,
@@ -88,7 +96,11 @@ export async function startTestServer(dialect: Dialect, env: Record<string, stri
       return client;
     },
     async createKey(policy, accountId) {
-      const key = await services.accessKeys.createAccessKey({ name: `test-${policy}`, policy, accountId });
+      const key = await services.accessKeys.createAccessKey(systemActor('test-setup'), {
+        name: `test-${policy}`,
+        policy,
+        accountId,
+      });
       return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
     },
     runJobs: () => worker.drain(),

@@ -27,6 +27,9 @@ export async function authenticate(
     },
   );
   const p = principal!.principal;
+  await services.accessKeys
+    .recordUse(caller.accessKeyId)
+    .catch((err: unknown) => request.log.warn({ err }, 'could not record the access key as used'));
   return {
     principalId: p.id,
     label: `key/${caller.accessKeyId} (${p.name})`,

@@ -20,7 +20,11 @@ export const chimeErrors = {
   Unavailable: { status: 503, type: 'ServiceUnavailableException', code: 'ServiceUnavailable' },
 } as const satisfies Record<ErrorKind, ChimeErrorShape>;
 
-export const serviceFailure: ChimeErrorShape = { status: 500, type: 'ServiceFailureException', code: 'ServiceFailure' };
+export const serviceFailure: ChimeErrorShape = {
+  status: 500,
+  type: 'ServiceFailureException',
+  code: 'ServiceFailure',
+};
 
 /** The ErrorCode enum value a batch reports per item (UserError, PhoneNumberError). */
 export function batchErrorCode(kind: ErrorKind): string {

@@ -1,10 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, invalid } from '../../domain/errors.js';
 import type { Services } from '../../services.js';
 import { bindInput } from './binding.js';
 import type { AnyOperationName, ChimeOperation } from './context.js';
-import { badRequest, ChimeProtocolError, chimeErrors, serviceFailure, type ChimeErrorShape } from './errors.js';
+import {
+  badRequest,
+  ChimeProtocolError,
+  chimeErrors,
+  serviceFailure,
+  type ChimeErrorShape,
+} from './errors.js';
 import { handlers } from './operations/index.js';
 import { buildRouteGroups, selectCandidate, type RouteGroup } from './routes.js';
 import { SigV4Error, type SigV4Failure } from './sigv4.js';
@@ -45,7 +51,10 @@ export async function chimeApi(app: FastifyInstance, options: { services: Servic
     sendError(
       request,
       reply,
-      new ChimeProtocolError(chimeErrors.NotFound, `No operation matches ${request.method} ${request.url.split('?')[0]}`),
+      new ChimeProtocolError(
+        chimeErrors.NotFound,
+        `No operation matches ${request.method} ${request.url.split('?')[0]}`,
+      ),
     ),
   );
 
@@ -73,7 +82,19 @@ export async function chimeApi(app: FastifyInstance, options: { services: Servic
     const operation = handlers[spec.name] as ChimeOperation<AnyOperationName> | undefined;
     if (!operation) throw badRequest(`Belfry does not support the ${spec.name} operation`);
     const labels = request.params as Record<string, string>;
-    const input = bindInput(spec, labels, flatQuery, body);
+    let input: Record<string, unknown>;
+    try {
+      input = bindInput(spec, labels, flatQuery, body);
+    } catch (error) {
+      // A change refused for its input is still an attempted change: it goes in the trail.
+      if (request.method !== 'GET' && error instanceof ChimeProtocolError)
+        await services.audit.recordRefusal(
+          actor,
+          { operation: spec.name, accountId: labels.AccountId, userId: labels.UserId },
+          invalid(error.message),
+        );
+      throw error;
+    }
     const output = await operation(input as never, { services, actor });
     reply.code(spec.code);
     if (spec.code === 204) return reply.send();

@@ -1,8 +1,7 @@
 import type { Account as DomainAccount } from '../../domain/accounts/service.js';
-import type { User as DomainUser, UserFailure } from '../../domain/users/service.js';
-import type { InviteRecord } from '../../store/invites.js';
-import type { AuditEventRecord } from '../../store/audit.js';
-import type { Account, Invite, User, UserError } from './generated/model.js';
+import type { Invite as DomainInvite, User as DomainUser, UserFailure } from '../../domain/users/service.js';
+import type { AuditEventRecord } from '../../domain/audit/query.js';
+import type { Invite, User, UserError } from './generated/model.js';
 import type { AuditEvent, DisabledAccount } from './extensions.js';
 import { batchErrorCode } from './errors.js';
 
@@ -32,7 +31,9 @@ export function toChimeUser(user: DomainUser): User {
     UserId: user.id,
     AccountId: user.accountId,
     ...(user.email !== undefined && { PrimaryEmail: user.email }),
-    ...(user.primaryProvisionedNumber !== undefined && { PrimaryProvisionedNumber: user.primaryProvisionedNumber }),
+    ...(user.primaryProvisionedNumber !== undefined && {
+      PrimaryProvisionedNumber: user.primaryProvisionedNumber,
+    }),
     ...(user.displayName !== undefined && { DisplayName: user.displayName }),
     LicenseType: user.license,
     UserType: user.userType,
@@ -48,12 +49,21 @@ export function toChimeUser(user: DomainUser): User {
   };
 }
 
-export function toChimeInvite(invite: InviteRecord): Invite {
-  return { InviteId: invite.id, Status: invite.status, EmailAddress: invite.email, EmailStatus: invite.emailStatus };
+export function toChimeInvite(invite: DomainInvite): Invite {
+  return {
+    InviteId: invite.id,
+    Status: invite.status,
+    EmailAddress: invite.email,
+    EmailStatus: invite.emailStatus,
+  };
 }
 
 export function toChimeUserError(failure: UserFailure): UserError {
-  return { UserId: failure.userId, ErrorCode: batchErrorCode(failure.kind) as UserError['ErrorCode'], ErrorMessage: failure.message };
+  return {
+    UserId: failure.userId,
+    ErrorCode: batchErrorCode(failure.kind) as UserError['ErrorCode'],
+    ErrorMessage: failure.message,
+  };
 }
 
 export function toAuditEvent(event: AuditEventRecord): AuditEvent {

@@ -45,7 +45,10 @@ export function buildRouteGroups(): RouteGroup[] {
  * Picks the operation for a request from its parsed query: a candidate whose literal matches,
  * else the one without a literal, provided the request names no other value for that key.
  */
-export function selectCandidate(group: RouteGroup, query: Record<string, string>): RouteCandidate | undefined {
+export function selectCandidate(
+  group: RouteGroup,
+  query: Record<string, string>,
+): RouteCandidate | undefined {
   const withLiteral = group.candidates.find((c) => c.literal && query[c.literal[0]] === c.literal[1]);
   if (withLiteral) return withLiteral;
   const literalKeys = new Set(group.candidates.flatMap((c) => (c.literal ? [c.literal[0]] : [])));

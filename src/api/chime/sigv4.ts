@@ -50,22 +50,38 @@ const signingKeys = new Map<string, Buffer>();
 
 export async function verifySigV4(request: SignedRequest, options: VerifyOptions): Promise<VerifiedCaller> {
   const auth = header(request.headers, 'authorization');
-  if (!auth) throw new SigV4Error('MissingAuthenticationToken', 'Missing Authentication Token: sign the request with SigV4');
+  if (!auth)
+    throw new SigV4Error(
+      'MissingAuthenticationToken',
+      'Missing Authentication Token: sign the request with SigV4',
+    );
   const parsed = parseAuthorization(auth);
   const { accessKeyId, date, region, service, signedHeaders, signature } = parsed;
 
   if (service !== options.service)
-    throw new SigV4Error('IncompleteSignature', `Credential should be scoped to service '${options.service}', not '${service}'`);
+    throw new SigV4Error(
+      'IncompleteSignature',
+      `Credential should be scoped to service '${options.service}', not '${service}'`,
+    );
   if (options.regions && !options.regions.includes(region))
-    throw new SigV4Error('IncompleteSignature', `Credential should be scoped to one of the regions ${options.regions.join(', ')}, not '${region}'`);
+    throw new SigV4Error(
+      'IncompleteSignature',
+      `Credential should be scoped to one of the regions ${options.regions.join(', ')}, not '${region}'`,
+    );
   if (!signedHeaders.includes('host'))
     throw new SigV4Error('IncompleteSignature', "Signed headers must include 'host'");
   if (header(request.headers, 'x-amz-security-token') !== undefined)
-    throw new SigV4Error('UnrecognizedClient', 'Session tokens are not supported: sign with an access key made by Belfry');
+    throw new SigV4Error(
+      'UnrecognizedClient',
+      'Session tokens are not supported: sign with an access key made by Belfry',
+    );
 
   const amzDate = header(request.headers, 'x-amz-date');
   if (!amzDate || !/^\d{8}T\d{6}Z$/.test(amzDate))
-    throw new SigV4Error('IncompleteSignature', 'Requests must carry an X-Amz-Date header (YYYYMMDDTHHMMSSZ)');
+    throw new SigV4Error(
+      'IncompleteSignature',
+      'Requests must carry an X-Amz-Date header (YYYYMMDDTHHMMSSZ)',
+    );
   if (amzDate.slice(0, 8) !== date)
     throw new SigV4Error('InvalidSignature', 'The credential scope date does not match X-Amz-Date');
   const signedAt = Date.UTC(
@@ -83,7 +99,8 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
       `Signature expired: ${amzDate} is ${skew > 0 ? 'earlier' : 'later'} than the server time ${isoBasic(options.now)} by more than ${options.maxSkewMs / 60000} minutes`,
     );
 
-  const bodyHash = request.body.length === 0 ? EMPTY_SHA256 : createHash('sha256').update(request.body).digest('hex');
+  const bodyHash =
+    request.body.length === 0 ? EMPTY_SHA256 : createHash('sha256').update(request.body).digest('hex');
   const claimedHash = header(request.headers, 'x-amz-content-sha256');
   if (claimedHash !== undefined && claimedHash !== bodyHash)
     throw new SigV4Error('InvalidSignature', 'The x-amz-content-sha256 header does not match the body');
@@ -95,7 +112,9 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
   const canonical = canonicalRequest(request, signedHeaders, claimedHash ?? bodyHash);
   const scope = `${date}/${region}/${service}/aws4_request`;
   const stringToSign = `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
-  const expected = createHmac('sha256', signingKey(secret, date, region, service)).update(stringToSign).digest();
+  const expected = createHmac('sha256', signingKey(secret, date, region, service))
+    .update(stringToSign)
+    .digest();
   const given = Buffer.from(signature, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     throw new SigV4Error(
@@ -117,10 +136,16 @@ function parseAuthorization(auth: string) {
   const signedHeaders = fields.get('SignedHeaders');
   const signature = fields.get('Signature');
   if (!credential || !signedHeaders || !signature || !/^[0-9a-f]{64}$/.test(signature))
-    throw new SigV4Error('IncompleteSignature', 'Authorization header requires Credential, SignedHeaders and Signature');
+    throw new SigV4Error(
+      'IncompleteSignature',
+      'Authorization header requires Credential, SignedHeaders and Signature',
+    );
   const [accessKeyId, date, region, service, terminator, ...rest] = credential.split('/');
   if (!accessKeyId || !date || !region || !service || terminator !== 'aws4_request' || rest.length > 0)
-    throw new SigV4Error('IncompleteSignature', 'Credential must be <key>/<date>/<region>/<service>/aws4_request');
+    throw new SigV4Error(
+      'IncompleteSignature',
+      'Credential must be <key>/<date>/<region>/<service>/aws4_request',
+    );
   return { accessKeyId, date, region, service, signedHeaders: signedHeaders.split(';'), signature };
 }
 
@@ -182,7 +207,10 @@ function safeDecode(text: string): string {
 
 /** RFC 3986 unreserved characters stay; everything else is percent-encoded. */
 function escapeUri(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function signingKey(secret: string, date: string, region: string, service: string): Buffer {
@@ -209,5 +237,8 @@ function header(headers: SignedRequest['headers'], name: string): string | undef
 }
 
 function isoBasic(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }

@@ -19,11 +19,18 @@ export function validateShape(
   switch (schema.kind) {
     case 'string': {
       if (typeof value !== 'string') return void problems.push(`Value at '${path}' must be a string`);
+      // No store accepts NUL in text (PostgreSQL refuses it outright), so no member may carry one.
+      if (value.includes('\u0000'))
+        return void problems.push(`Value at '${path}' must not contain NUL characters`);
       const length = [...value].length;
       if (schema.min !== undefined && length < schema.min)
-        problems.push(`Value at '${path}' failed to satisfy constraint: Member must have length greater than or equal to ${schema.min}`);
+        problems.push(
+          `Value at '${path}' failed to satisfy constraint: Member must have length greater than or equal to ${schema.min}`,
+        );
       if (schema.max !== undefined && length > schema.max)
-        problems.push(`Value at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${schema.max}`);
+        problems.push(
+          `Value at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${schema.max}`,
+        );
       if (schema.pattern !== undefined && !patternFor(schema.pattern).test(value))
         problems.push(
           `Value ${schema.sensitive ? '' : `'${value}' `}at '${path}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${schema.pattern}`,
@@ -34,9 +41,13 @@ export function validateShape(
       if (typeof value !== 'number' || !Number.isInteger(value))
         return void problems.push(`Value '${show(value)}' at '${path}' must be an integer`);
       if (schema.min !== undefined && value < schema.min)
-        problems.push(`Value '${value}' at '${path}' failed to satisfy constraint: Member must have value greater than or equal to ${schema.min}`);
+        problems.push(
+          `Value '${value}' at '${path}' failed to satisfy constraint: Member must have value greater than or equal to ${schema.min}`,
+        );
       if (schema.max !== undefined && value > schema.max)
-        problems.push(`Value '${value}' at '${path}' failed to satisfy constraint: Member must have value less than or equal to ${schema.max}`);
+        problems.push(
+          `Value '${value}' at '${path}' failed to satisfy constraint: Member must have value less than or equal to ${schema.max}`,
+        );
       return;
     }
     case 'boolean':
@@ -55,17 +66,23 @@ export function validateShape(
     case 'list': {
       if (!Array.isArray(value)) return void problems.push(`Value at '${path}' must be a list`);
       if (schema.min !== undefined && value.length < schema.min)
-        problems.push(`Value at '${path}' failed to satisfy constraint: Member must have length greater than or equal to ${schema.min}`);
+        problems.push(
+          `Value at '${path}' failed to satisfy constraint: Member must have length greater than or equal to ${schema.min}`,
+        );
       if (schema.max !== undefined && value.length > schema.max)
-        problems.push(`Value at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${schema.max}`);
+        problems.push(
+          `Value at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${schema.max}`,
+        );
       value.forEach((item, i) => {
-        if (item === null || item === undefined) problems.push(`Value at '${path}.${i + 1}' must not be null`);
+        if (item === null || item === undefined)
+          problems.push(`Value at '${path}.${i + 1}' must not be null`);
         else validateShape(schemas, schema.member, item, `${path}.${i + 1}`, problems);
       });
       return;
     }
     case 'structure': {
-      if (typeof value !== 'object' || Array.isArray(value)) return void problems.push(`Value at '${path}' must be an object`);
+      if (typeof value !== 'object' || Array.isArray(value))
+        return void problems.push(`Value at '${path}' must be an object`);
       validateMembers(schemas, schema.members, value as Record<string, unknown>, path, problems);
       return;
     }
@@ -85,7 +102,8 @@ export function validateMembers(
     const memberPath = path ? `${path}.${lowerFirst(name)}` : lowerFirst(name);
     const v = value[name];
     if (v === undefined || v === null) {
-      if (member.required) problems.push(`Value null at '${memberPath}' failed to satisfy constraint: Member must not be null`);
+      if (member.required)
+        problems.push(`Value null at '${memberPath}' failed to satisfy constraint: Member must not be null`);
       continue;
     }
     validateShape(schemas, member.target, v, memberPath, problems);

@@ -17,5 +17,12 @@ export interface Actor {
 
 /** Belfry acting on its own behalf (scheduled jobs). */
 export function systemActor(requestId: string): Actor {
-  return { principalId: undefined, label: 'belfry', policy: 'FullAccess', accountScope: undefined, requestId, sourceIp: undefined };
+  return {
+    principalId: undefined,
+    label: 'belfry',
+    policy: 'FullAccess',
+    accountScope: undefined,
+    requestId,
+    sourceIp: undefined,
+  };
 }

@@ -9,12 +9,15 @@ import {
   insertAccessKey,
   insertPrincipal,
   listAccessKeys as listAccessKeyRows,
+  touchAccessKey,
   type AccessKeyRecord,
   type Policy,
 } from '../../store/access-keys.js';
 import type { Db } from '../../store/database.js';
 import { invalid, notFound } from '../errors.js';
 import { isPolicy } from './policies.js';
+import type { Actor } from './actor.js';
+import { auditedChange } from '../audit/trail.js';
 
 export interface KeyDeps {
   db: Db;
@@ -52,15 +55,20 @@ export interface ResolvedKey {
  */
 export function createAccessKeys(deps: KeyDeps) {
   const opened = new Map<string, string>();
+  const lastRecorded = new Map<string, number>();
 
   return {
-    async createAccessKey(input: {
-      name: string;
-      policy: string;
-      accountId?: string | undefined;
-      accessKeyId?: string | undefined;
-      secretAccessKey?: string | undefined;
-    }): Promise<NewAccessKey> {
+    /** Mints a key for a new admin principal; `actor` is who asked (audited). */
+    async createAccessKey(
+      actor: Actor,
+      input: {
+        name: string;
+        policy: string;
+        accountId?: string | undefined;
+        accessKeyId?: string | undefined;
+        secretAccessKey?: string | undefined;
+      },
+    ): Promise<NewAccessKey> {
       if (!isPolicy(input.policy))
         throw invalid(`Policy must be FullAccess, UserManagement or ReadOnly, not ${input.policy}`);
       const name = input.name.trim();
@@ -71,12 +79,36 @@ export function createAccessKeys(deps: KeyDeps) {
       const secretAccessKey = input.secretAccessKey ?? newSecretAccessKey();
       const at = deps.clock.now().toISOString();
       const principalId = deps.ids.uuid();
-      await deps.db.transaction().execute(async (tx) => {
+      const subject = {
+        operation: 'CreateAccessKey',
+        accountId: input.accountId,
+        targetType: 'AccessKey',
+        targetId: accessKeyId,
+        details: { name, policy: input.policy },
+      };
+      await auditedChange(deps, actor, subject, async (tx) => {
         if (await findAccessKey(tx, accessKeyId)) throw invalid(`Access key ${accessKeyId} already exists`);
-        await insertPrincipal(tx, { id: principalId, name, policy: input.policy as Policy, accountId: input.accountId, createdAt: at });
-        await insertAccessKey(tx, { accessKeyId, principalId, secretSealed: deps.secrets.seal(secretAccessKey), createdAt: at });
+        await insertPrincipal(tx, {
+          id: principalId,
+          name,
+          policy: input.policy as Policy,
+          accountId: input.accountId,
+          createdAt: at,
+        });
+        await insertAccessKey(tx, {
+          accessKeyId,
+          principalId,
+          secretSealed: deps.secrets.seal(secretAccessKey),
+          createdAt: at,
+        });
       });
-      return { accessKeyId, secretAccessKey, principalName: name, policy: input.policy, accountId: input.accountId };
+      return {
+        accessKeyId,
+        secretAccessKey,
+        principalName: name,
+        policy: input.policy,
+        accountId: input.accountId,
+      };
     },
 
     async listAccessKeys(): Promise<AccessKeySummary[]> {
@@ -90,8 +122,32 @@ export function createAccessKeys(deps: KeyDeps) {
       }));
     },
 
-    async deleteAccessKey(accessKeyId: string): Promise<void> {
-      if (!(await deleteAccessKeyRow(deps.db, accessKeyId))) throw notFound(`Access key ${accessKeyId} not found`);
+    /** Removes a key (and its principal with its last key); requests it signs fail at once. */
+    async deleteAccessKey(actor: Actor, accessKeyId: string): Promise<void> {
+      const key = await findAccessKey(deps.db, accessKeyId);
+      const subject = {
+        operation: 'DeleteAccessKey',
+        accountId: key?.principal.accountId,
+        targetType: 'AccessKey',
+        targetId: accessKeyId,
+      };
+      await auditedChange(deps, actor, subject, async (tx) => {
+        if (!(await deleteAccessKeyRow(tx, accessKeyId)))
+          throw notFound(`Access key ${accessKeyId} not found`);
+      });
+    },
+
+    /**
+     * Notes that a key signed a request, for the operator's "last used" column. Written at most
+     * once a minute per key and instance, so verifying a signature stays a read.
+     */
+    async recordUse(accessKeyId: string): Promise<void> {
+      const now = deps.clock.now();
+      const last = lastRecorded.get(accessKeyId);
+      if (last !== undefined && Math.abs(now.getTime() - last) < 60_000) return;
+      if (lastRecorded.size > 10_000) lastRecorded.clear();
+      lastRecorded.set(accessKeyId, now.getTime());
+      await touchAccessKey(deps.db, accessKeyId, now.toISOString());
     },
 
     async hasAnyKey(): Promise<boolean> {

@@ -20,7 +20,13 @@ export function purgeAccountJob(deps: DomainDeps): JobHandler {
       await auditedChange(
         deps,
         systemActor(`job-${job.id}`),
-        { operation: 'PurgeAccount', accountId, targetType: 'Account', targetId: accountId, details: { name: account.name } },
+        {
+          operation: 'PurgeAccount',
+          accountId,
+          targetType: 'Account',
+          targetId: accountId,
+          details: { name: account.name },
+        },
         (tx) => deleteAccountRow(tx, accountId),
       );
     },

@@ -48,34 +48,42 @@ export function createAccountsService(deps: DomainDeps) {
     const account = await lockAccountById(tx, accountId, deps.dialect);
     if (!account) throw notFound(`Account ${accountId} not found`);
     if (account.status !== 'Active')
-      throw conflict(`Account ${accountId} is deleted; an operator can restore it until ${account.purgeAfter}`);
+      throw conflict(
+        `Account ${accountId} is deleted; an operator can restore it until ${account.purgeAfter}`,
+      );
     return account;
   }
 
   return {
     /** Accounts made through the API are always Team accounts (Enterprise comes from domains). */
     async createAccount(actor: Actor, name: string): Promise<Account> {
-      return auditedChange(deps, actor, { operation: 'CreateAccount', targetType: 'Account' }, async (tx, log) => {
-        authorize(actor, 'operator');
-        const at = now();
-        const account: AccountRecord = {
-          id: ids.uuid(),
-          name: checkAccountName(name),
-          type: 'Team',
-          status: 'Active',
-          defaultLicense: 'Pro',
-          supportedLicenses: ['Basic', 'Pro'],
-          disableRemoteControl: undefined,
-          enableDialOut: undefined,
-          createdAt: at,
-          updatedAt: at,
-          deletedAt: undefined,
-          purgeAfter: undefined,
-        };
-        await insertAccount(tx, account);
-        log.describe({ accountId: account.id, name: account.name });
-        return { ...account, signinDelegateGroups: [] };
-      });
+      return auditedChange(
+        deps,
+        actor,
+        { operation: 'CreateAccount', targetType: 'Account' },
+        async (tx, log) => {
+          authorize(actor, 'operator');
+          const at = now();
+          const account: AccountRecord = {
+            id: ids.uuid(),
+            name: checkAccountName(name),
+            type: 'Team',
+            status: 'Active',
+            defaultLicense: 'Pro',
+            supportedLicenses: ['Basic', 'Pro'],
+            disableRemoteControl: undefined,
+            enableDialOut: undefined,
+            createdAt: at,
+            updatedAt: at,
+            deletedAt: undefined,
+            purgeAfter: undefined,
+          };
+          await insertAccount(tx, account);
+          log.target({ accountId: account.id, targetId: account.id });
+          log.describe({ accountId: account.id, name: account.name });
+          return { ...account, signinDelegateGroups: [] };
+        },
+      );
     },
 
     /** Deleted accounts are still found (status Suspended) until they are purged. */
@@ -88,7 +96,12 @@ export function createAccountsService(deps: DomainDeps) {
 
     async listAccounts(
       actor: Actor,
-      query: { name?: string | undefined; userEmail?: string | undefined; maxResults: number; nextToken?: string | undefined },
+      query: {
+        name?: string | undefined;
+        userEmail?: string | undefined;
+        maxResults: number;
+        nextToken?: string | undefined;
+      },
     ): Promise<Page<Account>> {
       authorize(actor, 'read', actor.accountScope);
       return pageOfAccounts(db, actor, { ...query, status: 'Active' });
@@ -123,7 +136,9 @@ export function createAccountsService(deps: DomainDeps) {
           await updateAccountRow(tx, accountId, { name, defaultLicense, updatedAt: now() });
           log.describe({
             ...(name !== undefined && { name: { from: account.name, to: name } }),
-            ...(defaultLicense !== undefined && { defaultLicense: { from: account.defaultLicense, to: defaultLicense } }),
+            ...(defaultLicense !== undefined && {
+              defaultLicense: { from: account.defaultLicense, to: defaultLicense },
+            }),
           });
           return withGroups(tx, (await findAccountById(tx, accountId))!);
         },
@@ -144,7 +159,7 @@ export function createAccountsService(deps: DomainDeps) {
           authorize(actor, 'accounts', accountId);
           const account = await lockAccountById(tx, accountId, deps.dialect);
           if (!account) throw notFound(`Account ${accountId} not found`);
-          if (account.status !== 'Active') throw notFound(`Account ${accountId} is already deleted`);
+          if (account.status !== 'Active') throw conflict(`Account ${accountId} is already deleted`);
           if (account.type !== 'Team')
             throw preconditionFailed(
               `Account ${accountId} is an ${account.type} account: release its claimed domains before deleting it`,
@@ -177,7 +192,10 @@ export function createAccountsService(deps: DomainDeps) {
         async (tx) => {
           authorize(actor, 'operator');
           const account = await lockAccountById(tx, accountId, deps.dialect);
-          if (!account) throw notFound(`Account ${accountId} not found (deleted accounts are purged after their retention period)`);
+          if (!account)
+            throw notFound(
+              `Account ${accountId} not found (deleted accounts are purged after their retention period)`,
+            );
           if (account.status === 'Active') throw conflict(`Account ${accountId} is not deleted`);
           await updateAccountRow(tx, accountId, {
             status: 'Active',
@@ -204,7 +222,13 @@ export function createAccountsService(deps: DomainDeps) {
       await auditedChange(
         deps,
         actor,
-        { operation: 'UpdateAccountSettings', accountId, targetType: 'Account', targetId: accountId, details: settings },
+        {
+          operation: 'UpdateAccountSettings',
+          accountId,
+          targetType: 'Account',
+          targetId: accountId,
+          details: settings,
+        },
         async (tx) => {
           authorize(actor, 'accounts', accountId);
           await activeAccount(tx, accountId);
@@ -213,7 +237,11 @@ export function createAccountsService(deps: DomainDeps) {
       );
     },
 
-    async associateSigninDelegateGroups(actor: Actor, accountId: string, groupNames: string[]): Promise<void> {
+    async associateSigninDelegateGroups(
+      actor: Actor,
+      accountId: string,
+      groupNames: string[],
+    ): Promise<void> {
       await auditedChange(
         deps,
         actor,
@@ -231,14 +259,20 @@ export function createAccountsService(deps: DomainDeps) {
           const existing = await listDelegateGroups(tx, accountId);
           const total = new Set([...existing, ...groups]).size;
           if (total > DELEGATE_GROUPS_MAX)
-            throw invalid(`An account can have at most ${DELEGATE_GROUPS_MAX} sign-in delegate groups, not ${total}`);
+            throw invalid(
+              `An account can have at most ${DELEGATE_GROUPS_MAX} sign-in delegate groups, not ${total}`,
+            );
           await insertDelegateGroups(tx, accountId, groups, now());
         },
       );
     },
 
     /** Names that are not associated are ignored, so the call can be repeated safely. */
-    async disassociateSigninDelegateGroups(actor: Actor, accountId: string, groupNames: string[]): Promise<void> {
+    async disassociateSigninDelegateGroups(
+      actor: Actor,
+      accountId: string,
+      groupNames: string[],
+    ): Promise<void> {
       await auditedChange(
         deps,
         actor,
@@ -280,7 +314,8 @@ async function pageOfAccounts(
 ): Promise<Page<Account>> {
   const scope = JSON.stringify(['accounts', query.status, query.name ?? null, query.userEmail ?? null]);
   const afterId = query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, scope);
-  if (query.nextToken !== undefined && afterId === undefined) throw invalid('NextToken is not valid for this query');
+  if (query.nextToken !== undefined && afterId === undefined)
+    throw invalid('NextToken is not valid for this query');
   const rows = await listAccountRows(db, {
     status: query.status,
     namePrefix: query.name,
@@ -291,9 +326,13 @@ async function pageOfAccounts(
   });
   const items = rows.slice(0, query.maxResults);
   const nextToken =
-    rows.length > query.maxResults ? encodePageToken({ after: items[items.length - 1]!.id, scope }) : undefined;
+    rows.length > query.maxResults
+      ? encodePageToken({ after: items[items.length - 1]!.id, scope })
+      : undefined;
   return {
-    items: await Promise.all(items.map(async (a) => ({ ...a, signinDelegateGroups: await listDelegateGroups(db, a.id) }))),
+    items: await Promise.all(
+      items.map(async (a) => ({ ...a, signinDelegateGroups: await listDelegateGroups(db, a.id) })),
+    ),
     nextToken,
   };
 }

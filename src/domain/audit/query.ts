@@ -7,6 +7,8 @@ import { authorize } from '../access/policies.js';
 import { invalid, notFound } from '../errors.js';
 import type { Page } from '../accounts/service.js';
 
+export type { AuditEventRecord };
+
 export interface AuditQuery {
   userId?: string | undefined;
   operation?: string | undefined;
@@ -37,7 +39,8 @@ export async function listAuditEvents(
     query.to?.toISOString() ?? null,
   ]);
   const beforeId = query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, scope);
-  if (query.nextToken !== undefined && beforeId === undefined) throw invalid('NextToken is not valid for this query');
+  if (query.nextToken !== undefined && beforeId === undefined)
+    throw invalid('NextToken is not valid for this query');
   const rows = await listAuditRows(db, {
     accountId,
     userId: query.userId,
@@ -49,6 +52,8 @@ export async function listAuditEvents(
   });
   const items = rows.slice(0, query.maxResults);
   const nextToken =
-    rows.length > query.maxResults ? encodePageToken({ after: items[items.length - 1]!.id, scope }) : undefined;
+    rows.length > query.maxResults
+      ? encodePageToken({ after: items[items.length - 1]!.id, scope })
+      : undefined;
   return { items, nextToken };
 }

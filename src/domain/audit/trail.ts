@@ -19,6 +19,8 @@ export interface AuditSubject {
 export interface AuditLog {
   /** replaces the details of the change's own event */
   describe(details: Record<string, unknown>): void;
+  /** names what the change created, once it has an id (the account of CreateAccount, the user of CreateUser) */
+  target(target: Pick<AuditSubject, 'accountId' | 'targetId' | 'userId'>): void;
   /** adds an event for one item of a batch (a user, a number), success or failure */
   item(subject: Omit<AuditSubject, 'operation'>, failure?: { code: string; message: string }): void;
   /** skips the change's own event (batches that record one event per item) */
@@ -42,55 +44,73 @@ export async function auditedChange<T>(
   subject: AuditSubject,
   change: (tx: Db, log: AuditLog) => Promise<T>,
 ): Promise<T> {
-  const at = () => deps.clock.now().toISOString();
-  const event = (
-    s: AuditSubject,
-    outcome: 'Success' | 'Failure',
-    errorCode?: string,
-    extra?: Record<string, unknown>,
-  ): AuditEventRecord => ({
-    id: deps.ids.uuid(),
-    accountId: s.accountId,
-    principalId: actor.principalId,
-    principal: actor.label,
-    operation: s.operation,
-    targetType: s.targetType,
-    targetId: s.targetId,
-    userId: s.userId,
-    requestId: actor.requestId,
-    sourceIp: actor.sourceIp,
-    outcome,
-    errorCode,
-    details: s.details || extra ? { ...s.details, ...extra } : undefined,
-    occurredAt: at(),
-  });
-
+  const event = (s: AuditSubject, failure?: { code: string; message: string }) =>
+    buildEvent(deps, actor, s, failure);
   try {
     return await deps.db.transaction().execute(async (tx) => {
       let details = subject.details;
+      let target: Partial<AuditSubject> = {};
       let own = true;
       const items: AuditEventRecord[] = [];
       const log: AuditLog = {
         describe: (d) => (details = d),
+        target: (t) => (target = t),
         onlyItems: () => (own = false),
         item: (s, failure) =>
-          items.push(
-            event(
-              { accountId: subject.accountId, ...s, operation: subject.operation },
-              failure ? 'Failure' : 'Success',
-              failure?.code,
-              failure ? { message: failure.message } : undefined,
-            ),
-          ),
+          items.push(event({ accountId: subject.accountId, ...s, operation: subject.operation }, failure)),
       };
       const result = await change(tx, log);
-      await insertAuditEvents(tx, [...(own ? [event({ ...subject, details }, 'Success')] : []), ...items]);
+      await insertAuditEvents(tx, [...(own ? [event({ ...subject, ...target, details })] : []), ...items]);
       return result;
     });
   } catch (error) {
-    const code = error instanceof DomainError ? error.kind : 'ServiceFailure';
-    const message = error instanceof DomainError ? error.message : 'internal error';
-    await insertAuditEvents(deps.db, [event(subject, 'Failure', code, { message })]).catch(() => undefined);
+    await recordRefusal(deps, actor, subject, error);
     throw error;
   }
+}
+
+/**
+ * Records a change that did not happen: refused by a rule, by the actor's rights, or (from the
+ * protocol adapters) by input validation before any rule ran. Never throws: a trail that cannot
+ * be written must not hide the original error.
+ */
+export async function recordRefusal(
+  deps: TrailDeps,
+  actor: Actor,
+  subject: AuditSubject,
+  error: unknown,
+): Promise<void> {
+  const failure =
+    error instanceof DomainError
+      ? { code: error.kind, message: error.message }
+      : { code: 'ServiceFailure', message: 'internal error' };
+  await insertAuditEvents(deps.db, [buildEvent(deps, actor, subject, failure)]).catch(() => undefined);
+}
+
+/** One event: a success, or a failure with its code (the error kind) and message in the details. */
+function buildEvent(
+  deps: TrailDeps,
+  actor: Actor,
+  subject: AuditSubject,
+  failure?: { code: string; message: string },
+): AuditEventRecord {
+  return {
+    id: deps.ids.uuid(),
+    accountId: subject.accountId,
+    principalId: actor.principalId,
+    principal: actor.label,
+    operation: subject.operation,
+    targetType: subject.targetType,
+    targetId: subject.targetId,
+    userId: subject.userId,
+    requestId: actor.requestId,
+    sourceIp: actor.sourceIp,
+    outcome: failure ? 'Failure' : 'Success',
+    errorCode: failure?.code,
+    details:
+      subject.details || failure
+        ? { ...subject.details, ...(failure && { message: failure.message }) }
+        : undefined,
+    occurredAt: deps.clock.now().toISOString(),
+  };
 }

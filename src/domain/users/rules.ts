@@ -19,6 +19,7 @@ export const DISPLAY_NAME_MAX = 256;
 export function checkDisplayName(name: string): string {
   const trimmed = name.trim();
   if (trimmed === '') throw invalid('Username must contain a non-space character');
-  if ([...trimmed].length > DISPLAY_NAME_MAX) throw invalid(`Username is longer than ${DISPLAY_NAME_MAX} characters`);
+  if ([...trimmed].length > DISPLAY_NAME_MAX)
+    throw invalid(`Username is longer than ${DISPLAY_NAME_MAX} characters`);
   return trimmed;
 }

@@ -24,7 +24,7 @@ import { checkLicenseForAccount } from '../accounts/rules.js';
 import type { Page } from '../accounts/service.js';
 import { checkDisplayName, checkEmail } from './rules.js';
 
-export type { UserRecord as User };
+export type { UserRecord as User, InviteRecord as Invite };
 
 export interface UserUpdate {
   license?: License | undefined;
@@ -67,7 +67,12 @@ export function createUsersService(deps: DomainDeps) {
   }
 
   /** Applies one user's tier/type change; the caller has locked the account. */
-  async function applyUpdate(tx: Db, account: AccountRecord, userId: string, update: UserUpdate): Promise<UserRecord> {
+  async function applyUpdate(
+    tx: Db,
+    account: AccountRecord,
+    userId: string,
+    update: UserUpdate,
+  ): Promise<UserRecord> {
     const user = await existingUser(tx, account.id, userId);
     const changes: UserChanges = { updatedAt: now() };
     if (update.license !== undefined && update.license !== user.license) {
@@ -98,11 +103,16 @@ export function createUsersService(deps: DomainDeps) {
     each: (tx: Db, account: AccountRecord, userId: string) => Promise<Record<string, unknown> | undefined>,
   ): Promise<UserFailure[]> {
     // The request as a whole (permission, account) is checked in its own audited change.
-    await auditedChange(deps, actor, { operation, accountId, targetType: 'Account', targetId: accountId }, async (tx, log) => {
-      authorize(actor, permission, accountId);
-      check(await activeAccount(tx, accountId));
-      log.onlyItems();
-    });
+    await auditedChange(
+      deps,
+      actor,
+      { operation, accountId, targetType: 'Account', targetId: accountId },
+      async (tx, log) => {
+        authorize(actor, permission, accountId);
+        check(await activeAccount(tx, accountId));
+        log.onlyItems();
+      },
+    );
     const failures: UserFailure[] = [];
     for (const userId of [...new Set(userIds)]) {
       try {
@@ -131,48 +141,54 @@ export function createUsersService(deps: DomainDeps) {
       accountId: string,
       input: { username?: string | undefined; email?: string | undefined; userType?: UserType | undefined },
     ): Promise<UserRecord> {
-      return auditedChange(deps, actor, { operation: 'CreateUser', accountId, targetType: 'User' }, async (tx, log) => {
-        authorize(actor, 'users', accountId);
-        const account = await activeAccount(tx, accountId);
-        if (DIRECTORY_TYPES.has(account.type))
-          throw forbidden(`Account ${accountId} gets its users from its directory`);
-        const userType = input.userType ?? 'PrivateUser';
-        const email = input.email === undefined ? undefined : checkEmail(input.email);
-        if (email === undefined && userType === 'PrivateUser')
-          throw invalid('A PrivateUser needs an Email; only SharedDevice users may have none');
-        if (email !== undefined) {
-          if (await findUserByEmail(tx, accountId, email))
-            throw conflict(`A user with email ${email} already exists in account ${accountId}`);
-          const elsewhere = await findRegisteredMembershipsByEmail(tx, email);
-          if (elsewhere.length > 0)
-            throw conflict(`${email} is already a registered member of another account`);
-        }
-        const at = now();
-        const user: UserRecord = {
-          id: ids.uuid(),
-          accountId,
-          email,
-          displayName: input.username === undefined ? email : checkDisplayName(input.username),
-          license: account.defaultLicense,
-          userType,
-          registrationStatus: 'Registered',
-          invitationStatus: undefined,
-          registeredOn: at,
-          invitedOn: undefined,
-          personalPin: newPersonalPin(),
-          alexaEnabled: false,
-          alexaRoomArn: undefined,
-          primaryProvisionedNumber: undefined,
-          telephony: { inbound: false, outbound: false, sms: false },
-          sessionsRevokedAt: undefined,
-          removedAt: undefined,
-          createdAt: at,
-          updatedAt: at,
-        };
-        await insertUser(tx, user);
-        log.describe({ userId: user.id, email, userType });
-        return user;
-      });
+      return auditedChange(
+        deps,
+        actor,
+        { operation: 'CreateUser', accountId, targetType: 'User' },
+        async (tx, log) => {
+          authorize(actor, 'users', accountId);
+          const account = await activeAccount(tx, accountId);
+          if (DIRECTORY_TYPES.has(account.type))
+            throw forbidden(`Account ${accountId} gets its users from its directory`);
+          const userType = input.userType ?? 'PrivateUser';
+          const email = input.email === undefined ? undefined : checkEmail(input.email);
+          if (email === undefined && userType === 'PrivateUser')
+            throw invalid('A PrivateUser needs an Email; only SharedDevice users may have none');
+          if (email !== undefined) {
+            if (await findUserByEmail(tx, accountId, email))
+              throw conflict(`A user with email ${email} already exists in account ${accountId}`);
+            const elsewhere = await findRegisteredMembershipsByEmail(tx, email);
+            if (elsewhere.length > 0)
+              throw conflict(`${email} is already a registered member of another account`);
+          }
+          const at = now();
+          const user: UserRecord = {
+            id: ids.uuid(),
+            accountId,
+            email,
+            displayName: input.username === undefined ? email : checkDisplayName(input.username),
+            license: account.defaultLicense,
+            userType,
+            registrationStatus: 'Registered',
+            invitationStatus: undefined,
+            registeredOn: at,
+            invitedOn: undefined,
+            personalPin: newPersonalPin(),
+            alexaEnabled: false,
+            alexaRoomArn: undefined,
+            primaryProvisionedNumber: undefined,
+            telephony: { inbound: false, outbound: false, sms: false },
+            sessionsRevokedAt: undefined,
+            removedAt: undefined,
+            createdAt: at,
+            updatedAt: at,
+          };
+          await insertUser(tx, user);
+          log.target({ accountId, targetId: user.id, userId: user.id });
+          log.describe({ userId: user.id, email, userType });
+          return user;
+        },
+      );
     },
 
     /**
@@ -186,82 +202,116 @@ export function createUsersService(deps: DomainDeps) {
       emails: string[],
       userType: UserType | undefined,
     ): Promise<InviteRecord[]> {
-      return auditedChange(deps, actor, { operation: 'InviteUsers', accountId, targetType: 'Account', targetId: accountId }, async (tx, log) => {
-        authorize(actor, 'users', accountId);
-        const account = await activeAccount(tx, accountId);
-        if (account.type !== 'Team')
-          throw invalid(
-            `InviteUsers is for Team accounts; ${account.type} account ${accountId} adds people through its claimed domains`,
-          );
-        const unique = new Map<string, string>();
-        for (const raw of emails) {
-          const email = checkEmail(raw);
-          if (!unique.has(email.toLowerCase())) unique.set(email.toLowerCase(), email);
-        }
-        const at = now();
-        const invites: InviteRecord[] = [];
-        for (const email of unique.values()) {
-          const existing = await findUserByEmail(tx, accountId, email);
-          if (existing && existing.registrationStatus !== 'Unregistered') {
-            invites.push({ id: ids.uuid(), accountId, userId: existing.id, email, status: 'Accepted', emailStatus: 'NotSent', createdAt: at, updatedAt: at });
-            continue;
+      return auditedChange(
+        deps,
+        actor,
+        { operation: 'InviteUsers', accountId, targetType: 'Account', targetId: accountId },
+        async (tx, log) => {
+          authorize(actor, 'users', accountId);
+          const account = await activeAccount(tx, accountId);
+          if (account.type !== 'Team')
+            throw invalid(
+              `InviteUsers is for Team accounts; ${account.type} account ${accountId} adds people through its claimed domains`,
+            );
+          const unique = new Map<string, string>();
+          for (const raw of emails) {
+            const email = checkEmail(raw);
+            if (!unique.has(email.toLowerCase())) unique.set(email.toLowerCase(), email);
           }
-          let userId = existing?.id;
-          if (!existing) {
-            userId = ids.uuid();
-            await insertUser(tx, {
-              id: userId,
+          const at = now();
+          const invites: InviteRecord[] = [];
+          for (const email of unique.values()) {
+            const existing = await findUserByEmail(tx, accountId, email);
+            if (existing && existing.registrationStatus !== 'Unregistered') {
+              invites.push({
+                id: ids.uuid(),
+                accountId,
+                userId: existing.id,
+                email,
+                status: 'Accepted',
+                emailStatus: 'NotSent',
+                createdAt: at,
+                updatedAt: at,
+              });
+              continue;
+            }
+            let userId = existing?.id;
+            if (!existing) {
+              userId = ids.uuid();
+              await insertUser(tx, {
+                id: userId,
+                accountId,
+                email,
+                displayName: undefined,
+                license: account.defaultLicense,
+                userType: userType ?? 'PrivateUser',
+                registrationStatus: 'Unregistered',
+                invitationStatus: 'Pending',
+                registeredOn: undefined,
+                invitedOn: at,
+                personalPin: newPersonalPin(),
+                alexaEnabled: false,
+                alexaRoomArn: undefined,
+                primaryProvisionedNumber: undefined,
+                telephony: { inbound: false, outbound: false, sms: false },
+                sessionsRevokedAt: undefined,
+                removedAt: undefined,
+                createdAt: at,
+                updatedAt: at,
+              });
+            } else {
+              await updateUserRow(tx, accountId, existing.id, {
+                invitationStatus: 'Pending',
+                invitedOn: at,
+                updatedAt: at,
+              });
+            }
+            const invite: InviteRecord = {
+              id: ids.uuid(),
               accountId,
+              userId: userId!,
               email,
-              displayName: undefined,
-              license: account.defaultLicense,
-              userType: userType ?? 'PrivateUser',
-              registrationStatus: 'Unregistered',
-              invitationStatus: 'Pending',
-              registeredOn: undefined,
-              invitedOn: at,
-              personalPin: newPersonalPin(),
-              alexaEnabled: false,
-              alexaRoomArn: undefined,
-              primaryProvisionedNumber: undefined,
-              telephony: { inbound: false, outbound: false, sms: false },
-              sessionsRevokedAt: undefined,
-              removedAt: undefined,
+              status: 'Pending',
+              emailStatus: 'NotSent',
               createdAt: at,
               updatedAt: at,
+            };
+            await insertInvite(tx, invite);
+            invites.push(invite);
+            log.item({
+              targetType: 'User',
+              targetId: userId,
+              userId,
+              details: { email, inviteId: invite.id },
             });
-          } else {
-            await updateUserRow(tx, accountId, existing.id, { invitationStatus: 'Pending', invitedOn: at, updatedAt: at });
           }
-          const invite: InviteRecord = {
-            id: ids.uuid(),
-            accountId,
-            userId: userId!,
-            email,
-            status: 'Pending',
-            emailStatus: 'NotSent',
-            createdAt: at,
-            updatedAt: at,
-          };
-          await insertInvite(tx, invite);
-          invites.push(invite);
-          log.item({ targetType: 'User', targetId: userId, userId, details: { email, inviteId: invite.id } });
-        }
-        log.describe({ invited: invites.filter((i) => i.status === 'Pending').length });
-        return invites;
-      });
+          log.describe({ invited: invites.filter((i) => i.status === 'Pending').length });
+          return invites;
+        },
+      );
     },
 
     async listUsers(
       actor: Actor,
       accountId: string,
-      query: { email?: string | undefined; userType?: UserType | undefined; maxResults: number; nextToken?: string | undefined },
+      query: {
+        email?: string | undefined;
+        userType?: UserType | undefined;
+        maxResults: number;
+        nextToken?: string | undefined;
+      },
     ): Promise<Page<UserRecord>> {
       authorize(actor, 'read', accountId);
       if (!(await findAccountById(db, accountId))) throw notFound(`Account ${accountId} not found`);
-      const scope = JSON.stringify(['users', accountId, query.email?.toLowerCase() ?? null, query.userType ?? null]);
+      const scope = JSON.stringify([
+        'users',
+        accountId,
+        query.email?.toLowerCase() ?? null,
+        query.userType ?? null,
+      ]);
       const afterId = query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, scope);
-      if (query.nextToken !== undefined && afterId === undefined) throw invalid('NextToken is not valid for this query');
+      if (query.nextToken !== undefined && afterId === undefined)
+        throw invalid('NextToken is not valid for this query');
       const rows = await listUserRows(db, {
         accountId,
         email: query.email,
@@ -271,21 +321,38 @@ export function createUsersService(deps: DomainDeps) {
       });
       const items = rows.slice(0, query.maxResults);
       const nextToken =
-        rows.length > query.maxResults ? encodePageToken({ after: items[items.length - 1]!.id, scope }) : undefined;
+        rows.length > query.maxResults
+          ? encodePageToken({ after: items[items.length - 1]!.id, scope })
+          : undefined;
       return { items, nextToken };
     },
 
     async getUser(actor: Actor, accountId: string, userId: string): Promise<UserRecord> {
       authorize(actor, 'read', accountId);
+      // A member implies its account (foreign key), so the account is read only to word a miss.
+      const user = await findUserById(db, accountId, userId);
+      if (user) return user;
       if (!(await findAccountById(db, accountId))) throw notFound(`Account ${accountId} not found`);
-      return existingUser(db, accountId, userId);
+      throw notFound(`User ${userId} not found in account ${accountId}`);
     },
 
-    async updateUser(actor: Actor, accountId: string, userId: string, update: UserUpdate): Promise<UserRecord> {
+    async updateUser(
+      actor: Actor,
+      accountId: string,
+      userId: string,
+      update: UserUpdate,
+    ): Promise<UserRecord> {
       return auditedChange(
         deps,
         actor,
-        { operation: 'UpdateUser', accountId, targetType: 'User', targetId: userId, userId, details: { ...update } },
+        {
+          operation: 'UpdateUser',
+          accountId,
+          targetType: 'User',
+          targetId: userId,
+          userId,
+          details: { ...update },
+        },
         async (tx) => {
           authorize(actor, 'users', accountId);
           return applyUpdate(tx, await activeAccount(tx, accountId), userId, update);
@@ -299,12 +366,21 @@ export function createUsersService(deps: DomainDeps) {
       items: Array<UserUpdate & { userId: string }>,
     ): Promise<UserFailure[]> {
       const byUser = new Map(items.map((i) => [i.userId, i]));
-      if (byUser.size !== items.length) throw invalid('Each UserId may appear only once in UpdateUserRequestItems');
-      return batch(actor, 'BatchUpdateUser', accountId, [...byUser.keys()], 'users', () => undefined, async (tx, account, userId) => {
-        const { userId: _, ...update } = byUser.get(userId)!;
-        await applyUpdate(tx, account, userId, update);
-        return { ...update };
-      });
+      if (byUser.size !== items.length)
+        throw invalid('Each UserId may appear only once in UpdateUserRequestItems');
+      return batch(
+        actor,
+        'BatchUpdateUser',
+        accountId,
+        [...byUser.keys()],
+        'users',
+        () => undefined,
+        async (tx, account, userId) => {
+          const { userId: _, ...update } = byUser.get(userId)!;
+          await applyUpdate(tx, account, userId, update);
+          return { ...update };
+        },
+      );
     },
 
     /**
@@ -313,23 +389,37 @@ export function createUsersService(deps: DomainDeps) {
      * user's sessions end now. Directory accounts suspend through the directory.
      */
     async suspendUsers(actor: Actor, accountId: string, userIds: string[]): Promise<UserFailure[]> {
-      return batch(actor, 'BatchSuspendUser', accountId, userIds, 'users', () => undefined, async (tx, account, userId) => {
-        const user = await existingUser(tx, accountId, userId);
-        const at = now();
-        if (account.type === 'Team') {
-          await updateUserRow(tx, accountId, userId, { removedAt: at, sessionsRevokedAt: at, updatedAt: at });
-          return { effect: 'removed' };
-        }
-        if (account.type !== 'EnterpriseLWA')
-          throw forbidden(`Users of ${account.type} account ${accountId} are suspended through the directory`);
-        if (user.registrationStatus === 'Suspended') return { effect: 'already suspended' };
-        await updateUserRow(tx, accountId, userId, {
-          registrationStatus: 'Suspended',
-          sessionsRevokedAt: at,
-          updatedAt: at,
-        });
-        return { effect: 'suspended' };
-      });
+      return batch(
+        actor,
+        'BatchSuspendUser',
+        accountId,
+        userIds,
+        'users',
+        () => undefined,
+        async (tx, account, userId) => {
+          const user = await existingUser(tx, accountId, userId);
+          const at = now();
+          if (account.type === 'Team') {
+            await updateUserRow(tx, accountId, userId, {
+              removedAt: at,
+              sessionsRevokedAt: at,
+              updatedAt: at,
+            });
+            return { effect: 'removed' };
+          }
+          if (account.type !== 'EnterpriseLWA')
+            throw forbidden(
+              `Users of ${account.type} account ${accountId} are suspended through the directory`,
+            );
+          if (user.registrationStatus === 'Suspended') return { effect: 'already suspended' };
+          await updateUserRow(tx, accountId, userId, {
+            registrationStatus: 'Suspended',
+            sessionsRevokedAt: at,
+            updatedAt: at,
+          });
+          return { effect: 'suspended' };
+        },
+      );
     },
 
     /** EnterpriseLWA only; users who are not suspended are left as they are. */
@@ -342,7 +432,9 @@ export function createUsersService(deps: DomainDeps) {
         'users',
         (account) => {
           if (account.type !== 'EnterpriseLWA')
-            throw invalid(`BatchUnsuspendUser is for EnterpriseLWA accounts; account ${accountId} is ${account.type}`);
+            throw invalid(
+              `BatchUnsuspendUser is for EnterpriseLWA accounts; account ${accountId} is ${account.type}`,
+            );
         },
         async (tx, _account, userId) => {
           const user = await existingUser(tx, accountId, userId);
@@ -388,11 +480,23 @@ export function createUsersService(deps: DomainDeps) {
       return (await this.getUser(actor, accountId, userId)).telephony;
     },
 
-    async updateUserSettings(actor: Actor, accountId: string, userId: string, telephony: Telephony): Promise<void> {
+    async updateUserSettings(
+      actor: Actor,
+      accountId: string,
+      userId: string,
+      telephony: Telephony,
+    ): Promise<void> {
       await auditedChange(
         deps,
         actor,
-        { operation: 'UpdateUserSettings', accountId, targetType: 'User', targetId: userId, userId, details: { telephony } },
+        {
+          operation: 'UpdateUserSettings',
+          accountId,
+          targetType: 'User',
+          targetId: userId,
+          userId,
+          details: { telephony },
+        },
         async (tx) => {
           authorize(actor, 'users', accountId);
           await activeAccount(tx, accountId);

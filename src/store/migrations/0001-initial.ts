@@ -21,7 +21,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('access_keys')
     .addColumn('access_key_id', 'text', (c) => c.primaryKey())
-    .addColumn('principal_id', 'text', (c) => c.notNull().references('admin_principals.id').onDelete('cascade'))
+    .addColumn('principal_id', 'text', (c) =>
+      c.notNull().references('admin_principals.id').onDelete('cascade'),
+    )
     .addColumn('secret_sealed', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('last_used_at', 'text')
@@ -43,7 +45,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('deleted_at', 'text')
     .addColumn('purge_after', 'text')
     .execute();
-  await db.schema.createIndex('accounts_status_id').on('accounts').columns(['account_status', 'id']).execute();
+  await db.schema
+    .createIndex('accounts_status_id')
+    .on('accounts')
+    .columns(['account_status', 'id'])
+    .execute();
 
   await db.schema
     .createTable('signin_delegate_groups')
@@ -112,7 +118,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('invites_account_user').on('invites').columns(['account_id', 'user_id']).execute();
+  await db.schema
+    .createIndex('invites_account_user')
+    .on('invites')
+    .columns(['account_id', 'user_id'])
+    .execute();
 
   // No foreign key to accounts: the trail outlives a purged account.
   await db.schema

@@ -41,17 +41,24 @@ export const DeleteAccount: ChimeOperation<'DeleteAccount'> = async (input, { se
   return {};
 };
 
-export const GetAccountSettings: ChimeOperation<'GetAccountSettings'> = async (input, { services, actor }) => {
+export const GetAccountSettings: ChimeOperation<'GetAccountSettings'> = async (
+  input,
+  { services, actor },
+) => {
   const settings = await services.accounts.getAccountSettings(actor, input.AccountId);
+  // Settings never set read as false, as Chime showed them (aws-cli's get-account-settings example).
   return {
     AccountSettings: {
-      ...(settings.disableRemoteControl !== undefined && { DisableRemoteControl: settings.disableRemoteControl }),
-      ...(settings.enableDialOut !== undefined && { EnableDialOut: settings.enableDialOut }),
+      DisableRemoteControl: settings.disableRemoteControl ?? false,
+      EnableDialOut: settings.enableDialOut ?? false,
     },
   };
 };
 
-export const UpdateAccountSettings: ChimeOperation<'UpdateAccountSettings'> = async (input, { services, actor }) => {
+export const UpdateAccountSettings: ChimeOperation<'UpdateAccountSettings'> = async (
+  input,
+  { services, actor },
+) => {
   await services.accounts.updateAccountSettings(actor, input.AccountId, {
     disableRemoteControl: input.AccountSettings.DisableRemoteControl,
     enableDialOut: input.AccountSettings.EnableDialOut,
@@ -59,10 +66,9 @@ export const UpdateAccountSettings: ChimeOperation<'UpdateAccountSettings'> = as
   return {};
 };
 
-export const AssociateSigninDelegateGroupsWithAccount: ChimeOperation<'AssociateSigninDelegateGroupsWithAccount'> = async (
-  input,
-  { services, actor },
-) => {
+export const AssociateSigninDelegateGroupsWithAccount: ChimeOperation<
+  'AssociateSigninDelegateGroupsWithAccount'
+> = async (input, { services, actor }) => {
   const names = input.SigninDelegateGroups.map((g) => g.GroupName);
   if (names.some((n) => n === undefined)) throw invalid('Each SigninDelegateGroup needs a GroupName');
   await services.accounts.associateSigninDelegateGroups(actor, input.AccountId, names as string[]);
@@ -81,7 +87,10 @@ export const RestoreAccount: ChimeOperation<'RestoreAccount'> = async (input, { 
   return { Account: toChimeAccount(account, services.installationId) };
 };
 
-export const ListDisabledAccounts: ChimeOperation<'ListDisabledAccounts'> = async (input, { services, actor }) => {
+export const ListDisabledAccounts: ChimeOperation<'ListDisabledAccounts'> = async (
+  input,
+  { services, actor },
+) => {
   const page = await services.accounts.listDeletedAccounts(actor, {
     maxResults: input.MaxResults ?? DEFAULT_PAGE,
     nextToken: input.NextToken,

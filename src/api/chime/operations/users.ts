@@ -13,7 +13,12 @@ export const CreateUser: ChimeOperation<'CreateUser'> = async (input, { services
 };
 
 export const InviteUsers: ChimeOperation<'InviteUsers'> = async (input, { services, actor }) => {
-  const invites = await services.users.inviteUsers(actor, input.AccountId, input.UserEmailList, input.UserType);
+  const invites = await services.users.inviteUsers(
+    actor,
+    input.AccountId,
+    input.UserEmailList,
+    input.UserType,
+  );
   return { Invites: invites.map(toChimeInvite) };
 };
 
@@ -65,7 +70,10 @@ export const BatchSuspendUser: ChimeOperation<'BatchSuspendUser'> = async (input
   return { UserErrors: failures.map(toChimeUserError) };
 };
 
-export const BatchUnsuspendUser: ChimeOperation<'BatchUnsuspendUser'> = async (input, { services, actor }) => {
+export const BatchUnsuspendUser: ChimeOperation<'BatchUnsuspendUser'> = async (
+  input,
+  { services, actor },
+) => {
   const failures = await services.users.unsuspendUsers(actor, input.AccountId, input.UserIdList);
   return { UserErrors: failures.map(toChimeUserError) };
 };
@@ -82,10 +90,15 @@ export const LogoutUser: ChimeOperation<'LogoutUser'> = async (input, { services
 
 export const GetUserSettings: ChimeOperation<'GetUserSettings'> = async (input, { services, actor }) => {
   const t = await services.users.getUserSettings(actor, input.AccountId, input.UserId);
-  return { UserSettings: { Telephony: { InboundCalling: t.inbound, OutboundCalling: t.outbound, SMS: t.sms } } };
+  return {
+    UserSettings: { Telephony: { InboundCalling: t.inbound, OutboundCalling: t.outbound, SMS: t.sms } },
+  };
 };
 
-export const UpdateUserSettings: ChimeOperation<'UpdateUserSettings'> = async (input, { services, actor }) => {
+export const UpdateUserSettings: ChimeOperation<'UpdateUserSettings'> = async (
+  input,
+  { services, actor },
+) => {
   const t = input.UserSettings.Telephony;
   await services.users.updateUserSettings(actor, input.AccountId, input.UserId, {
     inbound: t.InboundCalling,

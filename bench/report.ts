@@ -1,0 +1,112 @@
+import type { Measurement } from './load.js';
+
+export interface ScenarioResult {
+  name: string;
+  /** bytes of the JSON body both servers answer with */
+  bodyBytes: number;
+  belfry: Measurement;
+  bare: Measurement;
+  /** Belfry's throughput as a share of the bare route's */
+  ratio: number;
+  /** the same share computed from server CPU per request, which other load on the machine disturbs less */
+  cpuRatio: number;
+}
+
+export interface TargetResult {
+  target: string;
+  value: string;
+  verdict: 'PASS' | 'MISS' | 'n/a';
+}
+
+export const TARGETS = { getUserRatio: 0.5, listP99Ms: 10 } as const;
+
+export function compare(name: string, body: string, belfry: Measurement, bare: Measurement): ScenarioResult {
+  return {
+    name,
+    bodyBytes: Buffer.byteLength(body),
+    belfry,
+    bare,
+    ratio: belfry.requestsPerSecond / bare.requestsPerSecond,
+    cpuRatio: bare.cpuMicrosPerRequest / belfry.cpuMicrosPerRequest,
+  };
+}
+
+/**
+ * The issue's targets: GetUser at ≥ half the bare route's throughput (SQLite), and a ListUsers
+ * page under 10 ms p99 for a client fetching it (the one-connection run) in a 100,000-user account.
+ */
+export function checkTargets(dialect: string, results: ScenarioResult[]): TargetResult[] {
+  return results.map((r) =>
+    r.name === 'GetUser'
+      ? {
+          target: `GetUser throughput >= ${TARGETS.getUserRatio} x bare (SQLite)`,
+          value: `${r.ratio.toFixed(2)} x (by CPU per request ${r.cpuRatio.toFixed(2)} x)`,
+          verdict: dialect !== 'sqlite' ? 'n/a' : r.ratio >= TARGETS.getUserRatio ? 'PASS' : 'MISS',
+        }
+      : {
+          target: `${r.name} p99 < ${TARGETS.listP99Ms} ms (one client)`,
+          value: `${ms(r.belfry.single.p99Ms)} (bare ${ms(r.bare.single.p99Ms)})`,
+          verdict: r.belfry.single.p99Ms < TARGETS.listP99Ms ? 'PASS' : 'MISS',
+        },
+  );
+}
+
+export function printResults(results: ScenarioResult[], connections: number, dialect: string): void {
+  console.log(`Throughput, ${connections} connections`);
+  if (dialect === 'postgres')
+    console.log("(CPU/req is the Node process's own; PostgreSQL's work is not in it)");
+  table([
+    [
+      'scenario',
+      'body',
+      'Belfry req/s',
+      'bare req/s',
+      'ratio',
+      'Belfry p99',
+      'bare p99',
+      'Belfry CPU/req',
+      'bare CPU/req',
+      'CPU ratio',
+    ],
+    ...results.map((r) => [
+      r.name,
+      `${(r.bodyBytes / 1024).toFixed(1)} KiB`,
+      r.belfry.requestsPerSecond.toFixed(0),
+      r.bare.requestsPerSecond.toFixed(0),
+      r.ratio.toFixed(2),
+      ms(r.belfry.p99Ms),
+      ms(r.bare.p99Ms),
+      `${r.belfry.cpuMicrosPerRequest.toFixed(0)} µs`,
+      `${r.bare.cpuMicrosPerRequest.toFixed(0)} µs`,
+      r.cpuRatio.toFixed(2),
+    ]),
+  ]);
+  console.log('\nLatency, one connection');
+  table([
+    ['scenario', 'Belfry p50', 'Belfry p99', 'bare p50', 'bare p99'],
+    ...results.map((r) => [
+      r.name,
+      ms(r.belfry.single.p50Ms),
+      ms(r.belfry.single.p99Ms),
+      ms(r.bare.single.p50Ms),
+      ms(r.bare.single.p99Ms),
+    ]),
+  ]);
+}
+
+export function printTargets(targets: TargetResult[]): void {
+  for (const t of targets) console.log(`${t.verdict.padEnd(4)}  ${t.target}: ${t.value}`);
+}
+
+function table(rows: string[][]): void {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const line = (row: string[]) =>
+    row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  console.log(line(rows[0]!));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows.slice(1)) console.log(line(row));
+}
+
+function ms(value: number): string {
+  return `${value.toFixed(2)} ms`;
+}

@@ -1,0 +1,165 @@
+// npm run bench -- [--dialect sqlite|postgres|both] [--seconds 5] [--warmup 1] [--latency-seconds 3] [--connections 10]
+//                  [--users 100000] [--profile] [--only <scenario name part>]
+// Belfry and a bare Fastify route, each in its own process, driven from here over loopback with
+// autocannon; the ratios compare the two as measured in the same run. See bench/README.md.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Dialect } from '../src/store/database.js';
+import type { BareRoute } from './bare.js';
+import { startChild, type Child } from './children.js';
+import { measure, type LoadOptions } from './load.js';
+import {
+  checkTargets,
+  compare,
+  printResults,
+  printTargets,
+  type ScenarioResult,
+  type TargetResult,
+} from './report.js';
+import { prepareScenarios } from './scenarios.js';
+import { seed } from './seed.js';
+
+const { values: args } = parseArgs({
+  options: {
+    dialect: { type: 'string', default: 'sqlite' },
+    seconds: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '1' },
+    'latency-seconds': { type: 'string', default: '3' },
+    connections: { type: 'string', default: '10' },
+    users: { type: 'string', default: '100000' },
+    profile: { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+const dialects: Dialect[] =
+  args.dialect === 'both' ? ['sqlite', 'postgres'] : args.dialect === 'postgres' ? ['postgres'] : ['sqlite'];
+if (!['sqlite', 'postgres', 'both'].includes(args.dialect))
+  throw new Error('--dialect is sqlite, postgres or both');
+const load: LoadOptions = {
+  seconds: positive('seconds'),
+  warmupSeconds: positive('warmup'),
+  connections: positive('connections'),
+  latencySeconds: positive('latency-seconds'),
+};
+const userCount = positive('users');
+if (userCount < 1000) throw new Error('--users must be at least 1000');
+// The deep page starts 90% of the way into the account, on a multiple of the 200-user walk.
+const deepAt = Math.floor((userCount * 0.9) / 200) * 200;
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+
+function positive(name: 'seconds' | 'warmup' | 'connections' | 'latency-seconds' | 'users'): number {
+  const value = Number(args[name]);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+
+interface DialectReport {
+  dialect: Dialect;
+  users: number;
+  seedSeconds: number;
+  scenarios: ScenarioResult[];
+  targets: TargetResult[];
+}
+
+async function benchDialect(dialect: Dialect): Promise<DialectReport> {
+  console.log(`\n== ${dialect}: seeding ${userCount.toLocaleString('en')} users in one account`);
+  const seeded = await seed(dialect, userCount);
+  console.log(`   seeded in ${seeded.seedSeconds.toFixed(1)} s (not measured)`);
+  const scratch = mkdtempSync(join(tmpdir(), 'belfry-bench-'));
+  const children: Child[] = [];
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      for (const child of [...children].reverse()) await child.stop();
+      rmSync(scratch, { recursive: true, force: true });
+      await seeded.drop();
+    })());
+  // Ctrl-C still drops the seeded database (the children follow the parent out by themselves).
+  const onInterrupt = () => void cleanUp().finally(() => process.exit(130));
+  process.once('SIGINT', onInterrupt);
+  try {
+    const belfry = await startChild('server', {
+      env: {
+        DATABASE_URL: seeded.databaseUrl,
+        BELFRY_MASTER_KEY: seeded.masterKeyHex,
+        BELFRY_DATA_DIR: scratch,
+        LOG_LEVEL: 'warn',
+        BELFRY_JOBS: 'false',
+      },
+      nodeFlags: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`] : [],
+    });
+    children.push(belfry);
+    const scenarios = (await prepareScenarios(`http://127.0.0.1:${belfry.port}`, seeded, deepAt)).filter(
+      (s) => args.only === undefined || s.name.includes(args.only),
+    );
+
+    const routesFile = join(scratch, 'bare-routes.json');
+    const routes: BareRoute[] = scenarios.map((s) => {
+      const url = new URL(s.request.url);
+      return { url: url.pathname + url.search, body: s.body };
+    });
+    writeFileSync(routesFile, JSON.stringify(routes));
+    const bare = await startChild('bare', { env: { BENCH_BARE_ROUTES: routesFile } });
+    children.push(bare);
+
+    const results: ScenarioResult[] = [];
+    for (const scenario of scenarios) {
+      process.stdout.write(`   ${scenario.name}: Belfry… `);
+      const onBelfry = await measure(scenario.request, load, belfry.cpuMicros);
+      process.stdout.write('bare… ');
+      // Same path, query and signed headers; only the port (and so the Host header) differs.
+      const bareUrl = new URL(scenario.request.url);
+      bareUrl.port = String(bare.port);
+      const onBare = await measure(
+        { url: bareUrl.toString(), headers: { ...scenario.request.headers, host: bareUrl.host } },
+        load,
+        bare.cpuMicros,
+      );
+      console.log('done');
+      results.push(compare(scenario.name, scenario.body, onBelfry, onBare));
+    }
+    console.log();
+    printResults(results, load.connections, dialect);
+    console.log();
+    const targets = checkTargets(dialect, results);
+    printTargets(targets);
+    return { dialect, users: userCount, seedSeconds: seeded.seedSeconds, scenarios: results, targets };
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    await cleanUp();
+  }
+}
+
+// Figures from a machine that is busy with other work are noisy: say so up front.
+const loadBefore = loadavg()[0]!;
+console.log(`load average ${loadBefore.toFixed(2)} on ${cpus().length} cores before the run`);
+if (loadBefore > cpus().length / 2)
+  console.log(
+    'warning: the machine is busy with other work; throughput figures will be noisy (CPU per request less so)',
+  );
+const reports: DialectReport[] = [];
+for (const dialect of dialects) reports.push(await benchDialect(dialect));
+
+mkdirSync(resultsDir, { recursive: true });
+const file = join(resultsDir, 'latest.json');
+writeFileSync(
+  file,
+  JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      node: process.version,
+      cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`,
+      loadAverageBefore: loadBefore,
+      load,
+      reports,
+    },
+    null,
+    2,
+  ) + '\n',
+);
+console.log(
+  `\nresults written to ${file}${args.profile ? `; CPU profiles in ${join(resultsDir, 'profiles')}` : ''}`,
+);

@@ -1,0 +1,142 @@
+import { systemActor } from '../src/domain/access/actor.js';
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { systemClock } from '../src/lib/clock.js';
+import { newPersonalPin, randomIds, uuidv7 } from '../src/lib/ids.js';
+import { createSecretBox } from '../src/lib/secret-box.js';
+import { createServices } from '../src/services.js';
+import { insertAccount } from '../src/store/accounts.js';
+import type { Db, Dialect } from '../src/store/database.js';
+import { insertUsers, type UserRecord } from '../src/store/users.js';
+import { createTestDatabase, type TestDatabase } from '../test/helpers/databases.js';
+
+/** A seeded database the Belfry child process opens through DATABASE_URL and BELFRY_MASTER_KEY. */
+export interface Seeded {
+  databaseUrl: string;
+  masterKeyHex: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  accountId: string;
+  /** user ids in id (= listing) order */
+  userIds: string[];
+  seedSeconds: number;
+  drop(): Promise<void>;
+}
+
+/**
+ * Creates a fresh database with one Team account of `userCount` members and a FullAccess key.
+ * Users go in through the store's chunked insert inside one transaction (minutes of single
+ * inserts otherwise); the key goes through the access-key service so it is sealed as in production.
+ */
+export async function seed(dialect: Dialect, userCount: number): Promise<Seeded> {
+  const started = performance.now();
+  const database = await createTestDatabase(dialect);
+  try {
+    return await fill(database, dialect, userCount, started);
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+async function fill(
+  database: TestDatabase,
+  dialect: Dialect,
+  userCount: number,
+  started: number,
+): Promise<Seeded> {
+  const { db } = database;
+  const masterKey = randomBytes(32);
+  const services = await createServices({
+    db,
+    dialect,
+    clock: systemClock,
+    ids: randomIds,
+    secrets: createSecretBox(masterKey),
+    config: { accountRetentionDays: 90 },
+  });
+
+  // Ids one millisecond apart in the past, so creation times look real; the n-th user of a
+  // listing (id order) is userIds[n].
+  const base = Date.now() - userCount - 60_000;
+  const at = (i: number) => new Date(base + i).toISOString();
+  const accountId = uuidv7(base - 1);
+  // Sorted anyway, so the listing order is known whatever the id generator does within a millisecond.
+  const userIds = Array.from({ length: userCount }, (_, i) => uuidv7(base + i)).sort();
+  const users = userIds.map((id, i): UserRecord => benchUser(id, accountId, i, at(i)));
+
+  await db.transaction().execute(async (tx) => {
+    await insertAccount(tx, {
+      id: accountId,
+      name: 'Bench Co',
+      type: 'Team',
+      status: 'Active',
+      defaultLicense: 'Pro',
+      supportedLicenses: ['Basic', 'Pro'],
+      disableRemoteControl: undefined,
+      enableDialOut: undefined,
+      createdAt: at(-1),
+      updatedAt: at(-1),
+      deletedAt: undefined,
+      purgeAfter: undefined,
+    });
+    await insertUsers(tx, users);
+  });
+  const key = await services.accessKeys.createAccessKey(systemActor('bench-seed'), {
+    name: 'bench',
+    policy: 'FullAccess',
+  });
+
+  // Steady state, not the state right after a bulk load: SQLite folds the large WAL back into
+  // the file, PostgreSQL gathers the statistics autovacuum would have gathered by now.
+  if (dialect === 'sqlite') await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+  else await sql`analyze`.execute(db);
+
+  return {
+    databaseUrl: await urlOf(database.db, dialect),
+    masterKeyHex: masterKey.toString('hex'),
+    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+    accountId,
+    userIds,
+    seedSeconds: (performance.now() - started) / 1000,
+    drop: () => database.drop(),
+  };
+}
+
+function benchUser(id: string, accountId: string, i: number, at: string): UserRecord {
+  return {
+    id,
+    accountId,
+    email: `user${i}@bench.example.com`,
+    displayName: `Bench User ${i}`,
+    license: i % 5 === 0 ? 'Basic' : 'Pro',
+    userType: 'PrivateUser',
+    registrationStatus: 'Registered',
+    invitationStatus: 'Accepted',
+    registeredOn: at,
+    invitedOn: at,
+    personalPin: newPersonalPin(),
+    alexaEnabled: false,
+    alexaRoomArn: undefined,
+    primaryProvisionedNumber: undefined,
+    telephony: { inbound: false, outbound: false, sms: false },
+    sessionsRevokedAt: undefined,
+    removedAt: undefined,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** The DATABASE_URL of the open test database; the helper keeps its location to itself. */
+async function urlOf(db: Db, dialect: Dialect): Promise<string> {
+  if (dialect === 'sqlite') {
+    const { rows } = await sql<{
+      file: string;
+    }>`select file from pragma_database_list where name = 'main'`.execute(db);
+    return `sqlite:${rows[0]!.file}`;
+  }
+  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
+  // Same server as test/helpers/databases.ts: TEST_POSTGRES_URL or the local trust-auth one.
+  const url = new URL(process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/${rows[0]!.name}`;
+  return url.toString();
+}

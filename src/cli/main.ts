@@ -1,0 +1,56 @@
+import { ConfigError } from '../config.js';
+import { DomainError } from '../domain/errors.js';
+import { CliError, USAGE, UsageError } from './usage.js';
+
+type Command = (args: string[]) => Promise<void>;
+
+// Loaded on demand, so help and usage errors answer without loading the database drivers.
+const commands: Record<string, () => Promise<Command>> = {
+  migrate: async () => (await import('./migrate.js')).migrate,
+  'access-keys': async () => (await import('./access-keys.js')).accessKeys,
+  accounts: async () => (await import('./accounts.js')).accounts,
+  audit: async () => (await import('./audit.js')).audit,
+};
+
+/** Runs one command; returns the exit code (0 done, 1 failed, 2 usage error). */
+export async function run(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  try {
+    const load = name === undefined ? undefined : commands[name];
+    if (!load)
+      throw new UsageError(name === undefined ? 'no command given' : `unknown command "${name}"`, true);
+    await (
+      await load()
+    )(args);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const more = error.showUsage ? `\n${USAGE}` : 'Run "belfry help" for usage.\n';
+      process.stderr.write(`belfry: ${error.message}\n${more}`);
+      return 2;
+    }
+    process.stderr.write(`belfry: ${describe(error)}\n`);
+    return 1;
+  }
+}
+
+/**
+ * One line for the operator. Expected failures never show a stack trace; an unexpected one shows
+ * it only with LOG_LEVEL=debug or trace, for a bug report.
+ */
+function describe(error: unknown): string {
+  if (error instanceof ConfigError) return `invalid configuration: ${error.problems.join('; ')}`;
+  if (error instanceof DomainError || error instanceof CliError) return error.message;
+  if (error instanceof Error) {
+    const debug = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
+    const code = 'code' in error && typeof error.code === 'string' ? ` (${error.code})` : '';
+    return debug && error.stack ? error.stack : `${error.message || error.name}${code}`;
+  }
+  return String(error);
+}
+
+process.exitCode = await run(process.argv.slice(2));

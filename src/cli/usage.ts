@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+
+/** Wrong words on the command line: exit code 2, with the usage text or a pointer to it. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly showUsage = false,
+  ) {
+    super(message);
+  }
+}
+
+/** A failure the operator can act on, reported as one line without a stack trace, exit code 1. */
+export class CliError extends Error {}
+
+export const USAGE = `Usage: belfry <command> [options]
+
+Operator commands for a Belfry installation. They read the server's configuration
+(BELFRY_DATA_DIR, DATABASE_URL, BELFRY_MASTER_KEY, ...) and work on its database directly.
+
+Commands:
+  migrate
+      Apply pending database migrations and list what was applied.
+  access-keys create --name <name> [--policy FullAccess|UserManagement|ReadOnly] [--account-id <id>]
+                     [--credentials-file <path> [--profile <name>]] [--json]
+      Create an admin access key (default policy FullAccess, all accounts). The secret is printed
+      this once; --credentials-file also saves it as an AWS shared-credentials profile
+      (default profile "belfry"), replacing only that profile.
+  access-keys list [--json]
+      List access keys with their policy, account scope, creation and last use (never secrets).
+  access-keys delete <access-key-id>
+      Delete an access key; servers refuse it from the next request on.
+  accounts disabled [--json]
+      List deleted accounts and the date each will be purged.
+  accounts restore <account-id>
+      Restore a deleted account before it is purged.
+  audit <account-id> [--user-id <id>] [--operation <name>] [--since <ISO time>] [--limit <n>] [--json]
+      Show an account's audit events, newest first (default limit 50).
+  help
+      Show this text. Every command also takes --help.
+`;
+
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'] & {};
+
+/**
+ * Parses one command's arguments strictly: unknown options, missing values and a wrong number of
+ * positionals are usage errors, never guesses.
+ */
+export function parseCommand<const O extends Options>(
+  args: string[],
+  options: O,
+  positionals: { names: string[] },
+) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+      throw new UsageError(error.message);
+    throw error;
+  }
+  const wanted = positionals.names.length;
+  const given = parsed.positionals.length;
+  if (given < wanted) throw new UsageError(`missing ${positionals.names.slice(given).join(' ')}`);
+  if (given > wanted) throw new UsageError(`unexpected argument "${parsed.positionals[wanted]}"`);
+  return parsed;
+}

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './config.js';
+
+const CWD = '/srv/belfry';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env, CWD);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has defaults for everything', () => {
+    const config = loadConfig({}, CWD);
+    assert.deepEqual(config, {
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: '/srv/belfry/data',
+      database: { dialect: 'sqlite', file: '/srv/belfry/data/belfry.db' },
+      masterKey: undefined,
+      logLevel: 'info',
+      bootstrapKey: undefined,
+      sigv4: { regions: undefined, maxSkewSeconds: 900 },
+      accountRetentionDays: 90,
+      jobs: { enabled: true, pollMs: 1000 },
+      trustProxy: false,
+    });
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it('treats empty variables as unset', () => {
+    assert.deepEqual(loadConfig({ PORT: '', DATABASE_URL: '', LOG_LEVEL: '' }, CWD), loadConfig({}, CWD));
+  });
+
+  it('reads every setting', () => {
+    const config = loadConfig(
+      {
+        HOST: '0.0.0.0',
+        PORT: '9000',
+        BELFRY_DATA_DIR: '/var/lib/belfry',
+        LOG_LEVEL: 'debug',
+        BELFRY_SIGV4_REGIONS: 'us-east-1, eu-west-1,',
+        BELFRY_SIGV4_MAX_SKEW_SECONDS: '300',
+        BELFRY_ACCOUNT_RETENTION_DAYS: '30',
+        BELFRY_JOBS: 'off',
+        BELFRY_JOBS_POLL_MS: '250',
+        BELFRY_TRUST_PROXY: 'yes',
+        BELFRY_BOOTSTRAP_ACCESS_KEY_ID: 'BKIABOOTSTRAP0000001',
+        BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY: 'a-secret-of-twenty-chars',
+      },
+      CWD,
+    );
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.port, 9000);
+    assert.deepEqual(config.database, { dialect: 'sqlite', file: '/var/lib/belfry/belfry.db' });
+    assert.equal(config.logLevel, 'debug');
+    assert.deepEqual(config.sigv4, { regions: ['us-east-1', 'eu-west-1'], maxSkewSeconds: 300 });
+    assert.equal(config.accountRetentionDays, 30);
+    assert.deepEqual(config.jobs, { enabled: false, pollMs: 250 });
+    assert.equal(config.trustProxy, true);
+    assert.deepEqual(config.bootstrapKey, {
+      accessKeyId: 'BKIABOOTSTRAP0000001',
+      secretAccessKey: 'a-secret-of-twenty-chars',
+    });
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({
+      PORT: '70000',
+      DATABASE_URL: 'mysql://db/belfry',
+      LOG_LEVEL: 'loud',
+      BELFRY_JOBS: 'maybe',
+      BELFRY_SIGV4_MAX_SKEW_SECONDS: '1.5',
+      BELFRY_MASTER_KEY: 'too-short',
+      BELFRY_BOOTSTRAP_ACCESS_KEY_ID: 'lowercase',
+    });
+    assert.equal(problems.length, 8, problems.join('\n'));
+    for (const name of [
+      'PORT',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'BELFRY_JOBS',
+      'BELFRY_SIGV4_MAX_SKEW_SECONDS',
+      'BELFRY_MASTER_KEY',
+    ])
+      assert.ok(
+        problems.some((p) => p.startsWith(name)),
+        `no problem about ${name}`,
+      );
+    // The key id is both malformed and missing its secret.
+    assert.equal(problems.filter((p) => p.includes('BELFRY_BOOTSTRAP_ACCESS_KEY_ID')).length, 2);
+  });
+
+  it('names every problem in the error message', () => {
+    assert.throws(
+      () => loadConfig({ PORT: 'http', BELFRY_TRUST_PROXY: '2' }, CWD),
+      (error: Error) => /PORT/.test(error.message) && /BELFRY_TRUST_PROXY/.test(error.message),
+    );
+  });
+});
+
+describe('loadConfig: DATABASE_URL', () => {
+  it('takes postgres:// and postgresql:// URLs as they are', () => {
+    for (const url of ['postgres://belfry:pw@db:5432/belfry', 'postgresql://db/belfry?sslmode=require'])
+      assert.deepEqual(loadConfig({ DATABASE_URL: url }, CWD).database, { dialect: 'postgres', url });
+  });
+
+  it('resolves sqlite:<file> against the working directory', () => {
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:./state/b.db' }, CWD).database, {
+      dialect: 'sqlite',
+      file: '/srv/belfry/state/b.db',
+    });
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:/tmp/b.db' }, CWD).database, {
+      dialect: 'sqlite',
+      file: '/tmp/b.db',
+    });
+  });
+
+  it('refuses anything else', () => {
+    for (const url of ['mysql://db/belfry', 'belfry.db', 'http://db'])
+      assert.match(problemsOf({ DATABASE_URL: url })[0]!, /^DATABASE_URL must be/);
+  });
+});
+
+describe('loadConfig: BELFRY_MASTER_KEY', () => {
+  const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+
+  it('accepts 32 bytes as 64 hex digits, either case', () => {
+    assert.deepEqual(loadConfig({ BELFRY_MASTER_KEY: key.toString('hex') }, CWD).masterKey, key);
+    assert.deepEqual(
+      loadConfig({ BELFRY_MASTER_KEY: key.toString('hex').toUpperCase() }, CWD).masterKey,
+      key,
+    );
+  });
+
+  it('accepts 32 bytes as base64', () => {
+    assert.deepEqual(loadConfig({ BELFRY_MASTER_KEY: key.toString('base64') }, CWD).masterKey, key);
+  });
+
+  it('refuses other lengths without printing the value', () => {
+    for (const value of [
+      key.subarray(0, 31).toString('base64'),
+      Buffer.alloc(33, 1).toString('hex'),
+      'abc',
+    ]) {
+      const [problem] = problemsOf({ BELFRY_MASTER_KEY: value });
+      assert.match(problem!, /BELFRY_MASTER_KEY must be 32 bytes/);
+      assert.ok(!problem!.includes(value));
+    }
+  });
+});

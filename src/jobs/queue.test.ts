@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '../lib/clock.js';
+import { randomIds } from '../lib/ids.js';
+import { countJobs } from '../store/jobs.js';
+import { createTestDatabase, dialects, skipReason, type TestDatabase } from '../../test/helpers/databases.js';
+import { createJobs, retryDelayMs, startWorker, type JobHandler } from './queue.js';
+
+const quietLog = { error: () => undefined, warn: () => undefined };
+
+for (const dialect of dialects) {
+  const skip = await skipReason(dialect);
+  describe(`job queue [${dialect}]`, { skip: skip ?? false }, () => {
+    let database: TestDatabase;
+    before(async () => {
+      database = await createTestDatabase(dialect);
+    });
+    after(async () => {
+      await database?.drop();
+    });
+
+    function worker(clock: ManualClock, handlers: JobHandler[], workerId = 'w1', leaseMs = 60_000) {
+      return startWorker({
+        db: database.db,
+        dialect,
+        clock,
+        handlers,
+        workerId,
+        pollMs: 3_600_000,
+        leaseMs,
+        log: quietLog,
+      });
+    }
+
+    it('keeps no job enqueued in a transaction that rolled back', async () => {
+      const clock = new ManualClock();
+      const jobs = createJobs(randomIds, clock, []);
+      await assert.rejects(
+        database.db.transaction().execute(async (tx) => {
+          await jobs.enqueue(tx, 'noop', {});
+          throw new Error('change failed');
+        }),
+      );
+      assert.equal(await countJobs(database.db, 'pending'), 0);
+    });
+
+    it('runs a due job once, and not before it is due', async () => {
+      const clock = new ManualClock();
+      const seen: unknown[] = [];
+      const handler: JobHandler = { kind: 'record', run: async (job) => void seen.push(job.payload) };
+      const jobs = createJobs(randomIds, clock, [handler]);
+      await jobs.enqueue(
+        database.db,
+        'record',
+        { n: 1 },
+        { runAt: new Date(clock.now().getTime() + 60_000) },
+      );
+      const w = worker(clock, [handler]);
+      assert.equal(await w.drain(), 0);
+      clock.advance(60_000);
+      assert.equal(await w.drain(), 1);
+      assert.equal(await w.drain(), 0);
+      assert.deepEqual(seen, [{ n: 1 }]);
+      await w.stop();
+    });
+
+    it('retries a failing job with back-off, then marks it failed', async () => {
+      const clock = new ManualClock();
+      let attempts = 0;
+      const handler: JobHandler = {
+        kind: 'flaky',
+        maxAttempts: 2,
+        run: async () => {
+          attempts++;
+          throw new Error('peer down');
+        },
+      };
+      const jobs = createJobs(randomIds, clock, [handler]);
+      await jobs.enqueue(database.db, 'flaky', {});
+      const w = worker(clock, [handler]);
+      assert.equal(await w.drain(), 1);
+      assert.equal(await w.drain(), 0, 'the retry waits for its back-off');
+      clock.advance(retryDelayMs(1));
+      assert.equal(await w.drain(), 1);
+      assert.equal(attempts, 2);
+      assert.equal(await countJobs(database.db, 'failed'), 1);
+      await w.stop();
+    });
+
+    it('runs each job exactly once when two workers drain the queue at the same time', async () => {
+      const clock = new ManualClock();
+      const runs = new Map<number, number>();
+      const handler: JobHandler = {
+        kind: 'count',
+        run: async (job) => {
+          const n = (job.payload as { n: number }).n;
+          runs.set(n, (runs.get(n) ?? 0) + 1);
+        },
+      };
+      const jobs = createJobs(randomIds, clock, [handler]);
+      for (let n = 0; n < 40; n++) await jobs.enqueue(database.db, 'count', { n });
+      const a = worker(clock, [handler], 'a');
+      const b = worker(clock, [handler], 'b');
+      const [ranA, ranB] = await Promise.all([a.drain(), b.drain()]);
+      assert.equal(ranA + ranB, 40);
+      assert.equal(runs.size, 40);
+      assert.ok([...runs.values()].every((count) => count === 1));
+      await Promise.all([a.stop(), b.stop()]);
+    });
+
+    it('gives a job whose worker died to another worker once its lease expires', async () => {
+      const clock = new ManualClock();
+      const ran: string[] = [];
+      const jobs = createJobs(randomIds, clock, []);
+      await jobs.enqueue(database.db, 'survivor', {});
+      // The first worker claims the job and "crashes" before finishing it.
+      const crashing: JobHandler = { kind: 'survivor', run: () => new Promise(() => undefined) };
+      const first = worker(clock, [crashing], 'crashed', 30_000);
+      void first.drain();
+      await new Promise((r) => setTimeout(r, 50));
+      const second = worker(
+        clock,
+        [{ kind: 'survivor', run: async () => void ran.push('second') }],
+        'second',
+        30_000,
+      );
+      assert.equal(await second.drain(), 0, 'the lease still holds');
+      clock.advance(30_001);
+      assert.equal(await second.drain(), 1);
+      assert.deepEqual(ran, ['second']);
+      await second.stop();
+    });
+  });
+}

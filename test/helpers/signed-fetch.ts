@@ -1,0 +1,94 @@
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { Credentials } from './server.js';
+
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+
+function bytes(data: SourceData): string | Buffer {
+  if (typeof data === 'string') return data;
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.from(data);
+}
+
+/** SHA-256 (or HMAC-SHA256 when given a secret) in the shape `@smithy/signature-v4` expects. */
+class Sha256 {
+  private readonly hash: Hash | Hmac;
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
+  }
+  update(data: SourceData): void {
+    this.hash.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+}
+
+export interface SignedRequestOptions {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** the path as it goes on the wire: labels already percent-encoded (`encodeURIComponent`) */
+  path: string;
+  query?: Record<string, string>;
+  /** serialised as JSON with `Content-Type: application/json`; omit for a bodiless request */
+  body?: unknown;
+  region?: string;
+}
+
+export interface SignedResponse {
+  status: number;
+  headers: Headers;
+  /** the parsed JSON body, or undefined when the body is empty */
+  json: any;
+  /** `X-Amzn-ErrorType` of an error response */
+  errorType: string | null;
+  requestId: string | null;
+}
+
+/**
+ * Sends one SigV4-signed request the way the AWS SDK would, for operations the SDK has no command
+ * for (Belfry's extensions) and for wire-level checks. No retries, no client-side validation.
+ */
+export async function signedFetch(
+  baseUrl: string,
+  credentials: Credentials,
+  options: SignedRequestOptions,
+): Promise<SignedResponse> {
+  const url = new URL(baseUrl);
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const headers: Record<string, string> = { host: url.host };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const signer = new SignatureV4({
+    service: 'chime',
+    region: options.region ?? 'us-east-1',
+    credentials,
+    sha256: Sha256,
+    uriEscapePath: true,
+    applyChecksum: true,
+  });
+  const signed = await signer.sign({
+    method: options.method,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: options.path,
+    query: options.query ?? {},
+    headers,
+    ...(body !== undefined && { body }),
+  });
+  const search = new URLSearchParams(options.query ?? {}).toString();
+  // fetch derives Host from the URL itself, identical to the signed value.
+  const { host: _host, ...sendHeaders } = signed.headers;
+  const response = await fetch(`${url.origin}${options.path}${search ? `?${search}` : ''}`, {
+    method: options.method,
+    headers: sendHeaders,
+    ...(body !== undefined && { body }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    json: text === '' ? undefined : JSON.parse(text),
+    errorType: response.headers.get('x-amzn-errortype'),
+    requestId: response.headers.get('x-amzn-requestid'),
+  };
+}
