@@ -1,8 +1,9 @@
 import { systemActor } from '../src/domain/access/actor.js';
+import { newMember } from '../src/domain/users/rules.js';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { systemClock } from '../src/lib/clock.js';
-import { newPersonalPin, randomIds, uuidv7 } from '../src/lib/ids.js';
+import { randomIds, uuidv7 } from '../src/lib/ids.js';
 import { createSecretBox } from '../src/lib/secret-box.js';
 import { createServices } from '../src/services.js';
 import { insertAccount } from '../src/store/accounts.js';
@@ -103,27 +104,18 @@ async function fill(
 }
 
 function benchUser(id: string, accountId: string, i: number, at: string): UserRecord {
-  return {
-    id,
-    accountId,
-    email: `user${i}@bench.example.com`,
-    displayName: `Bench User ${i}`,
-    license: i % 5 === 0 ? 'Basic' : 'Pro',
-    userType: 'PrivateUser',
-    registrationStatus: 'Registered',
-    invitationStatus: 'Accepted',
-    registeredOn: at,
-    invitedOn: at,
-    personalPin: newPersonalPin(),
-    alexaEnabled: false,
-    alexaRoomArn: undefined,
-    primaryProvisionedNumber: undefined,
-    telephony: { inbound: false, outbound: false, sms: false },
-    sessionsRevokedAt: undefined,
-    removedAt: undefined,
-    createdAt: at,
-    updatedAt: at,
-  };
+  return newMember(
+    {
+      id,
+      accountId,
+      email: `user${i}@bench.example.com`,
+      displayName: `Bench User ${i}`,
+      license: i % 5 === 0 ? 'Basic' : 'Pro',
+      userType: 'PrivateUser',
+      joined: 'registered',
+    },
+    at,
+  );
 }
 
 /** The DATABASE_URL of the open test database; the helper keeps its location to itself. */

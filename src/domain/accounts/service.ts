@@ -12,7 +12,7 @@ import {
 } from '../../store/accounts.js';
 import { countMembers, normalizeEmail } from '../../store/users.js';
 import { DAY_MS } from '../../lib/clock.js';
-import { decodePageToken, encodePageToken } from '../../lib/paging.js';
+import { keysetPage, type Page } from '../paging.js';
 import type { Db } from '../../store/database.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
@@ -25,10 +25,7 @@ export interface Account extends AccountRecord {
   signinDelegateGroups: string[];
 }
 
-export interface Page<T> {
-  items: T[];
-  nextToken: string | undefined;
-}
+export type { Page };
 
 export const PURGE_ACCOUNT_JOB = 'purge-account';
 export const DELEGATE_GROUPS_MAX = 100;
@@ -312,27 +309,22 @@ async function pageOfAccounts(
     nextToken?: string | undefined;
   },
 ): Promise<Page<Account>> {
-  const scope = JSON.stringify(['accounts', query.status, query.name ?? null, query.userEmail ?? null]);
-  const afterId = query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, scope);
-  if (query.nextToken !== undefined && afterId === undefined)
-    throw invalid('NextToken is not valid for this query');
-  const rows = await listAccountRows(db, {
-    status: query.status,
-    namePrefix: query.name,
-    memberEmail: query.userEmail === undefined ? undefined : normalizeEmail(query.userEmail),
-    onlyId: actor.accountScope,
-    afterId,
-    limit: query.maxResults + 1,
-  });
-  const items = rows.slice(0, query.maxResults);
-  const nextToken =
-    rows.length > query.maxResults
-      ? encodePageToken({ after: items[items.length - 1]!.id, scope })
-      : undefined;
+  const page = await keysetPage(
+    { scope: ['accounts', query.status, query.name ?? null, query.userEmail ?? null], ...query },
+    (afterId, limit) =>
+      listAccountRows(db, {
+        status: query.status,
+        namePrefix: query.name,
+        memberEmail: query.userEmail === undefined ? undefined : normalizeEmail(query.userEmail),
+        onlyId: actor.accountScope,
+        afterId,
+        limit,
+      }),
+  );
   return {
     items: await Promise.all(
-      items.map(async (a) => ({ ...a, signinDelegateGroups: await listDelegateGroups(db, a.id) })),
+      page.items.map(async (a) => ({ ...a, signinDelegateGroups: await listDelegateGroups(db, a.id) })),
     ),
-    nextToken,
+    nextToken: page.nextToken,
   };
 }

@@ -1,3 +1,5 @@
+import { newPersonalPin } from '../../lib/ids.js';
+import type { UserRecord } from '../../store/users.js';
 import { invalid } from '../errors.js';
 
 export const EMAIL_MAX = 254;
@@ -22,4 +24,32 @@ export function checkDisplayName(name: string): string {
   if ([...trimmed].length > DISPLAY_NAME_MAX)
     throw invalid(`Username is longer than ${DISPLAY_NAME_MAX} characters`);
   return trimmed;
+}
+
+/**
+ * A new member with the defaults every path shares (fresh PIN, no phone, telephony off); the
+ * caller says how they joined: registered directly, or invited and pending.
+ */
+export function newMember(
+  fields: Pick<UserRecord, 'id' | 'accountId' | 'email' | 'displayName' | 'license' | 'userType'> &
+    ({ joined: 'registered' } | { joined: 'invited' }),
+  at: string,
+): UserRecord {
+  const { joined, ...identity } = fields;
+  return {
+    ...identity,
+    registrationStatus: joined === 'registered' ? 'Registered' : 'Unregistered',
+    invitationStatus: joined === 'invited' ? 'Pending' : undefined,
+    registeredOn: joined === 'registered' ? at : undefined,
+    invitedOn: joined === 'invited' ? at : undefined,
+    personalPin: newPersonalPin(),
+    alexaEnabled: false,
+    alexaRoomArn: undefined,
+    primaryProvisionedNumber: undefined,
+    telephony: { inbound: false, outbound: false, sms: false },
+    sessionsRevokedAt: undefined,
+    removedAt: undefined,
+    createdAt: at,
+    updatedAt: at,
+  };
 }

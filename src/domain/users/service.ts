@@ -13,7 +13,7 @@ import {
 import { findAccountById } from '../../store/accounts.js';
 import { insertInvite, type InviteRecord } from '../../store/invites.js';
 import { newPersonalPin } from '../../lib/ids.js';
-import { decodePageToken, encodePageToken } from '../../lib/paging.js';
+import { keysetPage, type Page } from '../paging.js';
 import type { Db } from '../../store/database.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
@@ -21,8 +21,7 @@ import { auditedChange } from '../audit/trail.js';
 import type { DomainDeps } from '../deps.js';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../errors.js';
 import { checkLicenseForAccount } from '../accounts/rules.js';
-import type { Page } from '../accounts/service.js';
-import { checkDisplayName, checkEmail } from './rules.js';
+import { checkDisplayName, checkEmail, newMember } from './rules.js';
 
 export type { UserRecord as User, InviteRecord as Invite };
 
@@ -161,28 +160,18 @@ export function createUsersService(deps: DomainDeps) {
             if (elsewhere.length > 0)
               throw conflict(`${email} is already a registered member of another account`);
           }
-          const at = now();
-          const user: UserRecord = {
-            id: ids.uuid(),
-            accountId,
-            email,
-            displayName: input.username === undefined ? email : checkDisplayName(input.username),
-            license: account.defaultLicense,
-            userType,
-            registrationStatus: 'Registered',
-            invitationStatus: undefined,
-            registeredOn: at,
-            invitedOn: undefined,
-            personalPin: newPersonalPin(),
-            alexaEnabled: false,
-            alexaRoomArn: undefined,
-            primaryProvisionedNumber: undefined,
-            telephony: { inbound: false, outbound: false, sms: false },
-            sessionsRevokedAt: undefined,
-            removedAt: undefined,
-            createdAt: at,
-            updatedAt: at,
-          };
+          const user = newMember(
+            {
+              id: ids.uuid(),
+              accountId,
+              email,
+              displayName: input.username === undefined ? email : checkDisplayName(input.username),
+              license: account.defaultLicense,
+              userType,
+              joined: 'registered',
+            },
+            now(),
+          );
           await insertUser(tx, user);
           log.target({ accountId, targetId: user.id, userId: user.id });
           log.describe({ userId: user.id, email, userType });
@@ -238,27 +227,21 @@ export function createUsersService(deps: DomainDeps) {
             let userId = existing?.id;
             if (!existing) {
               userId = ids.uuid();
-              await insertUser(tx, {
-                id: userId,
-                accountId,
-                email,
-                displayName: undefined,
-                license: account.defaultLicense,
-                userType: userType ?? 'PrivateUser',
-                registrationStatus: 'Unregistered',
-                invitationStatus: 'Pending',
-                registeredOn: undefined,
-                invitedOn: at,
-                personalPin: newPersonalPin(),
-                alexaEnabled: false,
-                alexaRoomArn: undefined,
-                primaryProvisionedNumber: undefined,
-                telephony: { inbound: false, outbound: false, sms: false },
-                sessionsRevokedAt: undefined,
-                removedAt: undefined,
-                createdAt: at,
-                updatedAt: at,
-              });
+              await insertUser(
+                tx,
+                newMember(
+                  {
+                    id: userId,
+                    accountId,
+                    email,
+                    displayName: undefined,
+                    license: account.defaultLicense,
+                    userType: userType ?? 'PrivateUser',
+                    joined: 'invited',
+                  },
+                  at,
+                ),
+              );
             } else {
               await updateUserRow(tx, accountId, existing.id, {
                 invitationStatus: 'Pending',
@@ -303,28 +286,11 @@ export function createUsersService(deps: DomainDeps) {
     ): Promise<Page<UserRecord>> {
       authorize(actor, 'read', accountId);
       if (!(await findAccountById(db, accountId))) throw notFound(`Account ${accountId} not found`);
-      const scope = JSON.stringify([
-        'users',
-        accountId,
-        query.email?.toLowerCase() ?? null,
-        query.userType ?? null,
-      ]);
-      const afterId = query.nextToken === undefined ? undefined : decodePageToken(query.nextToken, scope);
-      if (query.nextToken !== undefined && afterId === undefined)
-        throw invalid('NextToken is not valid for this query');
-      const rows = await listUserRows(db, {
-        accountId,
-        email: query.email,
-        userType: query.userType,
-        afterId,
-        limit: query.maxResults + 1,
-      });
-      const items = rows.slice(0, query.maxResults);
-      const nextToken =
-        rows.length > query.maxResults
-          ? encodePageToken({ after: items[items.length - 1]!.id, scope })
-          : undefined;
-      return { items, nextToken };
+      return keysetPage(
+        { scope: ['users', accountId, query.email?.toLowerCase() ?? null, query.userType ?? null], ...query },
+        (afterId, limit) =>
+          listUserRows(db, { accountId, email: query.email, userType: query.userType, afterId, limit }),
+      );
     },
 
     async getUser(actor: Actor, accountId: string, userId: string): Promise<UserRecord> {
