@@ -2,11 +2,10 @@ import { systemActor } from '../src/domain/access/actor.js';
 import { newMember } from '../src/domain/users/rules.js';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { systemClock } from '../src/lib/clock.js';
+import { ManualClock } from '../src/lib/clock.js';
 import { randomIds, uuidv7 } from '../src/lib/ids.js';
 import { createSecretBox } from '../src/lib/secret-box.js';
 import { createServices } from '../src/services.js';
-import { insertAccount } from '../src/store/accounts.js';
 import type { Db, Dialect } from '../src/store/database.js';
 import { insertUsers, type UserRecord } from '../src/store/users.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/databases.js';
@@ -26,7 +25,8 @@ export interface Seeded {
 /**
  * Creates a fresh database with one Team account of `userCount` members and a FullAccess key.
  * Users go in through the store's chunked insert inside one transaction (minutes of single
- * inserts otherwise); the key goes through the access-key service so it is sealed as in production.
+ * inserts otherwise); the account and the key go through their services, so they are made (and
+ * the key sealed) as in production.
  */
 export async function seed(dialect: Dialect, userCount: number): Promise<Seeded> {
   const started = performance.now();
@@ -47,42 +47,27 @@ async function fill(
 ): Promise<Seeded> {
   const { db } = database;
   const masterKey = randomBytes(32);
+  // Times one millisecond apart in the past, so creation times look real: the account and the
+  // key at base - 1, then the users; the n-th user of a listing (id order) is userIds[n].
+  const base = Date.now() - userCount - 60_000;
+  const at = (i: number) => new Date(base + i).toISOString();
+  // First, as uuidv7 never goes back in time once it has made an id of the present. Sorted
+  // anyway, so the listing order is known whatever the id generator does within a millisecond.
+  const userIds = Array.from({ length: userCount }, (_, i) => uuidv7(base + i)).sort();
   const services = await createServices({
     db,
     dialect,
-    clock: systemClock,
+    clock: new ManualClock(new Date(base - 1)),
     ids: randomIds,
     secrets: createSecretBox(masterKey),
     config: { accountRetentionDays: 90 },
   });
+  const seeder = systemActor('bench-seed');
 
-  // Ids one millisecond apart in the past, so creation times look real; the n-th user of a
-  // listing (id order) is userIds[n].
-  const base = Date.now() - userCount - 60_000;
-  const at = (i: number) => new Date(base + i).toISOString();
-  const accountId = uuidv7(base - 1);
-  // Sorted anyway, so the listing order is known whatever the id generator does within a millisecond.
-  const userIds = Array.from({ length: userCount }, (_, i) => uuidv7(base + i)).sort();
+  const { id: accountId } = await services.accounts.createAccount(seeder, 'Bench Co');
   const users = userIds.map((id, i): UserRecord => benchUser(id, accountId, i, at(i)));
-
-  await db.transaction().execute(async (tx) => {
-    await insertAccount(tx, {
-      id: accountId,
-      name: 'Bench Co',
-      type: 'Team',
-      status: 'Active',
-      defaultLicense: 'Pro',
-      supportedLicenses: ['Basic', 'Pro'],
-      disableRemoteControl: undefined,
-      enableDialOut: undefined,
-      createdAt: at(-1),
-      updatedAt: at(-1),
-      deletedAt: undefined,
-      purgeAfter: undefined,
-    });
-    await insertUsers(tx, users);
-  });
-  const key = await services.accessKeys.createAccessKey(systemActor('bench-seed'), {
+  await db.transaction().execute((tx) => insertUsers(tx, users));
+  const key = await services.accessKeys.createAccessKey(seeder, {
     name: 'bench',
     policy: 'FullAccess',
   });

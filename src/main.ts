@@ -1,14 +1,12 @@
 import { hostname } from 'node:os';
 import { relative } from 'node:path';
 import { buildApp } from './app.js';
-import { ensureOperatorKey, loadMasterKey, writeCredentialsFile } from './bootstrap.js';
+import { ensureOperatorKey, writeCredentialsFile } from './bootstrap.js';
+import { composeServices } from './compose.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import type { NewAccessKey } from './domain/access/keys.js';
 import { startWorker } from './jobs/queue.js';
 import { systemClock } from './lib/clock.js';
-import { randomIds } from './lib/ids.js';
-import { createSecretBox } from './lib/secret-box.js';
-import { createServices } from './services.js';
 import { migrateToLatest, openDatabase } from './store/database.js';
 
 /** Composition root: config → database → migrate → services → app → listen; closes gracefully. */
@@ -26,14 +24,7 @@ async function main(): Promise<void> {
   }
   const database = openDatabase(config.database);
   await migrateToLatest(database.db);
-  const services = await createServices({
-    db: database.db,
-    dialect: database.dialect,
-    clock: systemClock,
-    ids: randomIds,
-    secrets: createSecretBox(loadMasterKey(config)),
-    config,
-  });
+  const services = await composeServices(config, database);
   const app = await buildApp(services, config);
 
   const worker = config.jobs.enabled

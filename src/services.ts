@@ -6,6 +6,13 @@ import { listAuditEvents, type AuditQuery } from './domain/audit/query.js';
 import { recordRefusal, type AuditSubject } from './domain/audit/trail.js';
 import type { DomainDeps } from './domain/deps.js';
 import { createUsersService, type UsersService } from './domain/users/service.js';
+import type { Carrier } from './domain/phone-numbers/carrier.js';
+import { createSimulatedCarrier } from './domain/phone-numbers/simulated-carrier.js';
+import { createPhoneAssignment, type PhoneAssignment } from './domain/phone-numbers/assignment.js';
+import { createPhoneInventory, type PhoneInventory } from './domain/phone-numbers/inventory.js';
+import { phoneNumberJobs } from './domain/phone-numbers/jobs.js';
+import { createPhoneOrders, type PhoneOrders } from './domain/phone-numbers/orders.js';
+import { createPhoneSettings, type PhoneSettings } from './domain/phone-numbers/settings.js';
 import type { Actor } from './domain/access/actor.js';
 import { createJobs, type JobHandler } from './jobs/queue.js';
 import type { Clock } from './lib/clock.js';
@@ -25,6 +32,10 @@ export interface Services {
   accounts: AccountsService;
   users: UsersService;
   accessKeys: AccessKeys;
+  phoneNumbers: PhoneInventory;
+  phoneOrders: PhoneOrders;
+  phoneAssignment: PhoneAssignment;
+  phoneSettings: PhoneSettings;
   audit: {
     listAuditEvents(actor: Actor, accountId: string, query: AuditQuery): ReturnType<typeof listAuditEvents>;
     /** records a change refused before any rule ran (the adapters' input validation) */
@@ -40,6 +51,8 @@ export interface ServiceInputs {
   ids: Ids;
   secrets: SecretBox;
   config: Pick<Config, 'accountRetentionDays'>;
+  /** where phone numbers are searched and ordered; the simulated carrier unless given */
+  carrier?: Carrier | undefined;
 }
 
 export async function createServices(inputs: ServiceInputs): Promise<Services> {
@@ -54,7 +67,8 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     jobs,
     settings: { accountRetentionDays: config.accountRetentionDays },
   };
-  handlers.push(purgeAccountJob(deps));
+  const phoneDeps = { ...deps, carrier: inputs.carrier ?? createSimulatedCarrier() };
+  handlers.push(purgeAccountJob(deps), ...phoneNumberJobs(phoneDeps));
   const installationId = await ensureInstallationValue(db, 'installation_id', twelveDigits());
   return {
     db,
@@ -65,6 +79,10 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     accounts: createAccountsService(deps),
     users: createUsersService(deps),
     accessKeys: createAccessKeys({ db, ids, clock, secrets }),
+    phoneNumbers: createPhoneInventory(phoneDeps),
+    phoneOrders: createPhoneOrders(phoneDeps),
+    phoneAssignment: createPhoneAssignment(phoneDeps),
+    phoneSettings: createPhoneSettings(phoneDeps),
     audit: {
       listAuditEvents: (actor, accountId, query) => listAuditEvents(db, actor, accountId, query),
       recordRefusal: (actor, subject, error) => recordRefusal({ db, ids, clock }, actor, subject, error),

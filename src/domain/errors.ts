@@ -9,7 +9,9 @@ export type ErrorKind =
   | 'LimitExceeded'
   | 'PreconditionFailed'
   | 'Throttled'
-  | 'Unavailable';
+  | 'Unavailable'
+  /** a phone number still associated with a user (Chime's PhoneNumberAssociationsExist) */
+  | 'AssociationsExist';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -14,3 +14,11 @@ export async function ensureInstallationValue(db: Db, key: string, value: string
     .execute();
   return (await getInstallationValue(db, key)) ?? value;
 }
+
+export async function setInstallationValue(db: Db, key: string, value: string): Promise<void> {
+  await db
+    .insertInto('installation')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}

@@ -15,6 +15,9 @@ export interface Database {
   invites: InvitesTable;
   audit_events: AuditEventsTable;
   jobs: JobsTable;
+  phone_numbers: PhoneNumbersTable;
+  phone_number_orders: PhoneNumberOrdersTable;
+  phone_number_order_items: PhoneNumberOrderItemsTable;
 }
 
 export interface InstallationTable {
@@ -126,4 +129,39 @@ export interface JobsTable {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface PhoneNumbersTable {
+  id: string;
+  country: string;
+  number_type: string;
+  product_type: string;
+  status: string;
+  calling_name: string | null;
+  calling_name_status: string;
+  calling_name_updated_at: string | null;
+  account_id: string | null;
+  user_id: string | null;
+  associated_at: string | null;
+  order_id: string | null;
+  source: string;
+  deleted_at: string | null;
+  release_after: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PhoneNumberOrdersTable {
+  id: string;
+  product_type: string;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PhoneNumberOrderItemsTable {
+  order_id: string;
+  e164: string;
+  status: string;
+  reason: string | null;
 }

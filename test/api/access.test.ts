@@ -27,6 +27,7 @@ import {
   UpdateUserSettingsCommand,
   type ChimeClient,
 } from '@aws-sdk/client-chime';
+import { newAccountId, uniqueEmail, uniqueSuffix } from '../helpers/accounts.js';
 import { signedFetch } from '../helpers/signed-fetch.js';
 import { eachDialect } from '../helpers/suite.js';
 
@@ -40,15 +41,11 @@ async function rejectsNamed(promise: Promise<unknown>, name: string, status: num
 }
 
 const forbidden = (promise: Promise<unknown>) => rejectsNamed(promise, 'ForbiddenException', 403);
-const email = () => `${randomUUID().slice(0, 8)}@example.com`;
 
 /** A Team account with one registered user, made by the operator. */
 async function teamWithUser(operator: ChimeClient) {
-  const { Account } = await operator.send(
-    new CreateAccountCommand({ Name: `Access ${randomUUID().slice(0, 8)}` }),
-  );
-  const accountId = Account!.AccountId!;
-  const { User } = await operator.send(new CreateUserCommand({ AccountId: accountId, Email: email() }));
+  const accountId = await newAccountId(operator, `Access ${uniqueSuffix()}`);
+  const { User } = await operator.send(new CreateUserCommand({ AccountId: accountId, Email: uniqueEmail() }));
   return { accountId, userId: User!.UserId! };
 }
 
@@ -71,8 +68,8 @@ function changes(accountId: string, userId: string) {
       AccountId: accountId,
       GroupNames: ['admins'],
     }),
-    CreateUser: new CreateUserCommand({ AccountId: accountId, Email: email() }),
-    InviteUsers: new InviteUsersCommand({ AccountId: accountId, UserEmailList: [email()] }),
+    CreateUser: new CreateUserCommand({ AccountId: accountId, Email: uniqueEmail() }),
+    InviteUsers: new InviteUsersCommand({ AccountId: accountId, UserEmailList: [uniqueEmail()] }),
     UpdateUser: new UpdateUserCommand({ AccountId: accountId, UserId: userId, LicenseType: 'Basic' }),
     BatchUpdateUser: new BatchUpdateUserCommand({
       AccountId: accountId,
@@ -185,14 +182,14 @@ await eachDialect('access', (server) => {
     const scoped = server().client(await server().createKey('FullAccess', a.accountId));
 
     await scoped.send(new UpdateAccountCommand({ AccountId: a.accountId, Name: 'Scoped rename' }));
-    await scoped.send(new CreateUserCommand({ AccountId: a.accountId, Email: email() }));
+    await scoped.send(new CreateUserCommand({ AccountId: a.accountId, Email: uniqueEmail() }));
     assert.equal((await scoped.send(new ListUsersCommand({ AccountId: a.accountId }))).Users?.length, 2);
 
     await forbidden(scoped.send(new GetAccountCommand({ AccountId: b.accountId })));
     await forbidden(scoped.send(new ListUsersCommand({ AccountId: b.accountId })));
     await forbidden(scoped.send(new GetUserCommand({ AccountId: b.accountId, UserId: b.userId })));
     await forbidden(scoped.send(new UpdateAccountCommand({ AccountId: b.accountId, Name: 'Hijacked' })));
-    await forbidden(scoped.send(new CreateUserCommand({ AccountId: b.accountId, Email: email() })));
+    await forbidden(scoped.send(new CreateUserCommand({ AccountId: b.accountId, Email: uniqueEmail() })));
     await forbidden(scoped.send(new CreateAccountCommand({ Name: 'Another' })));
     // An id that does not exist is refused the same way, so a scoped key learns nothing.
     await forbidden(scoped.send(new GetAccountCommand({ AccountId: randomUUID() })));

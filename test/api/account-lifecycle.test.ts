@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { it } from 'node:test';
 import {
   AssociateSigninDelegateGroupsWithAccountCommand,
   BatchSuspendUserCommand,
   ConflictException,
-  CreateAccountCommand,
   CreateUserCommand,
   DeleteAccountCommand,
   DisassociateSigninDelegateGroupsFromAccountCommand,
@@ -20,35 +18,14 @@ import {
   type ChimeClient,
 } from '@aws-sdk/client-chime';
 import { DAY_MS } from '../../src/lib/clock.js';
+import { newAccountId, uniqueEmail, uniqueSuffix } from '../helpers/accounts.js';
+import { rejectsWith } from '../helpers/sdk-errors.js';
 import { signedFetch } from '../helpers/signed-fetch.js';
 import { eachDialect } from '../helpers/suite.js';
-
-async function rejectsWith(
-  promise: Promise<unknown>,
-  type: new (...args: never[]) => Error,
-  message: RegExp,
-) {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
-    assert.match(error.message, message);
-    return true;
-  });
-}
-
-async function createAccount(
-  chime: ChimeClient,
-  name = `Lifecycle ${randomUUID().slice(0, 8)}`,
-): Promise<string> {
-  const { Account } = await chime.send(new CreateAccountCommand({ Name: name }));
-  assert.ok(Account?.AccountId);
-  return Account.AccountId;
-}
 
 async function status(chime: ChimeClient, accountId: string) {
   return (await chime.send(new GetAccountCommand({ AccountId: accountId }))).Account?.AccountStatus;
 }
-
-const email = () => `${randomUUID().slice(0, 8)}@example.com`;
 
 await eachDialect('account lifecycle', (server) => {
   // Belfry's extensions have no SDK command; they are signed by hand.
@@ -58,15 +35,13 @@ await eachDialect('account lifecycle', (server) => {
       path: `/accounts/${encodeURIComponent(accountId)}`,
       query: { operation: 'restore' },
     });
-  const listDisabled = async (credentials = server().operator): Promise<Array<Record<string, any>>> => {
+  const disabledPage = (query: Record<string, string>, credentials = server().operator) =>
+    signedFetch(server().url, credentials, { method: 'GET', path: '/disabled-accounts', query });
+  const listDisabled = async (): Promise<Array<Record<string, any>>> => {
     const accounts: Array<Record<string, any>> = [];
     let token: string | undefined;
     do {
-      const page = await signedFetch(server().url, credentials, {
-        method: 'GET',
-        path: '/disabled-accounts',
-        query: { 'max-results': '200', ...(token && { 'next-token': token }) },
-      });
+      const page = await disabledPage({ 'max-results': '200', ...(token && { 'next-token': token }) });
       assert.equal(page.status, 200, JSON.stringify(page.json));
       accounts.push(...page.json.Accounts);
       token = page.json.NextToken;
@@ -87,10 +62,10 @@ await eachDialect('account lifecycle', (server) => {
 
   it('DeleteAccount refuses a Team account that still has members (422)', async () => {
     const chime = server().client();
-    const accountId = await createAccount(chime);
-    const { User } = await chime.send(new CreateUserCommand({ AccountId: accountId, Email: email() }));
+    const accountId = await newAccountId(chime);
+    const { User } = await chime.send(new CreateUserCommand({ AccountId: accountId, Email: uniqueEmail() }));
     const { Invites } = await chime.send(
-      new InviteUsersCommand({ AccountId: accountId, UserEmailList: [email()] }),
+      new InviteUsersCommand({ AccountId: accountId, UserEmailList: [uniqueEmail()] }),
     );
     assert.equal(Invites?.length, 1);
     await rejectsWith(
@@ -111,9 +86,11 @@ await eachDialect('account lifecycle', (server) => {
 
   it('DeleteAccount disables an emptied Team account (204): Suspended, unlisted, in the disabled list', async () => {
     const chime = server().client();
-    const accountId = await createAccount(chime);
+    const accountId = await newAccountId(chime);
     const users = await Promise.all(
-      [email(), email()].map((e) => chime.send(new CreateUserCommand({ AccountId: accountId, Email: e }))),
+      [uniqueEmail(), uniqueEmail()].map((e) =>
+        chime.send(new CreateUserCommand({ AccountId: accountId, Email: e })),
+      ),
     );
     const removed = await chime.send(
       new BatchSuspendUserCommand({ AccountId: accountId, UserIdList: users.map((u) => u.User!.UserId!) }),
@@ -145,49 +122,28 @@ await eachDialect('account lifecycle', (server) => {
 
   it('a deleted account refuses changes with ConflictException but can still be read', async () => {
     const chime = server().client();
-    const AccountId = await createAccount(chime);
+    const AccountId = await newAccountId(chime);
     await chime.send(new DeleteAccountCommand({ AccountId }));
-    const deleted = /deleted/;
-    await rejectsWith(
-      chime.send(new UpdateAccountCommand({ AccountId, Name: 'Revived?' })),
-      ConflictException,
-      deleted,
-    );
-    await rejectsWith(
+    const refusedAsDeleted = (change: Promise<unknown>, message = /deleted/) =>
+      rejectsWith(change, ConflictException, message);
+    await refusedAsDeleted(chime.send(new UpdateAccountCommand({ AccountId, Name: 'Revived?' })));
+    await refusedAsDeleted(
       chime.send(new UpdateAccountSettingsCommand({ AccountId, AccountSettings: { EnableDialOut: true } })),
-      ConflictException,
-      deleted,
     );
-    await rejectsWith(
+    await refusedAsDeleted(
       chime.send(
         new AssociateSigninDelegateGroupsWithAccountCommand({
           AccountId,
           SigninDelegateGroups: [{ GroupName: 'g' }],
         }),
       ),
-      ConflictException,
-      deleted,
     );
-    await rejectsWith(
+    await refusedAsDeleted(
       chime.send(new DisassociateSigninDelegateGroupsFromAccountCommand({ AccountId, GroupNames: ['g'] })),
-      ConflictException,
-      deleted,
     );
-    await rejectsWith(
-      chime.send(new CreateUserCommand({ AccountId, Email: email() })),
-      ConflictException,
-      deleted,
-    );
-    await rejectsWith(
-      chime.send(new InviteUsersCommand({ AccountId, UserEmailList: [email()] })),
-      ConflictException,
-      deleted,
-    );
-    await rejectsWith(
-      chime.send(new DeleteAccountCommand({ AccountId })),
-      ConflictException,
-      /already deleted/,
-    );
+    await refusedAsDeleted(chime.send(new CreateUserCommand({ AccountId, Email: uniqueEmail() })));
+    await refusedAsDeleted(chime.send(new InviteUsersCommand({ AccountId, UserEmailList: [uniqueEmail()] })));
+    await refusedAsDeleted(chime.send(new DeleteAccountCommand({ AccountId })), /already deleted/);
     // reads still answer
     const settings = await chime.send(new GetAccountSettingsCommand({ AccountId }));
     assert.equal(settings.$metadata.httpStatusCode, 200);
@@ -206,7 +162,7 @@ await eachDialect('account lifecycle', (server) => {
 
   it('RestoreAccount brings a deleted account back with its name and groups', async () => {
     const chime = server().client();
-    const accountId = await createAccount(chime, `Restorable ${randomUUID().slice(0, 8)}`);
+    const accountId = await newAccountId(chime, `Restorable ${uniqueSuffix()}`);
     await chime.send(
       new AssociateSigninDelegateGroupsWithAccountCommand({
         AccountId: accountId,
@@ -240,7 +196,7 @@ await eachDialect('account lifecycle', (server) => {
 
   it('RestoreAccount refuses active and unknown accounts, and non-operator keys', async () => {
     const chime = server().client();
-    const accountId = await createAccount(chime);
+    const accountId = await newAccountId(chime);
     const active = await restore(accountId);
     assert.equal(active.status, 409);
     assert.equal(active.errorType, 'ConflictException');
@@ -259,10 +215,7 @@ await eachDialect('account lifecycle', (server) => {
     const refused = await restore(accountId, scoped);
     assert.equal(refused.status, 403);
     assert.equal(refused.errorType, 'ForbiddenException');
-    const readOnly = await signedFetch(server().url, await server().createKey('ReadOnly'), {
-      method: 'GET',
-      path: '/disabled-accounts',
-    });
+    const readOnly = await disabledPage({}, await server().createKey('ReadOnly'));
     assert.equal(readOnly.status, 403);
     assert.equal(await status(chime, accountId), 'Suspended');
   });
@@ -270,23 +223,15 @@ await eachDialect('account lifecycle', (server) => {
   it('ListDisabledAccounts pages and checks MaxResults', async () => {
     const chime = server().client();
     for (let i = 0; i < 3; i++)
-      await chime.send(new DeleteAccountCommand({ AccountId: await createAccount(chime) }));
+      await chime.send(new DeleteAccountCommand({ AccountId: await newAccountId(chime) }));
     const all = await listDisabled();
-    const first = await signedFetch(server().url, server().operator, {
-      method: 'GET',
-      path: '/disabled-accounts',
-      query: { 'max-results': '2' },
-    });
+    const first = await disabledPage({ 'max-results': '2' });
     assert.equal(first.json.Accounts.length, 2);
     assert.ok(first.json.NextToken);
     const seen = [...first.json.Accounts];
     let token: string | undefined = first.json.NextToken;
     while (token) {
-      const page = await signedFetch(server().url, server().operator, {
-        method: 'GET',
-        path: '/disabled-accounts',
-        query: { 'max-results': '2', 'next-token': token },
-      });
+      const page = await disabledPage({ 'max-results': '2', 'next-token': token });
       seen.push(...page.json.Accounts);
       token = page.json.NextToken;
     }
@@ -295,11 +240,7 @@ await eachDialect('account lifecycle', (server) => {
       all.map((a) => a.AccountId),
     );
     for (const bad of ['0', '201', 'ten']) {
-      const refused = await signedFetch(server().url, server().operator, {
-        method: 'GET',
-        path: '/disabled-accounts',
-        query: { 'max-results': bad },
-      });
+      const refused = await disabledPage({ 'max-results': bad });
       assert.equal(refused.status, 400, bad);
       assert.equal(refused.errorType, 'BadRequestException');
       assert.match(refused.json.Message, /maxResults/);
@@ -311,9 +252,9 @@ await eachDialect('account lifecycle', (server) => {
     const chime = server().client();
     const clock = server().clock;
     const [doomed, restored, redeleted] = [
-      await createAccount(chime),
-      await createAccount(chime),
-      await createAccount(chime),
+      await newAccountId(chime),
+      await newAccountId(chime),
+      await newAccountId(chime),
     ];
     for (const id of [doomed, restored, redeleted])
       await chime.send(new DeleteAccountCommand({ AccountId: id }));

@@ -3,34 +3,17 @@ import { it } from 'node:test';
 import {
   AssociateSigninDelegateGroupsWithAccountCommand,
   BadRequestException,
-  CreateAccountCommand,
   DisassociateSigninDelegateGroupsFromAccountCommand,
   ForbiddenException,
   GetAccountCommand,
   GetAccountSettingsCommand,
   NotFoundException,
   UpdateAccountSettingsCommand,
-  type ChimeClient,
+  type SigninDelegateGroup,
 } from '@aws-sdk/client-chime';
+import { newAccountId } from '../helpers/accounts.js';
+import { rejectsWith } from '../helpers/sdk-errors.js';
 import { eachDialect } from '../helpers/suite.js';
-
-async function rejectsWith(
-  promise: Promise<unknown>,
-  type: new (...args: never[]) => Error,
-  message: RegExp,
-) {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
-    assert.match(error.message, message);
-    return true;
-  });
-}
-
-async function createAccount(chime: ChimeClient, name: string): Promise<string> {
-  const { Account } = await chime.send(new CreateAccountCommand({ Name: name }));
-  assert.ok(Account?.AccountId);
-  return Account.AccountId;
-}
 
 await eachDialect('account settings and delegate groups', (server) => {
   const settingsOf = async (AccountId: string) =>
@@ -42,7 +25,7 @@ await eachDialect('account settings and delegate groups', (server) => {
 
   it('UpdateAccountSettings changes only the settings given (204)', async () => {
     const chime = server().client();
-    const AccountId = await createAccount(chime, 'Settings Co');
+    const AccountId = await newAccountId(chime, 'Settings Co');
     // a new account shows both settings, off
     assert.deepEqual(await settingsOf(AccountId), { DisableRemoteControl: false, EnableDialOut: false });
     const first = await chime.send(
@@ -71,8 +54,8 @@ await eachDialect('account settings and delegate groups', (server) => {
 
   it('account settings are per account', async () => {
     const chime = server().client();
-    const one = await createAccount(chime, 'Settings One');
-    const two = await createAccount(chime, 'Settings Two');
+    const one = await newAccountId(chime, 'Settings One');
+    const two = await newAccountId(chime, 'Settings Two');
     await chime.send(
       new UpdateAccountSettingsCommand({ AccountId: one, AccountSettings: { EnableDialOut: true } }),
     );
@@ -81,7 +64,7 @@ await eachDialect('account settings and delegate groups', (server) => {
 
   it('account settings refuse unknown accounts, a missing or mistyped body, and ReadOnly keys', async () => {
     const chime = server().client();
-    const AccountId = await createAccount(chime, 'Settings Errors');
+    const AccountId = await newAccountId(chime, 'Settings Errors');
     await rejectsWith(
       chime.send(new GetAccountSettingsCommand({ AccountId: 'nope-settings' })),
       NotFoundException,
@@ -123,7 +106,7 @@ await eachDialect('account settings and delegate groups', (server) => {
 
   it('AssociateSigninDelegateGroupsWithAccount adds groups, ignoring duplicates (200)', async () => {
     const chime = server().client();
-    const AccountId = await createAccount(chime, 'Delegates');
+    const AccountId = await newAccountId(chime, 'Delegates');
     const added = await chime.send(
       new AssociateSigninDelegateGroupsWithAccountCommand({
         AccountId,
@@ -150,7 +133,7 @@ await eachDialect('account settings and delegate groups', (server) => {
 
   it('DisassociateSigninDelegateGroupsFromAccount removes named groups; unknown names are harmless (200)', async () => {
     const chime = server().client();
-    const AccountId = await createAccount(chime, 'Delegates Removed');
+    const AccountId = await newAccountId(chime, 'Delegates Removed');
     await chime.send(
       new AssociateSigninDelegateGroupsWithAccountCommand({
         AccountId,
@@ -178,7 +161,7 @@ await eachDialect('account settings and delegate groups', (server) => {
 
   it('delegate groups refuse bad input and unknown accounts', async () => {
     const chime = server().client();
-    const AccountId = await createAccount(chime, 'Delegate Errors');
+    const AccountId = await newAccountId(chime, 'Delegate Errors');
     await rejectsWith(
       chime.send(new DisassociateSigninDelegateGroupsFromAccountCommand({ AccountId, GroupNames: [] })),
       BadRequestException,
@@ -194,31 +177,16 @@ await eachDialect('account settings and delegate groups', (server) => {
       BadRequestException,
       /signinDelegateGroups.*null/,
     );
-    await rejectsWith(
-      chime.send(
-        new AssociateSigninDelegateGroupsWithAccountCommand({ AccountId, SigninDelegateGroups: [{}] }),
-      ),
-      BadRequestException,
-      /GroupName/,
-    );
-    await rejectsWith(
-      chime.send(
-        new AssociateSigninDelegateGroupsWithAccountCommand({
-          AccountId,
-          SigninDelegateGroups: [{ GroupName: '  ' }],
-        }),
-      ),
-      BadRequestException,
-      /signinDelegateGroups\.1\.groupName/,
-    );
+    const refusesGroups = (SigninDelegateGroups: SigninDelegateGroup[], message: RegExp) =>
+      rejectsWith(
+        chime.send(new AssociateSigninDelegateGroupsWithAccountCommand({ AccountId, SigninDelegateGroups })),
+        BadRequestException,
+        message,
+      );
+    await refusesGroups([{}], /GroupName/);
+    await refusesGroups([{ GroupName: '  ' }], /signinDelegateGroups\.1\.groupName/);
     const tooMany = Array.from({ length: 101 }, (_, i) => ({ GroupName: `group-${i}` }));
-    await rejectsWith(
-      chime.send(
-        new AssociateSigninDelegateGroupsWithAccountCommand({ AccountId, SigninDelegateGroups: tooMany }),
-      ),
-      BadRequestException,
-      /at most 100/,
-    );
+    await refusesGroups(tooMany, /at most 100/);
     assert.deepEqual((await groupsOf(AccountId)) ?? [], []);
 
     await rejectsWith(

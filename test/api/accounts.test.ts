@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { it } from 'node:test';
 import {
   BadRequestException,
@@ -11,32 +10,30 @@ import {
   NotFoundException,
   paginateListAccounts,
   UpdateAccountCommand,
-  type Account,
   type ChimeClient,
+  type ListAccountsCommandInput,
+  type UpdateAccountCommandInput,
 } from '@aws-sdk/client-chime';
+import { createAccount, uniqueEmail, uniqueSuffix } from '../helpers/accounts.js';
+import { rejectsWith } from '../helpers/sdk-errors.js';
 import { eachDialect } from '../helpers/suite.js';
 
-/** Rejects with exactly this SDK error class, and a message that says what was wrong. */
-async function rejectsWith(
-  promise: Promise<unknown>,
-  type: new (...args: never[]) => Error,
+/** A prefix no other test uses, so listings filtered by it see only this test's accounts. */
+const uniquePrefix = () => `t${uniqueSuffix()} `;
+
+/** UpdateAccount with these changes is refused as a bad request, with a message naming the problem. */
+async function refusesUpdate(
+  chime: ChimeClient,
+  AccountId: string,
+  change: Omit<UpdateAccountCommandInput, 'AccountId'>,
   message: RegExp,
 ) {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
-    assert.match(error.message, message);
-    return true;
-  });
+  await rejectsWith(
+    chime.send(new UpdateAccountCommand({ AccountId, ...change })),
+    BadRequestException,
+    message,
+  );
 }
-
-async function createAccount(chime: ChimeClient, name: string): Promise<Account & { AccountId: string }> {
-  const { Account } = await chime.send(new CreateAccountCommand({ Name: name }));
-  assert.ok(Account?.AccountId);
-  return Account as Account & { AccountId: string };
-}
-
-/** A prefix no other test uses, so listings filtered by it see only this test's accounts. */
-const uniquePrefix = () => `t${randomUUID().slice(0, 8)} `;
 
 await eachDialect('accounts', (server) => {
   it('CreateAccount makes a Team account with the Chime defaults (201)', async () => {
@@ -145,7 +142,7 @@ await eachDialect('accounts', (server) => {
     const chime = server().client();
     const home = await createAccount(chime, 'Email Home');
     await createAccount(chime, 'Email Elsewhere');
-    const email = `${randomUUID().slice(0, 8)}@example.com`;
+    const email = uniqueEmail();
     await chime.send(new CreateUserCommand({ AccountId: home.AccountId, Email: email }));
     const found = await chime.send(new ListAccountsCommand({ UserEmail: email.toUpperCase() }));
     assert.deepEqual(
@@ -209,23 +206,11 @@ await eachDialect('accounts', (server) => {
     for (let i = 0; i < 3; i++) await createAccount(chime, `${prefix}${i}`);
     const first = await chime.send(new ListAccountsCommand({ Name: prefix, MaxResults: 1 }));
     assert.ok(first.NextToken);
-    await rejectsWith(
-      chime.send(
-        new ListAccountsCommand({ Name: 'something else', MaxResults: 1, NextToken: first.NextToken }),
-      ),
-      BadRequestException,
-      /NextToken/,
-    );
-    await rejectsWith(
-      chime.send(new ListAccountsCommand({ NextToken: first.NextToken })),
-      BadRequestException,
-      /NextToken/,
-    );
-    await rejectsWith(
-      chime.send(new ListAccountsCommand({ NextToken: 'tok/+=' })),
-      BadRequestException,
-      /NextToken/,
-    );
+    const refused = (input: ListAccountsCommandInput) =>
+      rejectsWith(chime.send(new ListAccountsCommand(input)), BadRequestException, /NextToken/);
+    await refused({ Name: 'something else', MaxResults: 1, NextToken: first.NextToken });
+    await refused({ NextToken: first.NextToken });
+    await refused({ NextToken: 'tok/+=' });
   });
 
   it('ListAccounts accepts MaxResults 1–200 only', async () => {
@@ -272,19 +257,12 @@ await eachDialect('accounts', (server) => {
   it('UpdateAccount refuses licenses the account does not offer, and unknown ones', async () => {
     const chime = server().client();
     const { AccountId } = await createAccount(chime, 'License Checks');
-    await rejectsWith(
-      chime.send(new UpdateAccountCommand({ AccountId, DefaultLicense: 'Plus' })),
-      BadRequestException,
-      /Plus.*not offered.*Basic, Pro/,
-    );
-    await rejectsWith(
-      chime.send(new UpdateAccountCommand({ AccountId, DefaultLicense: 'ProTrial' })),
-      BadRequestException,
-      /ProTrial/,
-    );
-    await rejectsWith(
-      chime.send(new UpdateAccountCommand({ AccountId, DefaultLicense: 'Gold' as never })),
-      BadRequestException,
+    await refusesUpdate(chime, AccountId, { DefaultLicense: 'Plus' }, /Plus.*not offered.*Basic, Pro/);
+    await refusesUpdate(chime, AccountId, { DefaultLicense: 'ProTrial' }, /ProTrial/);
+    await refusesUpdate(
+      chime,
+      AccountId,
+      { DefaultLicense: 'Gold' as never },
       /'Gold'.*defaultLicense.*enum/,
     );
     const unchanged = await chime.send(new GetAccountCommand({ AccountId }));
@@ -294,27 +272,11 @@ await eachDialect('accounts', (server) => {
   it('UpdateAccount checks the name like CreateAccount and leaves the account alone on failure', async () => {
     const chime = server().client();
     const { AccountId } = await createAccount(chime, 'Keep Me');
-    await rejectsWith(
-      chime.send(new UpdateAccountCommand({ AccountId, Name: 'x'.repeat(101) })),
-      BadRequestException,
-      /name.*100/i,
-    );
-    await rejectsWith(
-      chime.send(new UpdateAccountCommand({ AccountId, Name: '   ' })),
-      BadRequestException,
-      /name/i,
-    );
-    await rejectsWith(
-      chime.send(new UpdateAccountCommand({ AccountId, Name: '' })),
-      BadRequestException,
-      /name/i,
-    );
+    await refusesUpdate(chime, AccountId, { Name: 'x'.repeat(101) }, /name.*100/i);
+    await refusesUpdate(chime, AccountId, { Name: '   ' }, /name/i);
+    await refusesUpdate(chime, AccountId, { Name: '' }, /name/i);
     // one bad member fails the whole request
-    await rejectsWith(
-      chime.send(new UpdateAccountCommand({ AccountId, Name: 'Fine', DefaultLicense: 'Gold' as never })),
-      BadRequestException,
-      /Gold/,
-    );
+    await refusesUpdate(chime, AccountId, { Name: 'Fine', DefaultLicense: 'Gold' as never }, /Gold/);
     assert.equal((await chime.send(new GetAccountCommand({ AccountId }))).Account?.Name, 'Keep Me');
   });
 

@@ -11,19 +11,18 @@ import {
   type ChimeClient,
 } from '@aws-sdk/client-chime';
 import type { AuditEvent } from '../../src/api/chime/extensions.js';
+import { uniqueEmail, uniqueSuffix } from '../helpers/accounts.js';
 import { signedFetch } from '../helpers/signed-fetch.js';
 import type { Credentials } from '../helpers/server.js';
 import { eachDialect } from '../helpers/suite.js';
 
-const email = () => `${randomUUID().slice(0, 8)}@example.com`;
-
 async function createAccount(chime: ChimeClient) {
-  const created = await chime.send(new CreateAccountCommand({ Name: `Audit ${randomUUID().slice(0, 8)}` }));
+  const created = await chime.send(new CreateAccountCommand({ Name: `Audit ${uniqueSuffix()}` }));
   return { accountId: created.Account!.AccountId!, requestId: created.$metadata.requestId! };
 }
 
 async function createUser(chime: ChimeClient, accountId: string): Promise<string> {
-  const { User } = await chime.send(new CreateUserCommand({ AccountId: accountId, Email: email() }));
+  const { User } = await chime.send(new CreateUserCommand({ AccountId: accountId, Email: uniqueEmail() }));
   return User!.UserId!;
 }
 

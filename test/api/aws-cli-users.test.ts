@@ -1,30 +1,16 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { awsChime, awsCliUnavailable, type CliResult } from '../helpers/aws-cli.js';
+import { awsCliUnavailable, cliFor, fails, ok } from '../helpers/aws-cli.js';
 import { eachDialect } from '../helpers/suite.js';
 
 // The user commands through the real AWS CLI v2 (see aws-cli.test.ts for why): one scenario from
 // an empty Team account to its deletion, since each call costs about a second.
 const skip = awsCliUnavailable();
 
-function ok(result: CliResult): any {
-  assert.equal(result.code, 0, `exit ${result.code}: ${result.stderr}`);
-  return result.json;
-}
-
-function fails(result: CliResult, code: string): void {
-  assert.equal(
-    result.code,
-    254,
-    `expected ${code}, got exit ${result.code}: ${result.stdout}${result.stderr}`,
-  );
-  assert.match(result.stderr, new RegExp(`An error occurred \\(${code}\\)`));
-}
-
 await eachDialect(
   'aws cli: users',
   (server) => {
-    const cli = (args: string[]) => awsChime(server().url, server().operator, args);
+    const cli = cliFor(server);
 
     it('walks a Team account through every user command to its deletion', async () => {
       const id: string = ok(await cli(['create-account', '--name', 'Users Team'])).Account.AccountId;

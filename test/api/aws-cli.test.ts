@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { awsChime, awsCliUnavailable, type CliResult } from '../helpers/aws-cli.js';
-import type { Credentials } from '../helpers/server.js';
+import { awsCliUnavailable, cliFor, fails, ok } from '../helpers/aws-cli.js';
 import { eachDialect } from '../helpers/suite.js';
 
 // The real AWS CLI v2 signs differently from the SDK (no x-amz-content-sha256, its own query
@@ -9,27 +8,10 @@ import { eachDialect } from '../helpers/suite.js';
 // a second: one scenario per suite, not one test per command.
 const skip = awsCliUnavailable();
 
-/** Asserts a zero exit and returns the printed JSON (undefined for commands that print nothing). */
-function ok(result: CliResult): any {
-  assert.equal(result.code, 0, `exit ${result.code}: ${result.stderr}`);
-  return result.json;
-}
-
-/** Asserts the CLI's service-error exit (254) and message for an error code. */
-function fails(result: CliResult, code: string): void {
-  assert.equal(
-    result.code,
-    254,
-    `expected ${code}, got exit ${result.code}: ${result.stdout}${result.stderr}`,
-  );
-  assert.match(result.stderr, new RegExp(`An error occurred \\(${code}\\)`));
-}
-
 await eachDialect(
   'aws cli: accounts',
   (server) => {
-    const cli = (args: string[], credentials?: Credentials, region?: string) =>
-      awsChime(server().url, credentials ?? server().operator, args, region);
+    const cli = cliFor(server);
 
     it('walks through every account command', async () => {
       const created = ok(await cli(['create-account', '--name', 'Alpha + Café'])).Account;

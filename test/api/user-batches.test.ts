@@ -5,7 +5,6 @@ import {
   BatchSuspendUserCommand,
   BatchUnsuspendUserCommand,
   BatchUpdateUserCommand,
-  CreateAccountCommand,
   CreateUserCommand,
   ForbiddenException,
   GetUserCommand,
@@ -17,12 +16,8 @@ import {
 } from '@aws-sdk/client-chime';
 import { updateAccount, type AccountType } from '../../src/store/accounts.js';
 import type { TestServer } from '../helpers/server.js';
+import { newAccountId } from '../helpers/accounts.js';
 import { eachDialect } from '../helpers/suite.js';
-
-async function newAccount(chime: ChimeClient, name = 'Batch Co'): Promise<string> {
-  const { Account } = await chime.send(new CreateAccountCommand({ Name: name }));
-  return Account!.AccountId!;
-}
 
 /** Creates registered users and returns their ids in the order of the addresses. */
 async function newUsers(chime: ChimeClient, accountId: string, ...emails: string[]): Promise<string[]> {
@@ -55,7 +50,7 @@ const ids = (n: number, prefix = 'missing') => Array.from({ length: n }, (_, i) 
 await eachDialect('user batches', (server) => {
   it('sets the licence to Basic and back to Pro, refusing ProTrial, Plus and unknown values', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     const [userId] = await newUsers(chime, accountId, 'tier@example.com');
     const update = (LicenseType: string) =>
       chime.send(
@@ -78,7 +73,7 @@ await eachDialect('user batches', (server) => {
 
   it('applies BatchUpdateUser per user, reporting NotFound and BadRequest items in UserErrors', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     const [first, second] = await newUsers(chime, accountId, 'one@example.com', 'two@example.com');
     const result = await chime.send(
       new BatchUpdateUserCommand({
@@ -102,7 +97,7 @@ await eachDialect('user batches', (server) => {
 
   it('takes 20 BatchUpdateUser items, refuses 21 and duplicate UserIds without applying any', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     const emails = Array.from({ length: 21 }, (_, i) => `bulk${i}@example.com`);
     await chime.send(new InviteUsersCommand({ AccountId: accountId, UserEmailList: emails }));
     const all = await listedIds(chime, accountId);
@@ -135,7 +130,7 @@ await eachDialect('user batches', (server) => {
 
   it('removes Team users with BatchSuspendUser and reports unknown ids as NotFound', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     const [gone, stays] = await newUsers(chime, accountId, 'gone@example.com', 'stays@example.com');
     const result = await chime.send(
       new BatchSuspendUserCommand({ AccountId: accountId, UserIdList: [gone!, 'no-such-user'] }),
@@ -169,7 +164,7 @@ await eachDialect('user batches', (server) => {
 
   it('takes 50 ids in BatchSuspendUser and refuses 51; Team accounts cannot unsuspend', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     const [member] = await newUsers(chime, accountId, 'member@example.com');
     await assert.rejects(
       chime.send(new BatchSuspendUserCommand({ AccountId: accountId, UserIdList: [member!, ...ids(50)] })),
@@ -193,7 +188,7 @@ await eachDialect('user batches', (server) => {
 
   it('suspends and unsuspends EnterpriseLWA users, ignoring users who are not suspended', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     const [suspended, active] = await newUsers(chime, accountId, 'blocked@example.com', 'active@example.com');
     await convert(server(), accountId, 'EnterpriseLWA');
     const suspend = await chime.send(
@@ -239,7 +234,7 @@ await eachDialect('user batches', (server) => {
 
   it('leaves suspension and tiers of EnterpriseDirectory users to the directory', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     const [first, second] = await newUsers(chime, accountId, 'ad1@example.com', 'ad2@example.com');
     await convert(server(), accountId, 'EnterpriseDirectory');
     const suspend = await chime.send(

@@ -3,7 +3,6 @@ import { it } from 'node:test';
 import {
   BadRequestException,
   ConflictException,
-  CreateAccountCommand,
   CreateUserCommand,
   GetUserCommand,
   GetUserSettingsCommand,
@@ -18,12 +17,8 @@ import {
   type ChimeClient,
   type User,
 } from '@aws-sdk/client-chime';
+import { newAccountId } from '../helpers/accounts.js';
 import { eachDialect } from '../helpers/suite.js';
-
-async function newAccount(chime: ChimeClient, name = 'Users Co'): Promise<string> {
-  const { Account } = await chime.send(new CreateAccountCommand({ Name: name }));
-  return Account!.AccountId!;
-}
 
 async function listAll(chime: ChimeClient, accountId: string): Promise<User[]> {
   return (await chime.send(new ListUsersCommand({ AccountId: accountId, MaxResults: 200 }))).Users ?? [];
@@ -34,7 +29,7 @@ const emailsOf = (users: User[]) => users.map((u) => u.PrimaryEmail).sort();
 await eachDialect('users', (server) => {
   it('creates a registered PrivateUser with the account default licence and a 10-digit PIN', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     // Basic rather than the Pro default, so the licence provably comes from the account.
     await chime.send(new UpdateAccountCommand({ AccountId: accountId, DefaultLicense: 'Basic' }));
     const created = await chime.send(
@@ -61,7 +56,7 @@ await eachDialect('users', (server) => {
 
   it('creates a SharedDevice without an email, but refuses a PrivateUser without one', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     const { User: device } = await chime.send(
       new CreateUserCommand({ AccountId: accountId, Username: 'Room Device', UserType: 'SharedDevice' }),
     );
@@ -85,7 +80,7 @@ await eachDialect('users', (server) => {
 
   it('refuses a duplicate email whatever its case, a bad email, a bad UserType and an unknown account', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     // Sent at once, exactly one wins: the check and the insert happen under the account's lock.
     const racing = await Promise.allSettled(
       ['grace', 'Grace', 'GRACE', 'gRace'].map((name) =>
@@ -117,7 +112,7 @@ await eachDialect('users', (server) => {
 
   it('invites addresses as pending, unregistered users without sending mail yet', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     const invited = await chime.send(
       new InviteUsersCommand({ AccountId: accountId, UserEmailList: ['a@example.com', 'b@example.com'] }),
     );
@@ -141,7 +136,7 @@ await eachDialect('users', (server) => {
 
   it('re-invites a pending address without a second user and reports a registered one as Accepted', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     await chime.send(new CreateUserCommand({ AccountId: accountId, Email: 'member@example.com' }));
     await chime.send(
       new InviteUsersCommand({ AccountId: accountId, UserEmailList: ['pending@example.com'] }),
@@ -165,7 +160,7 @@ await eachDialect('users', (server) => {
 
   it('takes 50 addresses at once, refuses 51, and writes nothing when one address is bad', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     const addresses = (n: number, prefix: string) =>
       Array.from({ length: n }, (_, i) => `${prefix}${i}@example.com`);
     await assert.rejects(
@@ -195,7 +190,7 @@ await eachDialect('users', (server) => {
 
   it('filters ListUsers by email (case-insensitive, at most one user) and by user type', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     const { User: mixed } = await chime.send(
       new CreateUserCommand({ AccountId: accountId, Email: 'Mixed.Case@Example.com' }),
     );
@@ -235,7 +230,7 @@ await eachDialect('users', (server) => {
 
   it('pages ListUsers within 1..200, each user once in a stable order, by hand and with the paginator', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     const emails = Array.from({ length: 7 }, (_, i) => `page${i}@example.com`);
     await chime.send(new InviteUsersCommand({ AccountId: accountId, UserEmailList: emails }));
     for (const MaxResults of [0, 201]) {
@@ -275,7 +270,7 @@ await eachDialect('users', (server) => {
 
   it('refuses a NextToken issued for another filter or not issued at all', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     await chime.send(
       new InviteUsersCommand({
         AccountId: accountId,
@@ -290,7 +285,7 @@ await eachDialect('users', (server) => {
       ),
       BadRequestException,
     );
-    const otherAccount = await newAccount(chime, 'Other Co');
+    const otherAccount = await newAccountId(chime, 'Other Co');
     await assert.rejects(
       chime.send(new ListUsersCommand({ AccountId: otherAccount, NextToken: first.NextToken })),
       BadRequestException,
@@ -303,8 +298,8 @@ await eachDialect('users', (server) => {
 
   it('answers GetUser with NotFound for an unknown user or another account’s user', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
-    const otherAccount = await newAccount(chime, 'Elsewhere');
+    const accountId = await newAccountId(chime);
+    const otherAccount = await newAccountId(chime, 'Elsewhere');
     const { User: stranger } = await chime.send(
       new CreateUserCommand({ AccountId: otherAccount, Email: 'stranger@example.com' }),
     );
@@ -321,7 +316,7 @@ await eachDialect('users', (server) => {
 
   it('refuses an empty UserId label instead of treating GET …/users/ as ListUsers', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     await chime.send(new CreateUserCommand({ AccountId: accountId, Email: 'someone@example.com' }));
     // The SDK sends `GET /accounts/{id}/users/`; UserId is a NonEmptyString (pattern \S) in the
     // model, so the server answers with the validation error (the reference allows 400 or 404).
@@ -337,7 +332,7 @@ await eachDialect('users', (server) => {
 
   it('resets the personal PIN and logs a user out without suspending them', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     const { User: user } = await chime.send(
       new CreateUserCommand({ AccountId: accountId, Email: 'pin@example.com' }),
     );
@@ -364,7 +359,7 @@ await eachDialect('users', (server) => {
 
   it('round-trips the telephony settings and refuses a request without Telephony', async () => {
     const chime = server().client();
-    const accountId = await newAccount(chime);
+    const accountId = await newAccountId(chime);
     const { User: user } = await chime.send(
       new CreateUserCommand({ AccountId: accountId, Email: 'tel@example.com' }),
     );

@@ -1,6 +1,7 @@
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Credentials } from './server.js';
+import type { Credentials, TestServer } from './server.js';
 
 /** The AWS CLI v2 from Debian's awscli package (the pyenv shim on PATH may be v1). */
 export const AWS_CLI = process.env.AWS_CLI ?? '/usr/bin/aws';
@@ -58,4 +59,28 @@ export function awsChime(
       },
     );
   });
+}
+
+/** `aws chime <args>` against a suite's server, with the operator's key unless given another. */
+export type Cli = (args: string[], credentials?: Credentials, region?: string) => Promise<CliResult>;
+
+export function cliFor(server: () => TestServer): Cli {
+  return (args, credentials, region) =>
+    awsChime(server().url, credentials ?? server().operator, args, region);
+}
+
+/** Asserts a zero exit and returns the printed JSON (undefined for commands that print nothing). */
+export function ok(result: CliResult): any {
+  assert.equal(result.code, 0, `exit ${result.code}: ${result.stderr}`);
+  return result.json;
+}
+
+/** Asserts the CLI's service-error exit (254) and message for an error code. */
+export function fails(result: CliResult, code: string): void {
+  assert.equal(
+    result.code,
+    254,
+    `expected ${code}, got exit ${result.code}: ${result.stdout}${result.stderr}`,
+  );
+  assert.match(result.stderr, new RegExp(`An error occurred \\(${code}\\)`));
 }

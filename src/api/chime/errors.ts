@@ -18,6 +18,7 @@ export const chimeErrors = {
   PreconditionFailed: { status: 422, type: 'UnprocessableEntityException', code: 'Unprocessable' },
   Throttled: { status: 429, type: 'ThrottledClientException', code: 'Throttled' },
   Unavailable: { status: 503, type: 'ServiceUnavailableException', code: 'ServiceUnavailable' },
+  AssociationsExist: { status: 400, type: 'BadRequestException', code: 'PhoneNumberAssociationsExist' },
 } as const satisfies Record<ErrorKind, ChimeErrorShape>;
 
 export const serviceFailure: ChimeErrorShape = {

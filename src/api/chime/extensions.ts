@@ -33,6 +33,15 @@ export const extensionOperations = {
     output: 'ListAuditEventsResponse',
     errors: [],
   },
+  ImportPhoneNumbers: {
+    name: 'ImportPhoneNumbers',
+    method: 'POST',
+    uri: '/phone-numbers?operation=import',
+    code: 201,
+    input: 'ImportPhoneNumbersRequest',
+    output: 'ImportPhoneNumbersResponse',
+    errors: [],
+  },
 } as const satisfies Record<string, OperationSpec>;
 
 export const extensionSchemas: Readonly<Record<string, Schema>> = {
@@ -60,6 +69,13 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
     },
   },
   AuditOperationName: { kind: 'string', min: 1, max: 64, pattern: '^[A-Za-z]+$' },
+  ImportPhoneNumbersRequest: {
+    kind: 'structure',
+    members: {
+      ProductType: { target: 'PhoneNumberProductType', required: true },
+      E164PhoneNumbers: { target: 'NonEmptyStringList', required: true },
+    },
+  },
 };
 
 export interface DisabledAccount extends Account {
@@ -85,6 +101,13 @@ export interface AuditEvent {
 }
 
 export interface ExtensionIO {
+  ImportPhoneNumbers: {
+    input: {
+      ProductType: 'BusinessCalling' | 'VoiceConnector' | 'SipMediaApplicationDialIn';
+      E164PhoneNumbers: string[];
+    };
+    output: { ImportedPhoneNumbers?: string[]; AlreadyOwnedPhoneNumbers?: string[] };
+  };
   RestoreAccount: { input: { AccountId: string }; output: { Account?: DisabledAccount } };
   ListDisabledAccounts: {
     input: { MaxResults?: number; NextToken?: string };

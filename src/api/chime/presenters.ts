@@ -1,7 +1,20 @@
 import type { Account as DomainAccount } from '../../domain/accounts/service.js';
 import type { Invite as DomainInvite, User as DomainUser, UserFailure } from '../../domain/users/service.js';
 import type { AuditEventRecord } from '../../domain/audit/query.js';
-import type { Invite, User, UserError } from './generated/model.js';
+import type {
+  Invite,
+  PhoneNumber,
+  PhoneNumberError,
+  PhoneNumberOrder,
+  User,
+  UserError,
+} from './generated/model.js';
+import type {
+  PhoneNumber as DomainPhoneNumber,
+  PhoneNumberFailure,
+} from '../../domain/phone-numbers/inventory.js';
+import type { PhoneNumberOrder as DomainPhoneOrder } from '../../domain/phone-numbers/orders.js';
+import { toPhoneNumberId } from '../../domain/phone-numbers/e164.js';
 import type { AuditEvent, DisabledAccount } from './extensions.js';
 import { batchErrorCode } from './errors.js';
 
@@ -82,5 +95,70 @@ export function toAuditEvent(event: AuditEventRecord): AuditEvent {
     RequestId: event.requestId,
     ...(event.sourceIp !== undefined && { SourceIpAddress: event.sourceIp }),
     ...(event.details !== undefined && { Details: event.details }),
+  };
+}
+
+export function toChimePhoneNumber(n: DomainPhoneNumber): PhoneNumber {
+  const local = n.type === 'Local';
+  return {
+    PhoneNumberId: toPhoneNumberId(n.e164),
+    E164PhoneNumber: n.e164,
+    Country: n.country,
+    Type: n.type,
+    ProductType: n.productType,
+    Status: n.status,
+    // Local numbers call and text; toll-free numbers only take and make calls.
+    Capabilities: {
+      InboundCall: true,
+      OutboundCall: true,
+      InboundSMS: local,
+      OutboundSMS: local,
+      InboundMMS: local,
+      OutboundMMS: local,
+    },
+    Associations: [
+      ...(n.accountId !== undefined
+        ? [
+            {
+              Name: 'AccountId' as const,
+              Value: n.accountId,
+              ...(n.associatedAt && { AssociatedTimestamp: n.associatedAt }),
+            },
+          ]
+        : []),
+      ...(n.userId !== undefined
+        ? [
+            {
+              Name: 'UserId' as const,
+              Value: n.userId,
+              ...(n.associatedAt && { AssociatedTimestamp: n.associatedAt }),
+            },
+          ]
+        : []),
+    ],
+    ...(n.callingName !== undefined && { CallingName: n.callingName }),
+    CallingNameStatus: n.callingNameStatus,
+    CreatedTimestamp: n.createdAt,
+    UpdatedTimestamp: n.updatedAt,
+    ...(n.deletedAt !== undefined && { DeletionTimestamp: n.deletedAt }),
+  };
+}
+
+export function toChimePhoneOrder(order: DomainPhoneOrder): PhoneNumberOrder {
+  return {
+    PhoneNumberOrderId: order.id,
+    ProductType: order.productType,
+    Status: order.status,
+    OrderedPhoneNumbers: order.numbers.map((n) => ({ E164PhoneNumber: n.e164, Status: n.status })),
+    CreatedTimestamp: order.createdAt,
+    UpdatedTimestamp: order.updatedAt,
+  };
+}
+
+export function toChimePhoneNumberError(failure: PhoneNumberFailure): PhoneNumberError {
+  return {
+    PhoneNumberId: failure.phoneNumberId,
+    ErrorCode: batchErrorCode(failure.kind) as PhoneNumberError['ErrorCode'],
+    ErrorMessage: failure.message,
   };
 }

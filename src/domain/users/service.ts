@@ -22,6 +22,7 @@ import type { DomainDeps } from '../deps.js';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../errors.js';
 import { checkLicenseForAccount } from '../accounts/rules.js';
 import { checkDisplayName, checkEmail, newMember } from './rules.js';
+import { freeNumberOfUser } from '../phone-numbers/assignment.js';
 
 export type { UserRecord as User, InviteRecord as Invite };
 
@@ -365,25 +366,27 @@ export function createUsersService(deps: DomainDeps) {
         async (tx, account, userId) => {
           const user = await existingUser(tx, accountId, userId);
           const at = now();
+          if (account.type !== 'Team' && account.type !== 'EnterpriseLWA')
+            throw forbidden(
+              `Users of ${account.type} account ${accountId} are suspended through the directory`,
+            );
+          if (user.registrationStatus === 'Suspended') return { effect: 'already suspended' };
+          // Neither a removed nor a suspended user keeps a phone number.
+          const freedNumber = await freeNumberOfUser(tx, user, at);
           if (account.type === 'Team') {
             await updateUserRow(tx, accountId, userId, {
               removedAt: at,
               sessionsRevokedAt: at,
               updatedAt: at,
             });
-            return { effect: 'removed' };
+            return { effect: 'removed', ...(freedNumber && { freedNumber }) };
           }
-          if (account.type !== 'EnterpriseLWA')
-            throw forbidden(
-              `Users of ${account.type} account ${accountId} are suspended through the directory`,
-            );
-          if (user.registrationStatus === 'Suspended') return { effect: 'already suspended' };
           await updateUserRow(tx, accountId, userId, {
             registrationStatus: 'Suspended',
             sessionsRevokedAt: at,
             updatedAt: at,
           });
-          return { effect: 'suspended' };
+          return { effect: 'suspended', ...(freedNumber && { freedNumber }) };
         },
       );
     },
@@ -466,7 +469,13 @@ export function createUsersService(deps: DomainDeps) {
         async (tx) => {
           authorize(actor, 'users', accountId);
           await activeAccount(tx, accountId);
-          await existingUser(tx, accountId, userId);
+          const user = await existingUser(tx, accountId, userId);
+          // Calling and SMS go with a number: without one there is nothing to call or text from.
+          if (
+            (telephony.inbound || telephony.outbound || telephony.sms) &&
+            user.primaryProvisionedNumber === undefined
+          )
+            throw invalid(`User ${userId} has no phone number: assign one before turning on calling or SMS`);
           await updateUserRow(tx, accountId, userId, { telephony, updatedAt: now() });
         },
       );

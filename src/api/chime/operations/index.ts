@@ -1,6 +1,7 @@
 import type { AnyOperationName, ChimeOperation } from '../context.js';
 import * as accounts from './accounts.js';
 import * as audit from './audit.js';
+import * as phoneNumbers from './phone-numbers.js';
 import * as users from './users.js';
 
 /** Every implemented operation by name; a model operation missing here answers "not supported". */
@@ -8,4 +9,5 @@ export const handlers: { [N in AnyOperationName]?: ChimeOperation<N> } = {
   ...accounts,
   ...users,
   ...audit,
+  ...phoneNumbers,
 };

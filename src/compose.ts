@@ -1,0 +1,23 @@
+import { loadMasterKey } from './bootstrap.js';
+import type { Config } from './config.js';
+import { systemClock } from './lib/clock.js';
+import { randomIds } from './lib/ids.js';
+import { createSecretBox } from './lib/secret-box.js';
+import { createServices, type Services } from './services.js';
+import type { OpenDatabase } from './store/database.js';
+
+/**
+ * The services as a running Belfry has them: the system clock, random ids, and secrets sealed
+ * with the installation's master key (created on first start). The server and the benchmark's
+ * Belfry both build them here, so the benchmark measures what production runs.
+ */
+export function composeServices(config: Config, database: OpenDatabase): Promise<Services> {
+  return createServices({
+    db: database.db,
+    dialect: database.dialect,
+    clock: systemClock,
+    ids: randomIds,
+    secrets: createSecretBox(loadMasterKey(config)),
+    config,
+  });
+}

@@ -1,0 +1,87 @@
+import type { JobHandler } from '../../jobs/queue.js';
+import { deletePhoneNumberRow, findPhoneNumber, updatePhoneNumber } from '../../store/phone-numbers.js';
+import { findPhoneOrder, updatePhoneOrder, type OrderStatus } from '../../store/phone-orders.js';
+import { systemActor } from '../access/actor.js';
+import { auditedChange } from '../audit/trail.js';
+import { APPLY_CALLING_NAME_JOB, PROCESS_ORDER_JOB, RELEASE_NUMBER_JOB, type PhoneDeps } from './deps.js';
+
+/**
+ * Background work of the phone inventory. Each handler checks the state it expects first, so a
+ * job that runs twice (after a crash) or late (after a restore) changes nothing it should not.
+ */
+export function phoneNumberJobs(deps: PhoneDeps): JobHandler[] {
+  const now = () => deps.clock.now().toISOString();
+  return [
+    {
+      kind: PROCESS_ORDER_JOB,
+      async run(job) {
+        const { orderId } = job.payload as { orderId: string };
+        const order = await findPhoneOrder(deps.db, orderId);
+        if (!order || order.status !== 'Processing') return;
+        // The carrier is asked outside any transaction; what it answers is then applied atomically.
+        const results = await deps.carrier.acquire(order.numbers.map((n) => n.e164));
+        const acquired = results.filter((r) => r.acquired).length;
+        const status: OrderStatus =
+          acquired === results.length ? 'Successful' : acquired === 0 ? 'Failed' : 'Partial';
+        await auditedChange(
+          deps,
+          systemActor(`job-${job.id}`),
+          {
+            operation: 'CompletePhoneNumberOrder',
+            targetType: 'PhoneNumberOrder',
+            targetId: orderId,
+            details: { status },
+          },
+          async (tx) => {
+            const at = now();
+            for (const r of results)
+              await updatePhoneNumber(
+                tx,
+                r.e164,
+                { status: r.acquired ? 'Unassigned' : 'AcquireFailed', updatedAt: at },
+                ['AcquireInProgress'],
+              );
+            await updatePhoneOrder(
+              tx,
+              orderId,
+              status,
+              results.map((r) => ({
+                e164: r.e164,
+                status: r.acquired ? 'Acquired' : 'Failed',
+                reason: r.reason,
+              })),
+              at,
+            );
+          },
+        );
+      },
+    },
+    {
+      kind: RELEASE_NUMBER_JOB,
+      async run(job) {
+        const { e164 } = job.payload as { e164: string };
+        const number = await findPhoneNumber(deps.db, e164);
+        if (!number || number.status !== 'DeleteInProgress' || !number.releaseAfter) return;
+        if (number.releaseAfter > now()) return; // restored and deleted again: a later job releases it
+        if (number.source === 'order') await deps.carrier.release(e164);
+        await auditedChange(
+          deps,
+          systemActor(`job-${job.id}`),
+          { operation: 'ReleasePhoneNumber', targetType: 'PhoneNumber', targetId: e164 },
+          (tx) => deletePhoneNumberRow(tx, e164),
+        );
+      },
+    },
+    {
+      // The simulated network takes the new name at once; a real carrier's CNAM update would be
+      // polled here until it reports success or failure.
+      kind: APPLY_CALLING_NAME_JOB,
+      async run(job) {
+        const { e164 } = job.payload as { e164: string };
+        const number = await findPhoneNumber(deps.db, e164);
+        if (!number || number.callingNameStatus !== 'UpdateInProgress') return;
+        await updatePhoneNumber(deps.db, e164, { callingNameStatus: 'UpdateSucceeded', updatedAt: now() });
+      },
+    },
+  ];
+}

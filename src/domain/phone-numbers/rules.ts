@@ -1,0 +1,28 @@
+import { DAY_MS } from '../../lib/clock.js';
+import type { NumberType, ProductType } from '../../store/phone-numbers.js';
+import { invalid } from '../errors.js';
+
+/** Days a deleted number waits in the deletion queue, restorable, before it is released. */
+export const DELETION_QUEUE_DAYS = 7;
+/** A calling name (a number's or the default) changes at most once in this many days. */
+export const CALLING_NAME_INTERVAL_MS = 7 * DAY_MS;
+/** Most numbers one order or one batch may name; the model sets no limit, a server needs one. */
+export const NUMBERS_PER_REQUEST_MAX = 500;
+
+/**
+ * Which product a number may serve: toll-free numbers cannot be Business Calling numbers, and
+ * numbers outside the US only serve SIP media application dial-in (Chime's own rules).
+ */
+export function checkProductFor(number: { country: string; type: NumberType }, product: ProductType): void {
+  if (number.country !== 'US' && product !== 'SipMediaApplicationDialIn')
+    throw invalid(`Numbers outside the US can only be SipMediaApplicationDialIn numbers, not ${product}`);
+  if (number.type === 'TollFree' && product === 'BusinessCalling')
+    throw invalid('Toll-free numbers cannot be BusinessCalling numbers');
+}
+
+/** When a calling name last changed at `last` may change again, or undefined if it may now. */
+export function callingNameLockedUntil(last: string | undefined, now: Date): Date | undefined {
+  if (last === undefined) return undefined;
+  const next = new Date(Date.parse(last) + CALLING_NAME_INTERVAL_MS);
+  return next > now ? next : undefined;
+}
