@@ -1,5 +1,5 @@
 // npm run bench -- [--dialect sqlite|postgres|both] [--seconds 5] [--warmup 1] [--latency-seconds 3] [--connections 10]
-//                  [--users 100000] [--profile] [--only <scenario name part>]
+//                  [--users 100000] [--numbers 100000] [--profile] [--only <scenario name part>]
 // Belfry and a bare Fastify route, each in its own process, driven from here over loopback with
 // autocannon; the ratios compare the two as measured in the same run. See bench/README.md.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,9 +11,11 @@ import type { Dialect } from '../src/store/database.js';
 import type { BareRoute } from './bare.js';
 import { startChild, type Child } from './children.js';
 import { measure, type LoadOptions } from './load.js';
+import { explainPhoneListing } from './plans.js';
 import {
   checkTargets,
   compare,
+  printPlans,
   printResults,
   printTargets,
   type ScenarioResult,
@@ -30,6 +32,7 @@ const { values: args } = parseArgs({
     'latency-seconds': { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
     users: { type: 'string', default: '100000' },
+    numbers: { type: 'string', default: '100000' },
     profile: { type: 'boolean', default: false },
     only: { type: 'string' },
   },
@@ -44,13 +47,14 @@ const load: LoadOptions = {
   connections: positive('connections'),
   latencySeconds: positive('latency-seconds'),
 };
-const userCount = positive('users');
-if (userCount < 1000) throw new Error('--users must be at least 1000');
-// The deep page starts 90% of the way into the account, on a multiple of the 200-user walk.
-const deepAt = Math.floor((userCount * 0.9) / 200) * 200;
+const size = { users: positive('users'), phoneNumbers: positive('numbers') };
+if (size.users < 1000) throw new Error('--users must be at least 1000');
+if (size.phoneNumbers < 1000) throw new Error('--numbers must be at least 1000');
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
-function positive(name: 'seconds' | 'warmup' | 'connections' | 'latency-seconds' | 'users'): number {
+function positive(
+  name: 'seconds' | 'warmup' | 'connections' | 'latency-seconds' | 'users' | 'numbers',
+): number {
   const value = Number(args[name]);
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
   return value;
@@ -59,14 +63,20 @@ function positive(name: 'seconds' | 'warmup' | 'connections' | 'latency-seconds'
 interface DialectReport {
   dialect: Dialect;
   users: number;
+  phoneNumbers: number;
   seedSeconds: number;
+  /** the plan of the store query behind each ListPhoneNumbers scenario */
+  queryPlans: Record<string, string[]>;
   scenarios: ScenarioResult[];
   targets: TargetResult[];
 }
 
 async function benchDialect(dialect: Dialect): Promise<DialectReport> {
-  console.log(`\n== ${dialect}: seeding ${userCount.toLocaleString('en')} users in one account`);
-  const seeded = await seed(dialect, userCount);
+  console.log(
+    `\n== ${dialect}: seeding ${size.users.toLocaleString('en')} users in one account and ` +
+      `${size.phoneNumbers.toLocaleString('en')} phone numbers`,
+  );
+  const seeded = await seed(dialect, size);
   console.log(`   seeded in ${seeded.seedSeconds.toFixed(1)} s (not measured)`);
   const scratch = mkdtempSync(join(tmpdir(), 'belfry-bench-'));
   const children: Child[] = [];
@@ -92,9 +102,11 @@ async function benchDialect(dialect: Dialect): Promise<DialectReport> {
       nodeFlags: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`] : [],
     });
     children.push(belfry);
-    const scenarios = (await prepareScenarios(`http://127.0.0.1:${belfry.port}`, seeded, deepAt)).filter(
-      (s) => args.only === undefined || s.name.includes(args.only),
-    );
+    const scenarios = await prepareScenarios(`http://127.0.0.1:${belfry.port}`, seeded, args.only);
+    const queryPlans: Record<string, string[]> = {};
+    for (const { name, phoneQuery } of scenarios)
+      if (phoneQuery) queryPlans[name] = await explainPhoneListing(seeded.db, dialect, phoneQuery);
+    printPlans(dialect, queryPlans);
 
     const routesFile = join(scratch, 'bare-routes.json');
     const routes: BareRoute[] = scenarios.map((s) => {
@@ -126,7 +138,15 @@ async function benchDialect(dialect: Dialect): Promise<DialectReport> {
     console.log();
     const targets = checkTargets(dialect, results);
     printTargets(targets);
-    return { dialect, users: userCount, seedSeconds: seeded.seedSeconds, scenarios: results, targets };
+    return {
+      dialect,
+      users: size.users,
+      phoneNumbers: size.phoneNumbers,
+      seedSeconds: seeded.seedSeconds,
+      queryPlans,
+      scenarios: results,
+      targets,
+    };
   } finally {
     process.off('SIGINT', onInterrupt);
     await cleanUp();

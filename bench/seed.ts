@@ -7,8 +7,10 @@ import { randomIds, uuidv7 } from '../src/lib/ids.js';
 import { createSecretBox } from '../src/lib/secret-box.js';
 import { createServices } from '../src/services.js';
 import type { Db, Dialect } from '../src/store/database.js';
+import { insertPhoneNumbers } from '../src/store/phone-numbers.js';
 import { insertUsers, type UserRecord } from '../src/store/users.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/databases.js';
+import { benchPhoneNumbers, checkSample, type SeededNumber } from './phone-seed.js';
 
 /** A seeded database the Belfry child process opens through DATABASE_URL and BELFRY_MASTER_KEY. */
 export interface Seeded {
@@ -18,21 +20,32 @@ export interface Seeded {
   accountId: string;
   /** user ids in id (= listing) order */
   userIds: string[];
+  /** the phone inventory in E.164 (= listing) order */
+  phoneNumbers: SeededNumber[];
+  /** the seeded database, still open (for the query plans) */
+  db: Db;
+  dialect: Dialect;
   seedSeconds: number;
   drop(): Promise<void>;
 }
 
+export interface SeedSize {
+  users: number;
+  phoneNumbers: number;
+}
+
 /**
- * Creates a fresh database with one Team account of `userCount` members and a FullAccess key.
- * Users go in through the store's chunked insert inside one transaction (minutes of single
- * inserts otherwise); the account and the key go through their services, so they are made (and
- * the key sealed) as in production.
+ * Creates a fresh database with one Team account of `size.users` members, a FullAccess key, and a
+ * phone inventory of `size.phoneNumbers` numbers (see bench/phone-seed.ts), a fifth of them
+ * assigned to users of the account. Users and numbers go in through the stores' chunked inserts
+ * inside one transaction (minutes of single inserts otherwise); the account and the key go through
+ * their services, so they are made (and the key sealed) as in production.
  */
-export async function seed(dialect: Dialect, userCount: number): Promise<Seeded> {
+export async function seed(dialect: Dialect, size: SeedSize): Promise<Seeded> {
   const started = performance.now();
   const database = await createTestDatabase(dialect);
   try {
-    return await fill(database, dialect, userCount, started);
+    return await fill(database, dialect, size, started);
   } catch (error) {
     await database.drop();
     throw error;
@@ -42,10 +55,11 @@ export async function seed(dialect: Dialect, userCount: number): Promise<Seeded>
 async function fill(
   database: TestDatabase,
   dialect: Dialect,
-  userCount: number,
+  size: SeedSize,
   started: number,
 ): Promise<Seeded> {
   const { db } = database;
+  const userCount = size.users;
   const masterKey = randomBytes(32);
   // Times one millisecond apart in the past, so creation times look real: the account and the
   // key at base - 1, then the users; the n-th user of a listing (id order) is userIds[n].
@@ -65,8 +79,19 @@ async function fill(
   const seeder = systemActor('bench-seed');
 
   const { id: accountId } = await services.accounts.createAccount(seeder, 'Bench Co');
-  const users = userIds.map((id, i): UserRecord => benchUser(id, accountId, i, at(i)));
-  await db.transaction().execute((tx) => insertUsers(tx, users));
+  const numbers = benchPhoneNumbers(size.phoneNumbers, accountId, userIds, Date.now());
+  checkSample(numbers);
+  // A user's number shows on the user too (PrimaryProvisionedNumber), as assignment leaves it.
+  const numberOf = new Map(numbers.flatMap((n) => (n.userId ? [[n.userId, n.e164] as const] : [])));
+  const users = userIds.map((id, i): UserRecord => ({
+    ...benchUser(id, accountId, i, at(i)),
+    primaryProvisionedNumber: numberOf.get(id),
+  }));
+  await db.transaction().execute(async (tx) => {
+    await insertUsers(tx, users);
+    const inserted = await insertPhoneNumbers(tx, numbers);
+    if (inserted.length !== numbers.length) throw new Error('some seeded phone numbers were not inserted');
+  });
   const key = await services.accessKeys.createAccessKey(seeder, {
     name: 'bench',
     policy: 'FullAccess',
@@ -83,6 +108,11 @@ async function fill(
     credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
     accountId,
     userIds,
+    phoneNumbers: numbers
+      .map(({ e164, status, productType }) => ({ e164, status, productType }))
+      .sort((a, b) => (a.e164 < b.e164 ? -1 : a.e164 > b.e164 ? 1 : 0)),
+    db,
+    dialect,
     seedSeconds: (performance.now() - started) / 1000,
     drop: () => database.drop(),
   };

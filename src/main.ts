@@ -22,10 +22,14 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const database = openDatabase(config.database);
+  let log: { warn(obj: object, msg: string): void } = { warn: (obj, msg) => console.warn(msg, obj) };
+  const database = openDatabase(config.database, {
+    onConnectionLost: (err) => log.warn({ err }, 'a database connection was lost; the pool reconnects'),
+  });
   await migrateToLatest(database.db);
   const services = await composeServices(config, database);
   const app = await buildApp(services, config);
+  log = app.log;
 
   const worker = config.jobs.enabled
     ? startWorker({

@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import { createAccessKeys, type AccessKeys } from './domain/access/keys.js';
 import { createAccountsService, type AccountsService } from './domain/accounts/service.js';
 import { purgeAccountJob } from './domain/accounts/purge.js';
-import { listAuditEvents, type AuditQuery } from './domain/audit/query.js';
+import { listAuditEvents, listInstallationAuditEvents, type AuditQuery } from './domain/audit/query.js';
 import { recordRefusal, type AuditSubject } from './domain/audit/trail.js';
 import type { DomainDeps } from './domain/deps.js';
 import { createUsersService, type UsersService } from './domain/users/service.js';
@@ -38,6 +38,7 @@ export interface Services {
   phoneSettings: PhoneSettings;
   audit: {
     listAuditEvents(actor: Actor, accountId: string, query: AuditQuery): ReturnType<typeof listAuditEvents>;
+    listInstallationAuditEvents(actor: Actor, query: AuditQuery): ReturnType<typeof listAuditEvents>;
     /** records a change refused before any rule ran (the adapters' input validation) */
     recordRefusal(actor: Actor, subject: AuditSubject, error: unknown): Promise<void>;
   };
@@ -85,6 +86,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     phoneSettings: createPhoneSettings(phoneDeps),
     audit: {
       listAuditEvents: (actor, accountId, query) => listAuditEvents(db, actor, accountId, query),
+      listInstallationAuditEvents: (actor, query) => listInstallationAuditEvents(db, actor, query),
       recordRefusal: (actor, subject, error) => recordRefusal({ db, ids, clock }, actor, subject, error),
     },
     jobHandlers: handlers,

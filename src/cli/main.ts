@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'access-keys': async () => (await import('./access-keys.js')).accessKeys,
   accounts: async () => (await import('./accounts.js')).accounts,
   audit: async () => (await import('./audit.js')).audit,
+  'phone-numbers': async () => (await import('./phone-numbers.js')).phoneNumbers,
 };
 
 /** Runs one command; returns the exit code (0 done, 1 failed, 2 usage error). */

@@ -36,6 +36,14 @@ Commands:
       Restore a deleted account before it is purged.
   audit <account-id> [--user-id <id>] [--operation <name>] [--since <ISO time>] [--limit <n>] [--json]
       Show an account's audit events, newest first (default limit 50).
+  phone-numbers import --file <path> [--product-type <type>] [--json]
+      Add numbers the operator already owns, at most 500 a file, as BusinessCalling (the
+      default), VoiceConnector or SipMediaApplicationDialIn numbers. The file holds one number
+      a line, or is a CSV whose header names an e164, number, phone or phone_number column;
+      blank lines and # comments are skipped. Numbers already in the inventory are reported
+      and left as they are; one invalid number refuses the whole file.
+  phone-numbers list [--status <status>] [--json]
+      List the phone number inventory with each number's status, product type and user.
   help
       Show this text. Every command also takes --help.
 `;

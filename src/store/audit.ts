@@ -46,7 +46,8 @@ export async function insertAuditEvents(db: Db, events: AuditEventRecord[]): Pro
 }
 
 export interface AuditFilter {
-  accountId: string;
+  /** null: the installation's own events (phone inventory, keys, global settings) */
+  accountId: string | null;
   userId?: string | undefined;
   operation?: string | undefined;
   from?: string | undefined;
@@ -58,7 +59,11 @@ export interface AuditFilter {
 
 /** A page of an account's events, newest first (ids are time-ordered UUIDv7). */
 export async function listAuditEvents(db: Db, filter: AuditFilter): Promise<AuditEventRecord[]> {
-  let query = db.selectFrom('audit_events').selectAll().where('account_id', '=', filter.accountId);
+  let query = db.selectFrom('audit_events').selectAll();
+  query =
+    filter.accountId === null
+      ? query.where('account_id', 'is', null)
+      : query.where('account_id', '=', filter.accountId);
   if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
   if (filter.operation !== undefined) query = query.where('operation', '=', filter.operation);
   if (filter.from !== undefined) query = query.where('occurred_at', '>=', filter.from);

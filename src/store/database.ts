@@ -24,12 +24,15 @@ export interface OpenDatabase {
 }
 
 /** Opens the configured database. SQLite runs in WAL mode with foreign keys on. */
-export function openDatabase(target: DatabaseTarget): OpenDatabase {
+export function openDatabase(
+  target: DatabaseTarget,
+  options: { onConnectionLost?: (error: Error) => void } = {},
+): OpenDatabase {
   if (target.dialect === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: 10 });
     // An idle connection the server drops (restart, failover, DROP DATABASE … WITH (FORCE)) is
     // discarded by the pool, which then emits 'error'; unheard, that would crash the process.
-    pool.on('error', () => undefined);
+    pool.on('error', (error) => options.onConnectionLost?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }

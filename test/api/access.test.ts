@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { it } from 'node:test';
 import {
+  AssociatePhoneNumberWithUserCommand,
   AssociateSigninDelegateGroupsWithAccountCommand,
   BatchSuspendUserCommand,
   BatchUnsuspendUserCommand,
@@ -28,6 +29,7 @@ import {
   type ChimeClient,
 } from '@aws-sdk/client-chime';
 import { newAccountId, uniqueEmail, uniqueSuffix } from '../helpers/accounts.js';
+import { importedNumber } from '../helpers/phone-numbers.js';
 import { signedFetch } from '../helpers/signed-fetch.js';
 import { eachDialect } from '../helpers/suite.js';
 
@@ -154,6 +156,16 @@ await eachDialect('access', (server) => {
     assert.equal(invited.Invites?.[0]?.Status, 'Pending');
     await admin.send(all.CreateUser);
     assert.equal((await admin.send(all.UpdateUser)).User?.LicenseType, 'Basic');
+    // Calling needs a number first; assigning one is itself a user-management action.
+    await rejectsNamed(admin.send(all.UpdateUserSettings), 'BadRequestException', 400);
+    const e164 = await importedNumber(server());
+    await admin.send(
+      new AssociatePhoneNumberWithUserCommand({
+        AccountId: accountId,
+        UserId: userId,
+        E164PhoneNumber: e164,
+      }),
+    );
     await admin.send(all.UpdateUserSettings);
     const settings = await admin.send(new GetUserSettingsCommand({ AccountId: accountId, UserId: userId }));
     assert.equal(settings.UserSettings?.Telephony?.OutboundCalling, true);

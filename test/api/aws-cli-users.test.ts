@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { GetPhoneNumberCommand } from '@aws-sdk/client-chime';
 import { awsCliUnavailable, cliFor, fails, ok } from '../helpers/aws-cli.js';
+import { freshNumber, importNumbers } from '../helpers/phone-numbers.js';
 import { eachDialect } from '../helpers/suite.js';
 
 // The user commands through the real AWS CLI v2 (see aws-cli.test.ts for why): one scenario from
@@ -73,6 +75,11 @@ await eachDialect(
       assert.notEqual(reset.PersonalPIN, ada.PersonalPIN);
       assert.equal(ok(await cli(['logout-user', ...user])), undefined);
 
+      // Calling needs a number: the operator imports one and ada gets it.
+      const [e164] = await importNumbers(server(), [freshNumber()]);
+      assert.ok(e164);
+      ok(await cli(['associate-phone-number-with-user', ...user, '--e164-phone-number', e164]));
+      assert.equal(ok(await cli(['get-user', ...user])).User.PrimaryProvisionedNumber, e164);
       ok(
         await cli([
           'update-user-settings',
@@ -85,22 +92,37 @@ await eachDialect(
         UserSettings: { Telephony: { InboundCalling: true, OutboundCalling: false, SMS: true } },
       });
 
-      // Two independent refusals; neither may change anything (the empty list-users below would
-      // show a guest the 51-address invite let through).
+      // Three independent refusals; none may change anything (the empty list-users below would
+      // show a guest the 51-address invite let through). Bob has no number to call from.
       const fiftyOne = Array.from({ length: 51 }, (_, i) => `guest${i}@example.com`);
-      const [unsuspend, tooMany] = await Promise.all([
+      const [unsuspend, tooMany, noNumber] = await Promise.all([
         cli(['batch-unsuspend-user', ...account, '--user-id-list', ada.UserId]),
         cli(['invite-users', ...account, '--user-email-list', ...fiftyOne]),
+        cli([
+          'update-user-settings',
+          ...account,
+          '--user-id',
+          bob,
+          '--user-settings',
+          'Telephony={InboundCalling=false,OutboundCalling=true,SMS=false}',
+        ]),
       ]);
       fails(unsuspend, 'BadRequestException');
       assert.match(unsuspend.stderr, /EnterpriseLWA/);
       fails(tooMany, 'BadRequestException');
+      fails(noNumber, 'BadRequestException');
+      assert.match(noNumber.stderr, /no phone number/);
 
       // A Team account "suspends" by removing its members, which then lets it be deleted.
       const everyone = listed.map((u: any) => u.UserId);
       const removed = ok(await cli(['batch-suspend-user', ...account, '--user-id-list', ...everyone]));
       assert.deepEqual(removed.UserErrors, []);
       assert.deepEqual(ok(await cli(['list-users', ...account])).Users, []);
+      // A removed user keeps no number: ada's is back in the unassigned inventory.
+      const freed = await server()
+        .client()
+        .send(new GetPhoneNumberCommand({ PhoneNumberId: e164 }));
+      assert.equal(freed.PhoneNumber?.Status, 'Unassigned');
       assert.equal(ok(await cli(['delete-account', ...account])), undefined);
       assert.equal(ok(await cli(['get-account', ...account])).Account.AccountStatus, 'Suspended');
     });

@@ -18,6 +18,8 @@ import {
   type User,
 } from '@aws-sdk/client-chime';
 import { newAccountId } from '../helpers/accounts.js';
+import { giveNumber } from '../helpers/phone-numbers.js';
+import { rejectsWith } from '../helpers/sdk-errors.js';
 import { eachDialect } from '../helpers/suite.js';
 
 async function listAll(chime: ChimeClient, accountId: string): Promise<User[]> {
@@ -364,11 +366,21 @@ await eachDialect('users', (server) => {
       new CreateUserCommand({ AccountId: accountId, Email: 'tel@example.com' }),
     );
     const ids = { AccountId: accountId, UserId: user!.UserId! };
+    const allOff = { InboundCalling: false, OutboundCalling: false, SMS: false };
     const initial = await chime.send(new GetUserSettingsCommand(ids));
-    assert.deepEqual(initial.UserSettings, {
-      Telephony: { InboundCalling: false, OutboundCalling: false, SMS: false },
-    });
+    assert.deepEqual(initial.UserSettings, { Telephony: allOff });
     const Telephony = { InboundCalling: true, OutboundCalling: false, SMS: true };
+    // Calling and SMS need a number to call and text from; turning everything off needs none.
+    await rejectsWith(
+      chime.send(new UpdateUserSettingsCommand({ ...ids, UserSettings: { Telephony } })),
+      BadRequestException,
+      /no phone number/,
+    );
+    await chime.send(new UpdateUserSettingsCommand({ ...ids, UserSettings: { Telephony: allOff } }));
+    assert.deepEqual((await chime.send(new GetUserSettingsCommand(ids))).UserSettings, { Telephony: allOff });
+
+    const e164 = await giveNumber(server(), chime, accountId, ids.UserId);
+    assert.equal((await chime.send(new GetUserCommand(ids))).User?.PrimaryProvisionedNumber, e164);
     const updated = await chime.send(new UpdateUserSettingsCommand({ ...ids, UserSettings: { Telephony } }));
     assert.equal(updated.$metadata.httpStatusCode, 204);
     assert.deepEqual((await chime.send(new GetUserSettingsCommand(ids))).UserSettings, { Telephony });

@@ -33,6 +33,15 @@ export const extensionOperations = {
     output: 'ListAuditEventsResponse',
     errors: [],
   },
+  ListInstallationAuditEvents: {
+    name: 'ListInstallationAuditEvents',
+    method: 'GET',
+    uri: '/audit-events',
+    code: 200,
+    input: 'ListInstallationAuditEventsRequest',
+    output: 'ListAuditEventsResponse',
+    errors: [],
+  },
   ImportPhoneNumbers: {
     name: 'ImportPhoneNumbers',
     method: 'POST',
@@ -61,6 +70,16 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
     members: {
       AccountId: { target: 'NonEmptyString', required: true, location: 'label' },
       UserId: { target: 'NonEmptyString', location: 'query', locationName: 'user-id' },
+      OperationName: { target: 'AuditOperationName', location: 'query', locationName: 'operation-name' },
+      StartTime: { target: 'Iso8601Timestamp', location: 'query', locationName: 'start-time' },
+      EndTime: { target: 'Iso8601Timestamp', location: 'query', locationName: 'end-time' },
+      MaxResults: { target: 'ProfileServiceMaxResults', location: 'query', locationName: 'max-results' },
+      NextToken: { target: 'String', location: 'query', locationName: 'next-token' },
+    },
+  },
+  ListInstallationAuditEventsRequest: {
+    kind: 'structure',
+    members: {
       OperationName: { target: 'AuditOperationName', location: 'query', locationName: 'operation-name' },
       StartTime: { target: 'Iso8601Timestamp', location: 'query', locationName: 'start-time' },
       EndTime: { target: 'Iso8601Timestamp', location: 'query', locationName: 'end-time' },
@@ -101,6 +120,10 @@ export interface AuditEvent {
 }
 
 export interface ExtensionIO {
+  ListInstallationAuditEvents: {
+    input: Omit<ExtensionIO['ListAuditEvents']['input'], 'AccountId' | 'UserId'>;
+    output: ExtensionIO['ListAuditEvents']['output'];
+  };
   ImportPhoneNumbers: {
     input: {
       ProductType: 'BusinessCalling' | 'VoiceConnector' | 'SipMediaApplicationDialIn';

@@ -25,10 +25,31 @@ export async function listAuditEvents(
   query: AuditQuery,
 ): Promise<Page<AuditEventRecord>> {
   authorize(actor, 'read', accountId);
-  if (query.from && query.to && query.from > query.to) throw invalid('StartTime must not be after EndTime');
   // The trail outlives a purged account, but an id that never existed is still an error.
   const hasEvents = (await listAuditRows(db, { accountId, limit: 1 })).length > 0;
   if (!hasEvents && !(await findAccountById(db, accountId))) throw notFound(`Account ${accountId} not found`);
+  return pageOfEvents(db, accountId, query);
+}
+
+/**
+ * The installation's own trail: changes that belong to no account (the phone-number inventory and
+ * orders, access keys, global settings, jobs). Readable by any principal not limited to an account.
+ */
+export async function listInstallationAuditEvents(
+  db: Db,
+  actor: Actor,
+  query: AuditQuery,
+): Promise<Page<AuditEventRecord>> {
+  authorize(actor, 'read');
+  return pageOfEvents(db, null, query);
+}
+
+async function pageOfEvents(
+  db: Db,
+  accountId: string | null,
+  query: AuditQuery,
+): Promise<Page<AuditEventRecord>> {
+  if (query.from && query.to && query.from > query.to) throw invalid('StartTime must not be after EndTime');
   const scope = [
     'audit',
     accountId,

@@ -1,6 +1,7 @@
 import { DAY_MS } from '../../lib/clock.js';
 import type { Db } from '../../store/database.js';
 import {
+  deletePhoneNumberRow,
   findPhoneNumber,
   insertPhoneNumbers,
   listPhoneNumbers,
@@ -11,7 +12,7 @@ import {
 } from '../../store/phone-numbers.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
-import { auditedChange } from '../audit/trail.js';
+import { auditedChange, type AuditLog } from '../audit/trail.js';
 import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { keysetPage, type Page } from '../paging.js';
 import { APPLY_CALLING_NAME_JOB, RELEASE_NUMBER_JOB, type PhoneDeps } from './deps.js';
@@ -21,6 +22,7 @@ import {
   checkProductFor,
   DELETION_QUEUE_DAYS,
   NUMBERS_PER_REQUEST_MAX,
+  newInventoryNumber,
 } from './rules.js';
 
 export type { PhoneNumberRecord as PhoneNumber };
@@ -106,7 +108,12 @@ export function createPhoneInventory(deps: PhoneDeps) {
         'AssociationsExist',
         `Phone number ${e164} is assigned to a user: unassign it first`,
       );
-    if (number.status !== 'Unassigned' && number.status !== 'AcquireFailed')
+    if (number.status === 'AcquireFailed') {
+      // The carrier never gave it to us: there is nothing to release, so it simply goes.
+      await deletePhoneNumberRow(tx, e164);
+      return;
+    }
+    if (number.status !== 'Unassigned')
       throw conflict(`Phone number ${e164} is ${number.status} and cannot be deleted`);
     const at = clock.now();
     const releaseAfter = new Date(at.getTime() + DELETION_QUEUE_DAYS * DAY_MS);
@@ -119,37 +126,56 @@ export function createPhoneInventory(deps: PhoneDeps) {
         releaseAfter: releaseAfter.toISOString(),
         updatedAt: at.toISOString(),
       },
-      ['Unassigned', 'AcquireFailed'],
+      ['Unassigned'],
     );
     if (!moved) throw conflict(`Phone number ${e164} changed meanwhile; try again`);
     await deps.jobs.enqueue(tx, RELEASE_NUMBER_JOB, { e164 }, { runAt: releaseAfter });
   }
 
-  async function batch(
+  /**
+   * One audited change of one number of the inventory (operator only). The id is read inside the
+   * change, so a malformed id is refused like any other bad request: with an audit event.
+   */
+  function numberChange<T>(
     actor: Actor,
     operation: string,
-    ids: string[],
-    each: (tx: Db, e164: string) => Promise<Record<string, unknown> | void>,
+    id: string,
+    change: (tx: Db, e164: string, log: AuditLog) => Promise<T>,
+  ): Promise<T> {
+    const subject = { operation, targetType: 'PhoneNumber', targetId: fromPhoneNumberId(id) ?? id };
+    return auditedChange(deps, actor, subject, (tx, log) => {
+      authorize(actor, 'operator');
+      return change(tx, phoneNumberKey(id), log);
+    });
+  }
+
+  /** Applies `each` to every item in its own audited transaction; failures are reported per number. */
+  async function batch<T extends { phoneNumberId: string }>(
+    actor: Actor,
+    operation: string,
+    items: T[],
+    each: (tx: Db, e164: string, item: T) => Promise<Record<string, unknown> | void>,
   ): Promise<PhoneNumberFailure[]> {
-    authorize(actor, 'operator');
-    if (ids.length > NUMBERS_PER_REQUEST_MAX)
-      throw invalid(`At most ${NUMBERS_PER_REQUEST_MAX} phone numbers per request, not ${ids.length}`);
+    // The request as a whole (rights, size) is checked in its own audited change.
+    await auditedChange(deps, actor, { operation, targetType: 'PhoneNumber' }, async (_tx, log) => {
+      authorize(actor, 'operator');
+      if (items.length > NUMBERS_PER_REQUEST_MAX)
+        throw invalid(`At most ${NUMBERS_PER_REQUEST_MAX} phone numbers per request, not ${items.length}`);
+      log.onlyItems();
+    });
+    const seen = new Set<string>();
     const failures: PhoneNumberFailure[] = [];
-    for (const id of [...new Set(ids)]) {
+    for (const item of items) {
       try {
-        const e164 = phoneNumberKey(id);
-        await auditedChange(
-          deps,
-          actor,
-          { operation, targetType: 'PhoneNumber', targetId: e164 },
-          async (tx, log) => {
-            const details = await each(tx, e164);
-            if (details) log.describe(details);
-          },
-        );
+        await numberChange(actor, operation, item.phoneNumberId, async (tx, e164, log) => {
+          if (seen.has(e164)) throw invalid(`${e164} appears more than once in the request`);
+          seen.add(e164);
+          const details = await each(tx, e164, item);
+          if (details) log.describe(details);
+        });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        failures.push({ phoneNumberId: id, kind: error.kind, message: error.message });
+        failures.push({ phoneNumberId: item.phoneNumberId, kind: error.kind, message: error.message });
       }
     }
     return failures;
@@ -165,6 +191,7 @@ export function createPhoneInventory(deps: PhoneDeps) {
       let accountId: string | undefined;
       let userId: string | undefined;
       if (query.filter) {
+        if (query.filter.value === '') throw invalid('FilterName needs a FilterValue');
         if (query.filter.name === 'AccountId') accountId = query.filter.value;
         else if (query.filter.name === 'UserId') userId = query.filter.value;
         else return { items: [], nextToken: undefined }; // Voice Connectors and SIP rules do not exist here
@@ -197,78 +224,51 @@ export function createPhoneInventory(deps: PhoneDeps) {
     async getPhoneNumber(actor: Actor, id: string): Promise<PhoneNumberRecord> {
       const e164 = phoneNumberKey(id);
       const number = await findPhoneNumber(db, e164);
-      if (actor.accountScope !== undefined && number?.accountId !== actor.accountScope)
-        authorize(actor, 'read'); // refuses: a scoped key sees only its own account's numbers
-      authorize(actor, 'read', number?.accountId ?? actor.accountScope);
+      // A key limited to one account sees only that account's numbers (and learns nothing of others).
+      authorize(actor, 'read', number?.accountId);
       if (!number) throw notFound(`Phone number ${e164} not found`);
       return number;
     },
 
     async updatePhoneNumber(actor: Actor, id: string, update: PhoneNumberUpdate): Promise<PhoneNumberRecord> {
-      const e164 = phoneNumberKey(id);
-      return auditedChange(
-        deps,
-        actor,
-        { operation: 'UpdatePhoneNumber', targetType: 'PhoneNumber', targetId: e164 },
-        async (tx, log) => {
-          authorize(actor, 'operator');
-          log.describe(await applyUpdate(tx, e164, update));
-          return existing(tx, e164);
-        },
-      );
+      return numberChange(actor, 'UpdatePhoneNumber', id, async (tx, e164, log) => {
+        log.describe(await applyUpdate(tx, e164, update));
+        return existing(tx, e164);
+      });
     },
 
     batchUpdatePhoneNumbers(
       actor: Actor,
       items: Array<PhoneNumberUpdate & { phoneNumberId: string }>,
     ): Promise<PhoneNumberFailure[]> {
-      const byId = new Map(items.map((i) => [i.phoneNumberId, i]));
-      return batch(actor, 'BatchUpdatePhoneNumber', [...byId.keys()], (tx, e164) => {
-        const { phoneNumberId: _, ...update } = [...byId.values()].find(
-          (i) => phoneNumberKey(i.phoneNumberId) === e164,
-        )!;
-        return applyUpdate(tx, e164, update);
-      });
-    },
-
-    async deletePhoneNumber(actor: Actor, id: string): Promise<void> {
-      const e164 = phoneNumberKey(id);
-      await auditedChange(
-        deps,
-        actor,
-        { operation: 'DeletePhoneNumber', targetType: 'PhoneNumber', targetId: e164 },
-        async (tx) => {
-          authorize(actor, 'operator');
-          await queueDeletion(tx, e164);
-        },
+      return batch(actor, 'BatchUpdatePhoneNumber', items, (tx, e164, { phoneNumberId: _, ...update }) =>
+        applyUpdate(tx, e164, update),
       );
     },
 
+    async deletePhoneNumber(actor: Actor, id: string): Promise<void> {
+      await numberChange(actor, 'DeletePhoneNumber', id, (tx, e164) => queueDeletion(tx, e164));
+    },
+
     batchDeletePhoneNumbers(actor: Actor, ids: string[]): Promise<PhoneNumberFailure[]> {
-      return batch(actor, 'BatchDeletePhoneNumber', ids, (tx, e164) => queueDeletion(tx, e164));
+      const items = ids.map((phoneNumberId) => ({ phoneNumberId }));
+      return batch(actor, 'BatchDeletePhoneNumber', items, (tx, e164) => queueDeletion(tx, e164));
     },
 
     /** Takes a number out of the deletion queue, back to the unassigned inventory. */
     async restorePhoneNumber(actor: Actor, id: string): Promise<PhoneNumberRecord> {
-      const e164 = phoneNumberKey(id);
-      return auditedChange(
-        deps,
-        actor,
-        { operation: 'RestorePhoneNumber', targetType: 'PhoneNumber', targetId: e164 },
-        async (tx) => {
-          authorize(actor, 'operator');
-          const number = await existing(tx, e164);
-          if (number.status !== 'DeleteInProgress')
-            throw conflict(`Phone number ${e164} is ${number.status}, not in the deletion queue`);
-          await updatePhoneNumber(
-            tx,
-            e164,
-            { status: 'Unassigned', deletedAt: undefined, releaseAfter: undefined, updatedAt: now() },
-            ['DeleteInProgress'],
-          );
-          return existing(tx, e164);
-        },
-      );
+      return numberChange(actor, 'RestorePhoneNumber', id, async (tx, e164) => {
+        const number = await existing(tx, e164);
+        if (number.status !== 'DeleteInProgress')
+          throw conflict(`Phone number ${e164} is ${number.status}, not in the deletion queue`);
+        await updatePhoneNumber(
+          tx,
+          e164,
+          { status: 'Unassigned', deletedAt: undefined, releaseAfter: undefined, updatedAt: now() },
+          ['DeleteInProgress'],
+        );
+        return existing(tx, e164);
+      });
     },
 
     /**
@@ -300,25 +300,7 @@ export function createPhoneInventory(deps: PhoneDeps) {
               continue;
             }
             checkProductFor(n, input.productType);
-            records.set(n.e164, {
-              e164: n.e164,
-              country: n.country,
-              type: n.type,
-              productType: input.productType,
-              status: 'Unassigned',
-              callingName: undefined,
-              callingNameStatus: 'Unassigned',
-              callingNameUpdatedAt: undefined,
-              accountId: undefined,
-              userId: undefined,
-              associatedAt: undefined,
-              orderId: undefined,
-              source: 'import',
-              deletedAt: undefined,
-              releaseAfter: undefined,
-              createdAt: at,
-              updatedAt: at,
-            });
+            records.set(n.e164, newInventoryNumber(n, input.productType, { source: 'import' }, at));
           }
           if (bad.length > 0) throw invalid(`Not valid E.164 phone numbers: ${bad.slice(0, 10).join(', ')}`);
           const imported = await insertPhoneNumbers(tx, [...records.values()]);
@@ -328,6 +310,13 @@ export function createPhoneInventory(deps: PhoneDeps) {
             alreadyOwned: alreadyOwned.length,
             productType: input.productType,
           });
+          // One event per number that entered the inventory, so the trail answers "where did it come from".
+          for (const e164 of imported)
+            log.item({
+              targetType: 'PhoneNumber',
+              targetId: e164,
+              details: { productType: input.productType },
+            });
           return { imported, alreadyOwned };
         },
       );

@@ -32,15 +32,19 @@ export function phoneNumberJobs(deps: PhoneDeps): JobHandler[] {
             targetId: orderId,
             details: { status },
           },
-          async (tx) => {
+          async (tx, log) => {
             const at = now();
-            for (const r of results)
-              await updatePhoneNumber(
-                tx,
-                r.e164,
-                { status: r.acquired ? 'Unassigned' : 'AcquireFailed', updatedAt: at },
-                ['AcquireInProgress'],
-              );
+            for (const r of results) {
+              const numberStatus = r.acquired ? 'Unassigned' : 'AcquireFailed';
+              await updatePhoneNumber(tx, r.e164, { status: numberStatus, updatedAt: at }, [
+                'AcquireInProgress',
+              ]);
+              log.item({
+                targetType: 'PhoneNumber',
+                targetId: r.e164,
+                details: { orderId, status: numberStatus, ...(r.reason && { reason: r.reason }) },
+              });
+            }
             await updatePhoneOrder(
               tx,
               orderId,

@@ -13,7 +13,7 @@ import { keysetPage, type Page } from '../paging.js';
 import type { NumberType, SearchCriteria } from './carrier.js';
 import { PROCESS_ORDER_JOB, type PhoneDeps } from './deps.js';
 import { normalizeE164 } from './e164.js';
-import { checkProductFor, NUMBERS_PER_REQUEST_MAX } from './rules.js';
+import { checkProductFor, newInventoryNumber, NUMBERS_PER_REQUEST_MAX } from './rules.js';
 
 export type { PhoneOrderRecord as PhoneNumberOrder };
 
@@ -59,7 +59,7 @@ export function createPhoneOrders(deps: PhoneDeps) {
   return {
     /** Numbers the carrier can sell, less the ones the operator already owns. */
     async searchAvailablePhoneNumbers(actor: Actor, query: SearchQuery): Promise<Page<{ id: string }>> {
-      authorize(actor, 'operator');
+      authorize(actor, 'read');
       const criteria = checkSearch(query);
       return keysetPage({ scope: ['search', criteria], ...query }, async (after, limit) => {
         const found: string[] = [];
@@ -141,36 +141,23 @@ export function createPhoneOrders(deps: PhoneDeps) {
           await insertPhoneOrder(tx, order);
           await insertPhoneNumbers(
             tx,
-            [...normalized.values()].map((n) => ({
-              e164: n.e164,
-              country: n.country,
-              type: n.type,
-              productType: input.productType,
-              status: 'AcquireInProgress',
-              callingName: undefined,
-              callingNameStatus: 'Unassigned',
-              callingNameUpdatedAt: undefined,
-              accountId: undefined,
-              userId: undefined,
-              associatedAt: undefined,
-              orderId: order.id,
-              source: 'order',
-              deletedAt: undefined,
-              releaseAfter: undefined,
-              createdAt: at,
-              updatedAt: at,
-            })),
+            [...normalized.values()].map((n) =>
+              newInventoryNumber(n, input.productType, { source: 'order', orderId: order.id }, at),
+            ),
           );
           await deps.jobs.enqueue(tx, PROCESS_ORDER_JOB, { orderId: order.id });
           log.target({ targetId: order.id });
           log.describe({ productType: input.productType, numbers: order.numbers.length });
+          for (const n of order.numbers)
+            log.item({ targetType: 'PhoneNumber', targetId: n.e164, details: { orderId: order.id } });
           return order;
         },
       );
     },
 
+    /** Orders belong to the installation: any unscoped key may read them. */
     async getPhoneNumberOrder(actor: Actor, id: string): Promise<PhoneOrderRecord> {
-      authorize(actor, 'operator');
+      authorize(actor, 'read');
       const order = await findPhoneOrder(db, id.toLowerCase());
       if (!order) throw notFound(`Phone number order ${id} not found`);
       return order;
@@ -180,7 +167,7 @@ export function createPhoneOrders(deps: PhoneDeps) {
       actor: Actor,
       query: { maxResults: number; nextToken?: string | undefined },
     ): Promise<Page<PhoneOrderRecord>> {
-      authorize(actor, 'operator');
+      authorize(actor, 'read');
       return keysetPage({ scope: ['orders'], ...query }, (after, limit) => listPhoneOrders(db, after, limit));
     },
   };

@@ -1,5 +1,5 @@
 import { DAY_MS } from '../../lib/clock.js';
-import type { NumberType, ProductType } from '../../store/phone-numbers.js';
+import type { NumberType, PhoneNumberRecord, ProductType } from '../../store/phone-numbers.js';
 import { invalid } from '../errors.js';
 
 /** Days a deleted number waits in the deletion queue, restorable, before it is released. */
@@ -25,4 +25,33 @@ export function callingNameLockedUntil(last: string | undefined, now: Date): Dat
   if (last === undefined) return undefined;
   const next = new Date(Date.parse(last) + CALLING_NAME_INTERVAL_MS);
   return next > now ? next : undefined;
+}
+
+/**
+ * A number as it enters the inventory: imported (already the operator's, so Unassigned at once)
+ * or ordered (AcquireInProgress until the carrier answers).
+ */
+export function newInventoryNumber(
+  number: { e164: string; country: string; type: NumberType },
+  productType: ProductType,
+  arrival: { source: 'import' } | { source: 'order'; orderId: string },
+  at: string,
+): PhoneNumberRecord {
+  return {
+    ...number,
+    productType,
+    status: arrival.source === 'import' ? 'Unassigned' : 'AcquireInProgress',
+    callingName: undefined,
+    callingNameStatus: 'Unassigned',
+    callingNameUpdatedAt: undefined,
+    accountId: undefined,
+    userId: undefined,
+    associatedAt: undefined,
+    orderId: arrival.source === 'order' ? arrival.orderId : undefined,
+    source: arrival.source,
+    deletedAt: undefined,
+    releaseAfter: undefined,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
