@@ -1,0 +1,116 @@
+import { insertInvite, type InviteRecord } from '../../store/invites.js';
+import {
+  findUserByEmail,
+  insertUser,
+  updateUser as updateUserRow,
+  type UserType,
+} from '../../store/users.js';
+import type { Actor } from '../access/actor.js';
+import { authorize } from '../access/policies.js';
+import { auditedChange } from '../audit/trail.js';
+import type { DomainDeps } from '../deps.js';
+import { invalid } from '../errors.js';
+import { activeAccount } from './lookups.js';
+import { checkEmail, newMember } from './rules.js';
+
+/** InviteUsers: how people join a Team account. */
+export function createInvitations(deps: DomainDeps) {
+  const { ids, clock } = deps;
+  const now = () => clock.now().toISOString();
+
+  return {
+    /**
+     * Invites addresses to a Team account. Each new address becomes an unregistered, pending
+     * member (not billable until accepted); a pending address is invited again without a second
+     * user; an address that already belongs is reported as accepted and left alone.
+     */
+    async inviteUsers(
+      actor: Actor,
+      accountId: string,
+      emails: string[],
+      userType: UserType | undefined,
+    ): Promise<InviteRecord[]> {
+      return auditedChange(
+        deps,
+        actor,
+        { operation: 'InviteUsers', accountId, targetType: 'Account', targetId: accountId },
+        async (tx, log) => {
+          authorize(actor, 'users', accountId);
+          const account = await activeAccount(deps, tx, accountId);
+          if (account.type !== 'Team')
+            throw invalid(
+              `InviteUsers is for Team accounts; ${account.type} account ${accountId} adds people through its claimed domains`,
+            );
+          const unique = new Map<string, string>();
+          for (const raw of emails) {
+            const email = checkEmail(raw);
+            if (!unique.has(email.toLowerCase())) unique.set(email.toLowerCase(), email);
+          }
+          const at = now();
+          const invites: InviteRecord[] = [];
+          for (const email of unique.values()) {
+            const existing = await findUserByEmail(tx, accountId, email);
+            if (existing && existing.registrationStatus !== 'Unregistered') {
+              invites.push({
+                id: ids.uuid(),
+                accountId,
+                userId: existing.id,
+                email,
+                status: 'Accepted',
+                emailStatus: 'NotSent',
+                createdAt: at,
+                updatedAt: at,
+              });
+              continue;
+            }
+            let userId = existing?.id;
+            if (!existing) {
+              userId = ids.uuid();
+              await insertUser(
+                tx,
+                newMember(
+                  {
+                    id: userId,
+                    accountId,
+                    email,
+                    displayName: undefined,
+                    license: account.defaultLicense,
+                    userType: userType ?? 'PrivateUser',
+                    joined: 'invited',
+                  },
+                  at,
+                ),
+              );
+            } else {
+              await updateUserRow(tx, accountId, existing.id, {
+                invitationStatus: 'Pending',
+                invitedOn: at,
+                updatedAt: at,
+              });
+            }
+            const invite: InviteRecord = {
+              id: ids.uuid(),
+              accountId,
+              userId: userId!,
+              email,
+              status: 'Pending',
+              emailStatus: 'NotSent',
+              createdAt: at,
+              updatedAt: at,
+            };
+            await insertInvite(tx, invite);
+            invites.push(invite);
+            log.item({
+              targetType: 'User',
+              targetId: userId,
+              userId,
+              details: { email, inviteId: invite.id },
+            });
+          }
+          log.describe({ invited: invites.filter((i) => i.status === 'Pending').length });
+          return invites;
+        },
+      );
+    },
+  };
+}
