@@ -74,7 +74,8 @@ async function fill(
     clock: new ManualClock(new Date(base - 1)),
     ids: randomIds,
     secrets: createSecretBox(masterKey),
-    config: { accountRetentionDays: 90 },
+    config: { accountRetentionDays: 90, publicUrl: 'http://127.0.0.1', invitationTtlDays: 14 },
+    mailer: { send: async () => undefined }, // seeding invites no one
   });
   const seeder = systemActor('bench-seed');
 

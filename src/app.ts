@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Services } from './services.js';
 import { chimeApi } from './api/chime/plugin.js';
+import { endUserPages } from './api/pages/plugin.js';
 import { createMetrics } from './lib/metrics.js';
 
 /** Builds the HTTP application; never listens (tests inject or listen on port 0 themselves). */
@@ -54,5 +55,7 @@ export async function buildApp(services: Services, config: Config): Promise<Fast
   });
 
   await app.register(chimeApi, { services, config });
+  // Beside the Chime API, in its own context: form bodies and HTML errors stay on its routes.
+  await app.register(endUserPages, { services, config });
   return app;
 }

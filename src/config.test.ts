@@ -29,6 +29,9 @@ describe('loadConfig', () => {
       accountRetentionDays: 90,
       jobs: { enabled: true, pollMs: 1000 },
       trustProxy: false,
+      publicUrl: 'http://127.0.0.1:8080',
+      invitationTtlDays: 14,
+      mail: { smtpUrl: undefined, from: 'Belfry <no-reply@localhost>' },
     });
     assert.ok(Object.isFrozen(config));
   });
@@ -152,5 +155,42 @@ describe('loadConfig: BELFRY_MASTER_KEY', () => {
       assert.match(problem!, /BELFRY_MASTER_KEY must be 32 bytes/);
       assert.ok(!problem!.includes(value));
     }
+  });
+});
+
+describe('loadConfig: mail and links', () => {
+  it('reads SMTP_URL, the sender, the public URL and the invitation lifetime', () => {
+    const config = loadConfig(
+      {
+        SMTP_URL: 'smtps://mailer:s3cret@smtp.example.com:465',
+        BELFRY_MAIL_FROM: 'Example <admin@example.com>',
+        BELFRY_PUBLIC_URL: 'https://belfry.example.com/',
+        BELFRY_INVITATION_TTL_DAYS: '3',
+      },
+      CWD,
+    );
+    assert.deepEqual(config.mail, {
+      smtpUrl: 'smtps://mailer:s3cret@smtp.example.com:465',
+      from: 'Example <admin@example.com>',
+    });
+    assert.equal(config.publicUrl, 'https://belfry.example.com', 'no trailing slash to double up');
+    assert.equal(config.invitationTtlDays, 3);
+  });
+
+  it('builds the default public URL from HOST and PORT', () => {
+    assert.equal(loadConfig({ HOST: '::1', PORT: '9000' }, CWD).publicUrl, 'http://[::1]:9000');
+  });
+
+  it('refuses a malformed SMTP_URL without printing it (it may hold a password)', () => {
+    for (const value of ['http://user:pw@mail', 'smtp//user:pw@mail', 'smtp://user:pw@']) {
+      const [problem] = problemsOf({ SMTP_URL: value });
+      assert.match(problem!, /^SMTP_URL must be/);
+      assert.ok(!problem!.includes('pw'));
+    }
+  });
+
+  it('refuses a public URL that is not http(s) and a lifetime out of range', () => {
+    const problems = problemsOf({ BELFRY_PUBLIC_URL: 'ftp://x', BELFRY_INVITATION_TTL_DAYS: '0' });
+    assert.equal(problems.length, 2, problems.join('\n'));
   });
 });

@@ -18,6 +18,12 @@ export interface Config {
   readonly accountRetentionDays: number;
   readonly jobs: { readonly enabled: boolean; readonly pollMs: number };
   readonly trustProxy: boolean;
+  /** the base of links in emails (no trailing slash); `http://<HOST>:<PORT>` unless set */
+  readonly publicUrl: string;
+  /** days an invitation's accept link works after its email is sent */
+  readonly invitationTtlDays: number;
+  /** SMTP_URL (may hold a password: never log it); without it, mail is written to <dataDir>/mail */
+  readonly mail: { readonly smtpUrl: string | undefined; readonly from: string };
 }
 
 export class ConfigError extends Error {
@@ -57,9 +63,25 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 
   const regions = read.string('BELFRY_SIGV4_REGIONS', '');
 
+  const host = read.string('HOST', '127.0.0.1');
+  const port = read.integer('PORT', 8080, 0, 65535);
+  const smtpUrl = read.string('SMTP_URL', '');
+  // The URL is not echoed: it may carry the SMTP password.
+  if (smtpUrl !== '' && !isUrl(smtpUrl, ['smtp:', 'smtps:']))
+    problems.push('SMTP_URL must be smtp://[user:password@]host[:port] or smtps://… (value not shown)');
+  const mailFrom = read.string('BELFRY_MAIL_FROM', 'Belfry <no-reply@localhost>');
+  if (!/^[^\r\n]*@[^\r\n]*$/.test(mailFrom))
+    problems.push('BELFRY_MAIL_FROM must be an address, e.g. "Belfry <no-reply@example.com>"');
+  const publicUrl = read.string(
+    'BELFRY_PUBLIC_URL',
+    `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+  );
+  if (!isUrl(publicUrl, ['http:', 'https:']))
+    problems.push(`BELFRY_PUBLIC_URL must be an http:// or https:// URL, not "${publicUrl}"`);
+
   const config: Config = {
-    host: read.string('HOST', '127.0.0.1'),
-    port: read.integer('PORT', 8080, 0, 65535),
+    host,
+    port,
     dataDir,
     database,
     masterKey: read.masterKey('BELFRY_MASTER_KEY'),
@@ -88,9 +110,21 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       pollMs: read.integer('BELFRY_JOBS_POLL_MS', 1000, 10, 600000),
     },
     trustProxy: read.boolean('BELFRY_TRUST_PROXY', false),
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    invitationTtlDays: read.integer('BELFRY_INVITATION_TTL_DAYS', 14, 1, 365),
+    mail: { smtpUrl: smtpUrl === '' ? undefined : smtpUrl, from: mailFrom },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+function isUrl(value: string, protocols: string[]): boolean {
+  try {
+    const url = new URL(value);
+    return protocols.includes(url.protocol) && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 class Reader {

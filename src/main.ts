@@ -22,12 +22,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  let log: { warn(obj: object, msg: string): void } = { warn: (obj, msg) => console.warn(msg, obj) };
+  let log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void } = {
+    info: (obj, msg) => console.log(msg, obj),
+    warn: (obj, msg) => console.warn(msg, obj),
+  };
   const database = openDatabase(config.database, {
     onConnectionLost: (err) => log.warn({ err }, 'a database connection was lost; the pool reconnects'),
   });
   await migrateToLatest(database.db);
-  const services = await composeServices(config, database);
+  // Mail is sent from jobs once the app (and its logger) exists; `log` is that logger by then.
+  const services = await composeServices(config, database, { info: (obj, msg) => log.info(obj, msg) });
   const app = await buildApp(services, config);
   log = app.log;
 

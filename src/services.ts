@@ -6,6 +6,9 @@ import { listAuditEvents, listInstallationAuditEvents, type AuditQuery } from '.
 import { recordRefusal, type AuditSubject } from './domain/audit/trail.js';
 import type { DomainDeps } from './domain/deps.js';
 import { createUsersService, type UsersService } from './domain/users/service.js';
+import { invitationEmailJob } from './domain/users/invitation-email.js';
+import { identityJobs } from './domain/identities/jobs.js';
+import { createIdentities, type IdentitiesService } from './domain/identities/service.js';
 import type { Carrier } from './domain/phone-numbers/carrier.js';
 import { createSimulatedCarrier } from './domain/phone-numbers/simulated-carrier.js';
 import { createPhoneAssignment, type PhoneAssignment } from './domain/phone-numbers/assignment.js';
@@ -18,6 +21,7 @@ import { createJobs, type JobHandler } from './jobs/queue.js';
 import type { Clock } from './lib/clock.js';
 import type { Ids } from './lib/ids.js';
 import type { SecretBox } from './lib/secret-box.js';
+import type { Mailer } from './mail/mailer.js';
 import type { Db, Dialect } from './store/database.js';
 import { ensureInstallationValue } from './store/installation.js';
 
@@ -31,6 +35,8 @@ export interface Services {
   installationId: string;
   accounts: AccountsService;
   users: UsersService;
+  /** end users' own sign-in: registration, passwords, sessions, accepting invitations */
+  identities: IdentitiesService;
   accessKeys: AccessKeys;
   phoneNumbers: PhoneInventory;
   phoneOrders: PhoneOrders;
@@ -51,7 +57,9 @@ export interface ServiceInputs {
   clock: Clock;
   ids: Ids;
   secrets: SecretBox;
-  config: Pick<Config, 'accountRetentionDays'>;
+  config: Pick<Config, 'accountRetentionDays' | 'publicUrl' | 'invitationTtlDays'>;
+  /** where emails go (src/mail/create-mailer.ts builds it from the configuration) */
+  mailer: Mailer;
   /** where phone numbers are searched and ordered; the simulated carrier unless given */
   carrier?: Carrier | undefined;
 }
@@ -70,6 +78,17 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
   };
   const phoneDeps = { ...deps, carrier: inputs.carrier ?? createSimulatedCarrier() };
   handlers.push(purgeAccountJob(deps), ...phoneNumberJobs(phoneDeps));
+  handlers.push(
+    invitationEmailJob({
+      db,
+      clock,
+      mailer: inputs.mailer,
+      publicUrl: config.publicUrl,
+      ttlDays: config.invitationTtlDays,
+    }),
+  );
+  const identityDeps = { ...deps, mailer: inputs.mailer, publicUrl: config.publicUrl };
+  handlers.push(...identityJobs(identityDeps));
   const installationId = await ensureInstallationValue(db, 'installation_id', twelveDigits());
   return {
     db,
@@ -79,6 +98,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     installationId,
     accounts: createAccountsService(deps),
     users: createUsersService(deps),
+    identities: createIdentities(identityDeps),
     accessKeys: createAccessKeys({ db, ids, clock, secrets }),
     phoneNumbers: createPhoneInventory(phoneDeps),
     phoneOrders: createPhoneOrders(phoneDeps),

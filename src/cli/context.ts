@@ -9,6 +9,7 @@ import type { Actor } from '../domain/access/actor.js';
 import { systemClock } from '../lib/clock.js';
 import { randomIds } from '../lib/ids.js';
 import { createSecretBox, type SecretBox } from '../lib/secret-box.js';
+import { createMailer } from '../mail/create-mailer.js';
 import { createServices, type Services } from '../services.js';
 import { openDatabase, type Db, type OpenDatabase } from '../store/database.js';
 import { migrations } from '../store/migrations/index.js';
@@ -66,6 +67,8 @@ export async function withServices<T>(
       ids: randomIds,
       secrets,
       config,
+      // The CLI runs no jobs, so it sends nothing itself; stderr keeps any note off JSON output.
+      mailer: createMailer(config, { info: (obj, msg) => console.error(msg, obj) }),
     });
     if (options.masterKey) await checkMasterKey(services);
     return use(services, operatorActor());

@@ -64,26 +64,43 @@ for (const dialect of dialects) {
       await w.stop();
     });
 
-    it('retries a failing job with back-off, then marks it failed', async () => {
+    it('retries a failing job with back-off, then marks it failed and tells its handler once', async () => {
       const clock = new ManualClock();
       let attempts = 0;
+      const gaveUp: string[] = [];
       const handler: JobHandler = {
         kind: 'flaky',
         maxAttempts: 2,
         run: async () => {
           attempts++;
-          throw new Error('peer down');
+          throw new Error(`peer down ${attempts}`);
         },
+        onGiveUp: async (job, error) => void gaveUp.push(`${job.attempts}: ${(error as Error).message}`),
       };
       const jobs = createJobs(randomIds, clock, [handler]);
       await jobs.enqueue(database.db, 'flaky', {});
       const w = worker(clock, [handler]);
       assert.equal(await w.drain(), 1);
       assert.equal(await w.drain(), 0, 'the retry waits for its back-off');
+      assert.deepEqual(gaveUp, [], 'a job with attempts left is not given up');
       clock.advance(retryDelayMs(1));
       assert.equal(await w.drain(), 1);
       assert.equal(attempts, 2);
       assert.equal(await countJobs(database.db, 'failed'), 1);
+      assert.deepEqual(gaveUp, ['2: peer down 2']);
+      await w.stop();
+    });
+
+    it("applies a handler's maxAttempts even when it is registered after the queue is made", async () => {
+      const clock = new ManualClock();
+      const handlers: JobHandler[] = [];
+      const jobs = createJobs(randomIds, clock, handlers);
+      handlers.push({ kind: 'once-only', maxAttempts: 1, run: async () => Promise.reject(new Error('no')) });
+      await jobs.enqueue(database.db, 'once-only', {});
+      const w = worker(clock, handlers);
+      assert.equal(await w.drain(), 1);
+      clock.advance(retryDelayMs(1));
+      assert.equal(await w.drain(), 0, 'one attempt allowed: no retry');
       await w.stop();
     });
 

@@ -9,6 +9,11 @@ export interface JobHandler {
   run(job: JobRecord, deps: { db: Db }): Promise<void>;
   /** attempts before the job is marked failed (default 8) */
   maxAttempts?: number;
+  /**
+   * Called once, after the last attempt failed and the job was marked failed, so the work's own
+   * record can say so (an invitation's EmailStatus becomes Failed). Errors are logged, not retried.
+   */
+  onGiveUp?(job: JobRecord, error: unknown, deps: { db: Db }): Promise<void>;
 }
 
 export interface Jobs {
@@ -21,8 +26,12 @@ export interface Jobs {
   ): Promise<void>;
 }
 
+/**
+ * `handlers` is read at each enqueue, not copied: services create the queue before they register
+ * the handlers that use it, and a handler's own maxAttempts must still apply.
+ */
 export function createJobs(ids: Ids, clock: Clock, handlers: JobHandler[]): Jobs {
-  const maxAttempts = new Map(handlers.map((h) => [h.kind, h.maxAttempts ?? 8]));
+  const maxAttempts = (kind: string) => handlers.find((h) => h.kind === kind)?.maxAttempts ?? 8;
   return {
     async enqueue(db, kind, payload, options = {}) {
       const now = clock.now();
@@ -32,7 +41,7 @@ export function createJobs(ids: Ids, clock: Clock, handlers: JobHandler[]): Jobs
         payload,
         accountId: options.accountId,
         runAt: (options.runAt ?? now).toISOString(),
-        maxAttempts: maxAttempts.get(kind) ?? 8,
+        maxAttempts: maxAttempts(kind),
         createdAt: now.toISOString(),
       });
     },
@@ -86,6 +95,12 @@ export function startWorker(options: WorkerOptions): { stop(): Promise<void>; dr
           : undefined;
       options.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: error }, 'job failed');
       await failJob(options.db, job, options.workerId, String(error), finished.toISOString(), retryAt);
+      if (retryAt === undefined && handler?.onGiveUp)
+        await handler
+          .onGiveUp(job, error, { db: options.db })
+          .catch((giveUpError: unknown) =>
+            options.log.error({ jobId: job.id, kind: job.kind, err: giveUpError }, 'job give-up hook failed'),
+          );
     }
     return true;
   }

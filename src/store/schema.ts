@@ -18,6 +18,10 @@ export interface Database {
   phone_numbers: PhoneNumbersTable;
   phone_number_orders: PhoneNumberOrdersTable;
   phone_number_order_items: PhoneNumberOrderItemsTable;
+  identities: IdentitiesTable;
+  identity_tokens: IdentityTokensTable;
+  signin_throttles: SigninThrottlesTable;
+  browser_sessions: BrowserSessionsTable;
 }
 
 export interface InstallationTable {
@@ -96,6 +100,15 @@ export interface InvitesTable {
   email_status: string;
   created_at: string;
   updated_at: string;
+  /** SHA-256 (hex) of the accept link's token; the raw token exists only in the email */
+  token_hash: string | null;
+  token_expires_at: string | null;
+  token_used_at: string | null;
+  /** when a later invitation of the same user replaced this one (its link no longer works) */
+  superseded_at: string | null;
+  email_sent_at: string | null;
+  email_attempts: Generated<number>;
+  email_last_error: string | null;
 }
 
 export interface AuditEventsTable {
@@ -164,4 +177,39 @@ export interface PhoneNumberOrderItemsTable {
   e164: string;
   status: string;
   reason: string | null;
+}
+
+/** An end user's sign-in identity, one per address across the installation. */
+export interface IdentitiesTable {
+  id: string;
+  email: string;
+  email_normalized: string;
+  password_hash: string;
+  email_verified_at: string | null;
+  pro_trial_ends_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IdentityTokensTable {
+  token_hash: string;
+  identity_id: string;
+  purpose: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface SigninThrottlesTable {
+  key: string;
+  failures: number;
+  window_started_at: string;
+}
+
+export interface BrowserSessionsTable {
+  id_hash: string;
+  identity_id: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ChimeClient } from '@aws-sdk/client-chime';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
@@ -8,6 +11,7 @@ import { startWorker } from '../../src/jobs/queue.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { randomIds } from '../../src/lib/ids.js';
 import { createSecretBox } from '../../src/lib/secret-box.js';
+import { createMailer } from '../../src/mail/create-mailer.js';
 import { createServices, type Services } from '../../src/services.js';
 import type { Dialect } from '../../src/store/database.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
@@ -24,6 +28,10 @@ export interface TestServer {
   database: TestDatabase;
   clock: ManualClock;
   app: FastifyInstance;
+  /** the server's data directory: a fresh temporary one unless BELFRY_DATA_DIR was given */
+  dataDir: string;
+  /** what the mailer logged (without SMTP_URL: each email's recipient, subject and link) */
+  mailLog: Array<{ obj: Record<string, unknown>; msg: string }>;
   /** the operator's FullAccess key */
   operator: Credentials;
   /** a Chime SDK client signing with the given key (the operator's by default); no retries */
@@ -40,14 +48,24 @@ const SECRETS = createSecretBox(Buffer.alloc(32, 7));
 /**
  * A Belfry server on 127.0.0.1 with a fresh database of the dialect. Its clock is manual and
  * starts at the real time (SigV4 compares it with the clients' clocks); tests move it forward.
+ * `env` is read as the server's environment (SMTP_URL, BELFRY_PUBLIC_URL…); without
+ * BELFRY_DATA_DIR the data directory is a temporary one, so mail written without SMTP stays
+ * out of the work tree and goes away with the server.
  */
 export async function startTestServer(
   dialect: Dialect,
   env: Record<string, string> = {},
 ): Promise<TestServer> {
   const database = await createTestDatabase(dialect);
-  const config: Config = loadConfig({ LOG_LEVEL: 'silent', BELFRY_JOBS: 'false', ...env });
+  const tempDir = env.BELFRY_DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'belfry-data-'));
+  const config: Config = loadConfig({
+    LOG_LEVEL: 'silent',
+    BELFRY_JOBS: 'false',
+    ...(tempDir && { BELFRY_DATA_DIR: tempDir }),
+    ...env,
+  });
   const clock = new ManualClock(new Date());
+  const mailLog: TestServer['mailLog'] = [];
   const services = await createServices({
     db: database.db,
     dialect,
@@ -55,6 +73,7 @@ export async function startTestServer(
     ids: randomIds,
     secrets: SECRETS,
     config,
+    mailer: createMailer(config, { info: (obj, msg) => void mailLog.push({ obj: { ...obj }, msg }) }),
   });
   const operatorKey = await services.accessKeys.createAccessKey(systemActor('test-setup'), {
     name: 'operator',
@@ -83,6 +102,8 @@ export async function startTestServer(
     database,
     clock,
     app,
+    dataDir: config.dataDir,
+    mailLog,
     operator,
     client(credentials = operator, options = {}) {
       const client = new ChimeClient({
@@ -109,6 +130,7 @@ export async function startTestServer(
       await worker.stop();
       await app.close();
       await database.drop();
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };
 }

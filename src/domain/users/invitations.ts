@@ -1,4 +1,4 @@
-import { insertInvite, type InviteRecord } from '../../store/invites.js';
+import { insertInvite, supersedePendingInvites, type InviteRecord } from '../../store/invites.js';
 import {
   findUserByEmail,
   insertUser,
@@ -10,19 +10,22 @@ import { authorize } from '../access/policies.js';
 import { auditedChange } from '../audit/trail.js';
 import type { DomainDeps } from '../deps.js';
 import { invalid } from '../errors.js';
+import { SEND_INVITATION_EMAIL_JOB } from './invitation-email.js';
 import { activeAccount } from './lookups.js';
 import { checkEmail, newMember } from './rules.js';
 
 /** InviteUsers: how people join a Team account. */
 export function createInvitations(deps: DomainDeps) {
-  const { ids, clock } = deps;
+  const { ids, clock, jobs } = deps;
   const now = () => clock.now().toISOString();
 
   return {
     /**
      * Invites addresses to a Team account. Each new address becomes an unregistered, pending
      * member (not billable until accepted); a pending address is invited again without a second
-     * user; an address that already belongs is reported as accepted and left alone.
+     * user, and its earlier invitation (and link) is replaced; an address that already belongs is
+     * reported as accepted and left alone. Each pending invite's email is queued in the same
+     * transaction, so the answer says `NotSent` and the job later makes it `Sent` or `Failed`.
      */
     async inviteUsers(
       actor: Actor,
@@ -87,6 +90,7 @@ export function createInvitations(deps: DomainDeps) {
                 invitedOn: at,
                 updatedAt: at,
               });
+              await supersedePendingInvites(tx, accountId, existing.id, at);
             }
             const invite: InviteRecord = {
               id: ids.uuid(),
@@ -99,6 +103,7 @@ export function createInvitations(deps: DomainDeps) {
               updatedAt: at,
             };
             await insertInvite(tx, invite);
+            await jobs.enqueue(tx, SEND_INVITATION_EMAIL_JOB, { inviteId: invite.id }, { accountId });
             invites.push(invite);
             log.item({
               targetType: 'User',

@@ -1,0 +1,58 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export const SESSION_COOKIE = 'belfry_session';
+export const CSRF_COOKIE = 'belfry_csrf';
+
+/** Belfry's own cookie values are base64url; anything else is ignored as if absent. */
+const VALUE_SHAPE = /^[A-Za-z0-9_-]{20,200}$/;
+
+export function readCookie(request: FastifyRequest, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    const value = part.slice(eq + 1).trim();
+    if (VALUE_SHAPE.test(value)) return value;
+  }
+  return undefined;
+}
+
+/**
+ * Sets a cookie that scripts cannot read (HttpOnly), that other sites' forms and frames do not
+ * carry (SameSite=Lax), and that travels only over TLS when Belfry is served over https.
+ */
+export function setCookie(
+  reply: FastifyReply,
+  name: string,
+  value: string,
+  options: { secure: boolean; maxAgeSeconds?: number | undefined },
+): void {
+  const parts = [`${name}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
+  if (options.maxAgeSeconds !== undefined) parts.push(`Max-Age=${options.maxAgeSeconds}`);
+  if (options.secure) parts.push('Secure');
+  reply.header('set-cookie', parts.join('; '));
+}
+
+export function clearCookie(reply: FastifyReply, name: string, secure: boolean): void {
+  setCookie(reply, name, 'deleted-deleted-deleted', { secure, maxAgeSeconds: 0 });
+}
+
+/**
+ * The double-submit CSRF token: a random value in a cookie, repeated in a hidden field of every
+ * form. Another site can make a browser post a form here, but cannot read or set the cookie,
+ * so it cannot put the matching value in the field. Reused while the browser keeps the cookie.
+ */
+export function csrfToken(request: FastifyRequest, reply: FastifyReply, secure: boolean): string {
+  const existing = readCookie(request, CSRF_COOKIE);
+  if (existing) return existing;
+  const token = randomBytes(32).toString('base64url');
+  setCookie(reply, CSRF_COOKIE, token, { secure });
+  return token;
+}
+
+/** Whether the submitted field matches the cookie (compared in constant time). */
+export function csrfMatches(request: FastifyRequest, submitted: string): boolean {
+  const expected = readCookie(request, CSRF_COOKIE);
+  if (!expected || submitted.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(submitted), Buffer.from(expected));
+}

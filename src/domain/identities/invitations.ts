@@ -1,0 +1,111 @@
+import { updateIdentity, type IdentityRecord } from '../../store/identities.js';
+import {
+  findRegisteredMembershipsByEmail,
+  normalizeEmail,
+  updateUser as updateUserRow,
+} from '../../store/users.js';
+import type { Actor } from '../access/actor.js';
+import { auditedChange } from '../audit/trail.js';
+import { conflict, forbidden, notFound, preconditionFailed } from '../errors.js';
+import { findPendingInvitationByToken, markInvitationTokenUsed } from '../users/invitation-tokens.js';
+import { activeAccount } from '../users/lookups.js';
+import type { IdentityDeps } from './deps.js';
+
+/** One message for every link that no longer works: which case it was helps no one holding it. */
+export const DEAD_INVITATION =
+  'This invitation link is no longer valid: it has expired, was already used, or was replaced by a newer invitation. Ask the account administrator to invite you again.';
+
+/** The person at the browser, as the audit trail names them. Holds no admin rights. */
+function identityActor(identity: IdentityRecord, client: Client): Actor {
+  return {
+    principalId: undefined,
+    label: `identity/${identity.email}`,
+    policy: 'ReadOnly',
+    accountScope: undefined,
+    requestId: client.requestId,
+    sourceIp: client.sourceIp,
+  };
+}
+
+interface Client {
+  requestId: string;
+  sourceIp: string | undefined;
+}
+
+/** Accepting an invitation to a Team account through the link in its email (DESIGN §3). */
+export function createInvitationAcceptance(deps: IdentityDeps) {
+  const { db, clock } = deps;
+
+  return {
+    /** What the accept page shows; undefined when the link no longer works. */
+    async describeInvitation(token: string): Promise<{ accountName: string; email: string } | undefined> {
+      const pending = await findPendingInvitationByToken(db, token, clock.now());
+      return pending && { accountName: pending.account.name, email: pending.invite.email };
+    },
+
+    /** Whether the link works and was sent to this address (so whoever holds it controls the mailbox). */
+    async invitationProvesAddress(token: string, email: string): Promise<boolean> {
+      const pending = await findPendingInvitationByToken(db, token, clock.now());
+      return pending !== undefined && normalizeEmail(pending.invite.email) === normalizeEmail(email);
+    },
+
+    /**
+     * Makes the signed-in identity the invited member: Registered, on the account's current
+     * DefaultLicense, RegisteredOn now, invitation Accepted and its link spent; the identity's
+     * personal Pro trial ends, since the account now provides the tier. Only the invited address
+     * may accept; a second click (or a racing one) finds the link spent.
+     */
+    async acceptInvitation(
+      identity: IdentityRecord,
+      token: string,
+      client: Client,
+    ): Promise<{ accountId: string; accountName: string; userId: string }> {
+      const now = clock.now();
+      const pending = await findPendingInvitationByToken(db, token, now);
+      if (!pending) throw notFound(DEAD_INVITATION);
+      const { invite } = pending;
+      if (normalizeEmail(invite.email) !== normalizeEmail(identity.email))
+        throw forbidden(
+          `This invitation is for ${invite.email}, but you are signed in as ${identity.email}. Sign out, then sign in or register as ${invite.email}.`,
+        );
+      if (!identity.emailVerifiedAt) throw preconditionFailed('Confirm your email address first.');
+      return auditedChange(
+        deps,
+        identityActor(identity, client),
+        {
+          operation: 'AcceptInvitation',
+          accountId: invite.accountId,
+          targetType: 'User',
+          targetId: invite.userId,
+          userId: invite.userId,
+          details: { email: invite.email, inviteId: invite.id },
+        },
+        async (tx) => {
+          const account = await activeAccount(deps, tx, invite.accountId);
+          // Read again under the account lock: the invitee may have been removed meanwhile.
+          const current = await findPendingInvitationByToken(tx, token, now);
+          if (current?.invite.id !== invite.id) throw notFound(DEAD_INVITATION);
+          const elsewhere = (await findRegisteredMembershipsByEmail(tx, identity.email)).filter(
+            (u) => u.accountId !== account.id,
+          );
+          if (elsewhere.length > 0)
+            throw conflict(
+              `${identity.email} is already a member of another account; leave it before joining ${account.name}.`,
+            );
+          if (!(await markInvitationTokenUsed(tx, invite.id, now))) throw notFound(DEAD_INVITATION);
+          const at = now.toISOString();
+          await updateUserRow(tx, account.id, invite.userId, {
+            registrationStatus: 'Registered',
+            license: account.defaultLicense,
+            registeredOn: at,
+            invitationStatus: 'Accepted',
+            updatedAt: at,
+          });
+          if (identity.proTrialEndsAt !== undefined && identity.proTrialEndsAt > at)
+            await updateIdentity(tx, identity.id, { proTrialEndsAt: at, updatedAt: at });
+          return { accountId: account.id, accountName: account.name, userId: invite.userId };
+        },
+      );
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import type { JobHandler } from '../../jobs/queue.js';
+import { findIdentityById, replaceIdentityToken, type IdentityTokenPurpose } from '../../store/identities.js';
+import {
+  IDENTITY_RULES,
+  SEND_ALREADY_REGISTERED_JOB,
+  SEND_PASSWORD_RESET_JOB,
+  SEND_VERIFICATION_JOB,
+  type IdentityDeps,
+} from './deps.js';
+import { alreadyRegisteredEmail, passwordResetEmail, verificationEmail } from './emails.js';
+import { hashOpaqueToken, newOpaqueToken } from './secrets.js';
+
+/**
+ * The emails of the identities area. Each job carries only the identity id: the link's token is
+ * made when the mail is sent (never stored raw, never in the job table), and each send replaces
+ * the previous link. A job that runs twice sends a second, equally valid mail and retires the
+ * first link, which is the worst a retry can do.
+ */
+export function identityJobs(deps: IdentityDeps): JobHandler[] {
+  const link = (path: string) => new URL(path, deps.publicUrl).toString();
+
+  /** Stores a fresh token for the identity (retiring older ones) and returns the raw value. */
+  async function issueToken(identityId: string, purpose: IdentityTokenPurpose, validMs: number) {
+    const token = newOpaqueToken();
+    const now = deps.clock.now();
+    await replaceIdentityToken(deps.db, {
+      hash: hashOpaqueToken(token),
+      identityId,
+      purpose,
+      expiresAt: new Date(now.getTime() + validMs).toISOString(),
+      at: now.toISOString(),
+    });
+    return token;
+  }
+
+  return [
+    {
+      kind: SEND_VERIFICATION_JOB,
+      async run(job) {
+        const { identityId } = job.payload as { identityId: string };
+        const identity = await findIdentityById(deps.db, identityId);
+        if (!identity || identity.emailVerifiedAt) return;
+        const validMs = IDENTITY_RULES.verificationTokenMs;
+        const token = await issueToken(identityId, 'verify-email', validMs);
+        const url = link(`/verify?token=${token}`);
+        await deps.mailer.send(verificationEmail(identity.email, url, validMs / 86_400_000));
+      },
+    },
+    {
+      kind: SEND_PASSWORD_RESET_JOB,
+      async run(job) {
+        const { identityId } = job.payload as { identityId: string };
+        const identity = await findIdentityById(deps.db, identityId);
+        if (!identity) return;
+        const validMs = IDENTITY_RULES.resetTokenMs;
+        const token = await issueToken(identityId, 'reset-password', validMs);
+        const url = link(`/password/reset?token=${token}`);
+        await deps.mailer.send(passwordResetEmail(identity.email, url, validMs / 60_000));
+      },
+    },
+    {
+      kind: SEND_ALREADY_REGISTERED_JOB,
+      async run(job) {
+        const { identityId } = job.payload as { identityId: string };
+        const identity = await findIdentityById(deps.db, identityId);
+        if (!identity) return;
+        await deps.mailer.send(
+          alreadyRegisteredEmail(identity.email, link('/signin'), link('/password/forgot')),
+        );
+      },
+    },
+  ];
+}

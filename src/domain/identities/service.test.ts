@@ -1,0 +1,282 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import {
+  createTestDatabase,
+  dialects,
+  skipReason,
+  type TestDatabase,
+} from '../../../test/helpers/databases.js';
+import { startWorker } from '../../jobs/queue.js';
+import { DAY_MS, ManualClock } from '../../lib/clock.js';
+import { randomIds } from '../../lib/ids.js';
+import { createSecretBox } from '../../lib/secret-box.js';
+import type { OutgoingMail } from '../../mail/mailer.js';
+import { createServices, type Services } from '../../services.js';
+import { findIdentityByEmail } from '../../store/identities.js';
+import { DomainError, type ErrorKind } from '../errors.js';
+import { WRONG_CREDENTIALS } from './service.js';
+
+const PUBLIC_URL = 'https://belfry.test.example';
+const PASSWORD = 'correct horse battery';
+
+let counter = 0;
+const newEmail = () => `Person.${Date.now()}.${++counter}@Example.com`;
+
+const refusedAs = (kind: ErrorKind, message?: RegExp | string) => (error: unknown) => {
+  assert.ok(error instanceof DomainError, String(error));
+  assert.equal(error.kind, kind, error.message);
+  if (typeof message === 'string') assert.equal(error.message, message);
+  else if (message) assert.match(error.message, message);
+  return true;
+};
+
+for (const dialect of dialects) {
+  const skip = await skipReason(dialect);
+  describe(`identities [${dialect}]`, { skip: skip ?? false }, () => {
+    let database: TestDatabase;
+    let services: Services;
+    let worker: ReturnType<typeof startWorker>;
+    const clock = new ManualClock();
+    const outbox: OutgoingMail[] = [];
+    const ip = () => ({ sourceIp: `192.0.2.${counter % 250}` });
+
+    before(async () => {
+      database = await createTestDatabase(dialect);
+      services = await createServices({
+        db: database.db,
+        dialect,
+        clock,
+        ids: randomIds,
+        secrets: createSecretBox(Buffer.alloc(32, 3)),
+        config: { accountRetentionDays: 90, publicUrl: PUBLIC_URL, invitationTtlDays: 14 },
+        mailer: { send: async (mail) => void outbox.push(mail) },
+      });
+      const quiet = { error: () => undefined, warn: () => undefined };
+      worker = startWorker({
+        ...services,
+        handlers: services.jobHandlers,
+        workerId: 't',
+        pollMs: 3_600_000,
+        log: quiet,
+      });
+    });
+    after(async () => {
+      await worker.stop();
+      await database.drop();
+    });
+    beforeEach(() => void counter++);
+
+    /** Runs the queued jobs and returns the token of the last link sent to the address with the path. */
+    async function linkSentTo(email: string, path: string): Promise<string> {
+      await worker.drain();
+      const mail = outbox.findLast((m) => m.to === email && m.text.includes(`${PUBLIC_URL}${path}?token=`));
+      assert.ok(mail, `no ${path} link sent to ${email}`);
+      return new RegExp(`${PUBLIC_URL}${path}\\?token=([A-Za-z0-9_-]{43})\\n`).exec(mail.text)![1]!;
+    }
+
+    async function verifiedIdentity(): Promise<string> {
+      const email = newEmail();
+      await services.identities.register({ email, password: PASSWORD });
+      await services.identities.verifyEmail(await linkSentTo(email, '/verify'));
+      return email;
+    }
+
+    it('registers an unverified identity with an argon2id hash and a 30-day Pro trial', async () => {
+      const email = newEmail();
+      const result = await services.identities.register({ email: ` ${email} `, password: PASSWORD });
+      assert.equal(result.session, undefined, 'no session before the address is confirmed');
+      const stored = await findIdentityByEmail(services.db, email.toLowerCase());
+      assert.equal(stored?.email, email, 'the address is kept as given (trimmed)');
+      assert.match(stored.passwordHash, /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+      assert.ok(!stored.passwordHash.includes(PASSWORD));
+      assert.equal(stored.emailVerifiedAt, undefined);
+      assert.equal(stored.proTrialEndsAt, new Date(clock.now().getTime() + 30 * DAY_MS).toISOString());
+
+      // The job carries only the identity: the link's token is made when the mail goes out.
+      const jobs = await services.db
+        .selectFrom('jobs')
+        .select('payload')
+        .where('kind', '=', 'identity.send-verification')
+        .execute();
+      assert.ok(jobs.some((j) => j.payload.includes(stored.id)));
+      const token = await linkSentTo(email, '/verify');
+      assert.ok(jobs.every((j) => !j.payload.includes(token)));
+      const tokens = await services.db.selectFrom('identity_tokens').select('token_hash').execute();
+      assert.ok(tokens.every((t) => t.token_hash !== token && /^[0-9a-f]{64}$/.test(t.token_hash)));
+    });
+
+    it('refuses a short password and a malformed address', async () => {
+      await assert.rejects(
+        services.identities.register({ email: newEmail(), password: 'nine char' }),
+        refusedAs('InvalidInput', /at least 10 characters/),
+      );
+      await assert.rejects(
+        services.identities.register({ email: 'not-an-address', password: PASSWORD }),
+        refusedAs('InvalidInput', /not a valid email address/),
+      );
+    });
+
+    it('confirms the address once; the link works a single time', async () => {
+      const email = newEmail();
+      await services.identities.register({ email, password: PASSWORD });
+      const token = await linkSentTo(email, '/verify');
+      const identity = await services.identities.verifyEmail(token);
+      assert.equal(identity.emailVerifiedAt, clock.now().toISOString());
+      await assert.rejects(
+        services.identities.verifyEmail(token),
+        refusedAs('NotFound', /expired or was already used/),
+      );
+    });
+
+    it('refuses an unverified identity with the right password, sending a new link that retires the old one', async () => {
+      const email = newEmail();
+      await services.identities.register({ email, password: PASSWORD });
+      const first = await linkSentTo(email, '/verify');
+      await assert.rejects(
+        services.identities.signIn(email, PASSWORD, ip()),
+        refusedAs('PreconditionFailed', /Confirm your email address first/),
+      );
+      const second = await linkSentTo(email, '/verify');
+      assert.notEqual(second, first);
+      await assert.rejects(services.identities.verifyEmail(first), refusedAs('NotFound'));
+      await services.identities.verifyEmail(second);
+      const grant = await services.identities.signIn(email.toUpperCase(), PASSWORD, ip());
+      assert.equal(grant.identity.email, email);
+    });
+
+    it('answers a wrong password and an unknown address with the same message', async () => {
+      const email = await verifiedIdentity();
+      await assert.rejects(
+        services.identities.signIn(email, 'wrong password!', ip()),
+        refusedAs('Unauthorized', WRONG_CREDENTIALS),
+      );
+      await assert.rejects(
+        services.identities.signIn(newEmail(), PASSWORD, ip()),
+        refusedAs('Unauthorized', WRONG_CREDENTIALS),
+      );
+    });
+
+    it('throttles an address after 5 failures in 15 minutes, even with the right password', async () => {
+      const email = await verifiedIdentity();
+      for (let i = 0; i < 5; i++)
+        await assert.rejects(
+          services.identities.signIn(email, `wrong password ${i}`, { sourceIp: `198.51.100.${i}` }),
+          refusedAs('Unauthorized'),
+        );
+      await assert.rejects(
+        services.identities.signIn(email, PASSWORD, ip()),
+        refusedAs('Throttled', /Too many failed sign-ins for this address/),
+      );
+      clock.advance(15 * 60_000);
+      const grant = await services.identities.signIn(email, PASSWORD, ip());
+      assert.ok(grant.token);
+    });
+
+    it('throttles a client address after 20 failures, whichever addresses it tries', async () => {
+      const sourceIp = '203.0.113.7';
+      const email = await verifiedIdentity();
+      for (let i = 0; i < 20; i++)
+        await assert.rejects(
+          services.identities.signIn(newEmail(), PASSWORD, { sourceIp }),
+          refusedAs('Unauthorized'),
+        );
+      await assert.rejects(
+        services.identities.signIn(email, PASSWORD, { sourceIp }),
+        refusedAs('Throttled', /from your network/),
+      );
+      assert.ok(await services.identities.signIn(email, PASSWORD, { sourceIp: '203.0.113.8' }));
+      clock.advance(15 * 60_000 + 1);
+      assert.ok(await services.identities.signIn(email, PASSWORD, { sourceIp }));
+    });
+
+    it('keeps sessions until sign-out or expiry, and revokes them all at once', async () => {
+      const email = await verifiedIdentity();
+      const a = await services.identities.signIn(email, PASSWORD, ip());
+      const b = await services.identities.signIn(email, PASSWORD, ip());
+      assert.equal((await services.identities.sessionIdentity(a.token))?.email, email);
+      await services.identities.signOut(a.token);
+      assert.equal(await services.identities.sessionIdentity(a.token), undefined);
+      assert.ok(await services.identities.sessionIdentity(b.token));
+      assert.equal(await services.identities.revokeSessions(services.db, b.identity.id), 1);
+      assert.equal(await services.identities.sessionIdentity(b.token), undefined);
+
+      const c = await services.identities.signIn(email, PASSWORD, ip());
+      clock.advance(14 * DAY_MS);
+      assert.equal(await services.identities.sessionIdentity(c.token), undefined, 'expired after 14 days');
+    });
+
+    it('tells a second registration nothing new and mails the owner instead', async () => {
+      const email = await verifiedIdentity();
+      const before = await findIdentityByEmail(services.db, email);
+      const result = await services.identities.register({
+        email: email.toLowerCase(),
+        password: 'another password',
+      });
+      assert.equal(result.session, undefined);
+      await worker.drain();
+      assert.equal(outbox.at(-1)?.to, email);
+      assert.equal(outbox.at(-1)?.subject, 'You already have a Belfry identity');
+      assert.equal((await findIdentityByEmail(services.db, email))?.passwordHash, before?.passwordHash);
+    });
+
+    it('registers one identity when the same address registers twice at once', async () => {
+      const email = newEmail();
+      const answers = await Promise.all([
+        services.identities.register({ email, password: PASSWORD }),
+        services.identities.register({ email: email.toLowerCase(), password: 'another password' }),
+      ]);
+      assert.deepEqual(answers, [{ session: undefined }, { session: undefined }]);
+      const rows = await services.db
+        .selectFrom('identities')
+        .select('id')
+        .where('email_normalized', '=', email.toLowerCase())
+        .execute();
+      assert.equal(rows.length, 1);
+      await worker.drain();
+      const subjects = outbox
+        .filter((m) => m.to.toLowerCase() === email.toLowerCase())
+        .map((m) => m.subject)
+        .sort();
+      assert.deepEqual(subjects, [
+        'Confirm your email address for Belfry',
+        'You already have a Belfry identity',
+      ]);
+    });
+
+    it('resets a password by email: one-time, one-hour link; old sessions end', async () => {
+      const email = await verifiedIdentity();
+      const session = await services.identities.signIn(email, PASSWORD, ip());
+      const sent = outbox.length;
+      await services.identities.requestPasswordReset(newEmail());
+      await worker.drain();
+      assert.equal(outbox.length, sent, 'nothing is sent for an unknown address');
+
+      await services.identities.requestPasswordReset(email);
+      const token = await linkSentTo(email, '/password/reset');
+      assert.equal(await services.identities.isPasswordResetTokenUsable(token), true);
+      await assert.rejects(services.identities.resetPassword(token, 'short'), refusedAs('InvalidInput'));
+      assert.equal(
+        await services.identities.isPasswordResetTokenUsable(token),
+        true,
+        'a refused password spends nothing',
+      );
+      await services.identities.resetPassword(token, 'a brand new passphrase');
+      assert.equal(await services.identities.sessionIdentity(session.token), undefined);
+      await assert.rejects(services.identities.signIn(email, PASSWORD, ip()), refusedAs('Unauthorized'));
+      assert.ok(await services.identities.signIn(email, 'a brand new passphrase', ip()));
+      await assert.rejects(
+        services.identities.resetPassword(token, 'yet another passphrase'),
+        refusedAs('NotFound'),
+      );
+
+      await services.identities.requestPasswordReset(email);
+      const late = await linkSentTo(email, '/password/reset');
+      clock.advance(60 * 60_000);
+      assert.equal(await services.identities.isPasswordResetTokenUsable(late), false);
+      await assert.rejects(
+        services.identities.resetPassword(late, 'yet another passphrase'),
+        refusedAs('NotFound'),
+      );
+    });
+  });
+}

@@ -1,0 +1,94 @@
+import type { JobHandler } from '../../jobs/queue.js';
+import { DAY_MS, type Clock } from '../../lib/clock.js';
+import type { Mailer } from '../../mail/mailer.js';
+import { findAccountById } from '../../store/accounts.js';
+import type { Db } from '../../store/database.js';
+import {
+  findInviteById,
+  markInviteEmailSent,
+  recordInviteEmailFailure,
+  setInviteToken,
+} from '../../store/invites.js';
+import { findUserById } from '../../store/users.js';
+import { renderInvitationEmail } from './invitation-message.js';
+import { newInvitationToken } from './invitation-tokens.js';
+
+export const SEND_INVITATION_EMAIL_JOB = 'send-invitation-email';
+
+/**
+ * Ten attempts with the queue's back-off (10 s doubling, capped at an hour) keep trying for about
+ * 85 minutes: long enough for a mail server's restart or a short outage, short enough that an
+ * admin soon sees `Failed` and can invite again once mail works.
+ */
+export const INVITATION_EMAIL_ATTEMPTS = 10;
+
+export interface InvitationEmailDeps {
+  db: Db;
+  clock: Clock;
+  mailer: Mailer;
+  /** the base of the accept link, without a trailing slash */
+  publicUrl: string;
+  ttlDays: number;
+}
+
+/**
+ * Delivers one invitation (payload `{ inviteId }`: never the token, which the job makes).
+ *
+ * Idempotent by checking first: an invite that is no longer Pending, was replaced by a later
+ * invitation, or whose email already went out (`Sent`) is skipped, as is one whose user left the
+ * account, registered meanwhile, or whose account was deleted. `NotSent` and `Failed` are sent
+ * (`Failed` only if an operator re-runs a failed job). Each attempt stores a fresh token before
+ * sending, replacing the previous attempt's, so only the link in the email that went out works.
+ * A crash between sending and recording `Sent` makes the retry send a second email whose link
+ * replaces the first: delivery is at least once, and never with two live links.
+ */
+export function invitationEmailJob(deps: InvitationEmailDeps): JobHandler {
+  const now = () => deps.clock.now();
+  return {
+    kind: SEND_INVITATION_EMAIL_JOB,
+    maxAttempts: INVITATION_EMAIL_ATTEMPTS,
+    async run(job) {
+      const { inviteId } = job.payload as { inviteId: string };
+      const invite = await findInviteById(deps.db, inviteId);
+      if (!invite || invite.status !== 'Pending' || invite.supersededAt || invite.emailStatus === 'Sent')
+        return;
+      const user = await findUserById(deps.db, invite.accountId, invite.userId);
+      if (!user || user.registrationStatus !== 'Unregistered' || user.invitationStatus !== 'Pending') return;
+      // Read now, not at invite time: the email names the account as it is called today.
+      const account = await findAccountById(deps.db, invite.accountId);
+      if (!account || account.status !== 'Active') return;
+
+      const token = newInvitationToken();
+      const sentAt = now();
+      const expiresAt = new Date(sentAt.getTime() + deps.ttlDays * DAY_MS);
+      const stored = await setInviteToken(
+        deps.db,
+        invite.id,
+        { hash: token.hash, expiresAt: expiresAt.toISOString() },
+        sentAt.toISOString(),
+      );
+      if (!stored) return; // replaced or accepted since it was read above
+      const link = `${deps.publicUrl}/invitations/accept?token=${token.raw}`;
+      const mail = {
+        ...renderInvitationEmail({ to: invite.email, accountName: account.name, link, expiresAt }),
+        trialLink: link,
+      };
+      try {
+        await deps.mailer.send(mail);
+      } catch (error) {
+        await recordInviteEmailFailure(deps.db, invite.id, describe(error), now().toISOString(), false);
+        throw error;
+      }
+      await markInviteEmailSent(deps.db, invite.id, now().toISOString());
+    },
+    async onGiveUp(job, error) {
+      const { inviteId } = job.payload as { inviteId: string };
+      await recordInviteEmailFailure(deps.db, inviteId, describe(error), now().toISOString(), true);
+    },
+  };
+}
+
+/** The error as an operator needs it; SMTP errors carry the server's reply, never our password. */
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

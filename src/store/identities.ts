@@ -1,0 +1,249 @@
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+import type { IdentitiesTable } from './schema.js';
+import { normalizeEmail } from './users.js';
+
+export interface IdentityRecord {
+  id: string;
+  /** the address as the person typed it, for display and mail */
+  email: string;
+  /** PHC string (`$argon2id$…`) */
+  passwordHash: string;
+  emailVerifiedAt: string | undefined;
+  /** the personal Pro trial runs until then (ended early when an invitation is accepted) */
+  proTrialEndsAt: string | undefined;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function toRecord(row: IdentitiesTable): IdentityRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    passwordHash: row.password_hash,
+    emailVerifiedAt: row.email_verified_at ?? undefined,
+    proTrialEndsAt: row.pro_trial_ends_at ?? undefined,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/**
+ * Inserts an identity unless the address already has one (the unique index decides, so of two
+ * racing registrations exactly one inserts); returns whether it did.
+ */
+export async function insertIdentity(db: Db, identity: IdentityRecord): Promise<boolean> {
+  const result = await db
+    .insertInto('identities')
+    .values({
+      id: identity.id,
+      email: identity.email,
+      email_normalized: normalizeEmail(identity.email),
+      password_hash: identity.passwordHash,
+      email_verified_at: identity.emailVerifiedAt ?? null,
+      pro_trial_ends_at: identity.proTrialEndsAt ?? null,
+      created_at: identity.createdAt,
+      updated_at: identity.updatedAt,
+    })
+    .onConflict((oc) => oc.column('email_normalized').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export async function findIdentityById(db: Db, id: string): Promise<IdentityRecord | undefined> {
+  const row = await db.selectFrom('identities').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/** Addresses compare case-insensitively, as everywhere else in Belfry. */
+export async function findIdentityByEmail(db: Db, email: string): Promise<IdentityRecord | undefined> {
+  const row = await db
+    .selectFrom('identities')
+    .selectAll()
+    .where('email_normalized', '=', normalizeEmail(email))
+    .executeTakeFirst();
+  return row && toRecord(row);
+}
+
+export type IdentityChanges = Partial<
+  Pick<IdentityRecord, 'passwordHash' | 'emailVerifiedAt' | 'proTrialEndsAt'>
+> & { updatedAt: string };
+
+export async function updateIdentity(db: Db, id: string, changes: IdentityChanges): Promise<void> {
+  const set: Partial<IdentitiesTable> = { updated_at: changes.updatedAt };
+  if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
+  if ('emailVerifiedAt' in changes) set.email_verified_at = changes.emailVerifiedAt ?? null;
+  if ('proTrialEndsAt' in changes) set.pro_trial_ends_at = changes.proTrialEndsAt ?? null;
+  await db.updateTable('identities').set(set).where('id', '=', id).execute();
+}
+
+// --- one-time tokens sent by email ---------------------------------------------------------
+
+export type IdentityTokenPurpose = 'verify-email' | 'reset-password';
+
+/**
+ * Stores a new token's hash and drops the identity's earlier unused tokens of the same purpose:
+ * only the newest email's link works, so a resend invalidates the one before it.
+ */
+export async function replaceIdentityToken(
+  db: Db,
+  token: { hash: string; identityId: string; purpose: IdentityTokenPurpose; expiresAt: string; at: string },
+): Promise<void> {
+  await db
+    .deleteFrom('identity_tokens')
+    .where('identity_id', '=', token.identityId)
+    .where('purpose', '=', token.purpose)
+    .where('used_at', 'is', null)
+    .execute();
+  await db
+    .insertInto('identity_tokens')
+    .values({
+      token_hash: token.hash,
+      identity_id: token.identityId,
+      purpose: token.purpose,
+      expires_at: token.expiresAt,
+      used_at: null,
+      created_at: token.at,
+    })
+    .execute();
+}
+
+/**
+ * Spends a token: marks it used if it is unused, unexpired and of the purpose, and returns its
+ * identity; undefined otherwise. One statement, so two concurrent clicks cannot both spend it.
+ */
+export async function useIdentityToken(
+  db: Db,
+  hash: string,
+  purpose: IdentityTokenPurpose,
+  at: string,
+): Promise<string | undefined> {
+  const row = await db
+    .updateTable('identity_tokens')
+    .set({ used_at: at })
+    .where('token_hash', '=', hash)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', at)
+    .returning('identity_id')
+    .executeTakeFirst();
+  return row?.identity_id;
+}
+
+/** Whether a token would be accepted now, without spending it (to show the form it belongs to). */
+export async function isIdentityTokenUsable(
+  db: Db,
+  hash: string,
+  purpose: IdentityTokenPurpose,
+  at: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('identity_tokens')
+    .select('token_hash')
+    .where('token_hash', '=', hash)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', at)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+// --- sign-in throttling -----------------------------------------------------------------------
+
+/** Failures counted for the key in the window that started after `windowStart`; 0 when none. */
+export async function countSigninFailures(db: Db, key: string, windowStart: string): Promise<number> {
+  const row = await db
+    .selectFrom('signin_throttles')
+    .select('failures')
+    .where('key', '=', key)
+    .where('window_started_at', '>', windowStart)
+    .executeTakeFirst();
+  return row?.failures ?? 0;
+}
+
+/**
+ * Counts one failure. A window older than `windowStart` starts afresh at `at`; within the window
+ * the count grows. One upsert, so concurrent failures are all counted.
+ */
+export async function recordSigninFailure(
+  db: Db,
+  key: string,
+  windowStart: string,
+  at: string,
+): Promise<void> {
+  const expired = sql<boolean>`signin_throttles.window_started_at <= ${windowStart}`;
+  await db
+    .insertInto('signin_throttles')
+    .values({ key, failures: 1, window_started_at: at })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        failures: sql<number>`case when ${expired} then 1 else signin_throttles.failures + 1 end`,
+        window_started_at: sql<string>`case when ${expired} then ${at} else signin_throttles.window_started_at end`,
+      }),
+    )
+    .execute();
+}
+
+export async function clearSigninFailures(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('signin_throttles').where('key', '=', key).execute();
+}
+
+// --- browser sessions ---------------------------------------------------------------------------
+
+export interface BrowserSessionRecord {
+  idHash: string;
+  identityId: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | undefined;
+}
+
+export async function insertBrowserSession(db: Db, session: BrowserSessionRecord): Promise<void> {
+  await db
+    .insertInto('browser_sessions')
+    .values({
+      id_hash: session.idHash,
+      identity_id: session.identityId,
+      created_at: session.createdAt,
+      expires_at: session.expiresAt,
+      revoked_at: session.revokedAt ?? null,
+    })
+    .execute();
+}
+
+/** The session's identity while the session is neither revoked nor expired. */
+export async function findLiveSessionIdentity(
+  db: Db,
+  idHash: string,
+  at: string,
+): Promise<IdentityRecord | undefined> {
+  const row = await db
+    .selectFrom('browser_sessions as s')
+    .innerJoin('identities as i', 'i.id', 's.identity_id')
+    .selectAll('i')
+    .where('s.id_hash', '=', idHash)
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', at)
+    .executeTakeFirst();
+  return row && toRecord(row);
+}
+
+export async function revokeBrowserSession(db: Db, idHash: string, at: string): Promise<void> {
+  await db
+    .updateTable('browser_sessions')
+    .set({ revoked_at: at })
+    .where('id_hash', '=', idHash)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** Ends every live session of the identity at once; returns how many there were. */
+export async function revokeIdentitySessions(db: Db, identityId: string, at: string): Promise<number> {
+  const result = await db
+    .updateTable('browser_sessions')
+    .set({ revoked_at: at })
+    .where('identity_id', '=', identityId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
