@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
 import {
+  BatchSuspendUserCommand,
   GetAccountCommand,
   GetUserCommand,
   InviteUsersCommand,
   ListUsersCommand,
+  LogoutUserCommand,
   UpdateAccountCommand,
 } from '@aws-sdk/client-chime';
 import { findIdentityByEmail } from '../../src/store/identities.js';
@@ -248,6 +250,30 @@ await eachDialect(
       const again = await browser.get(link);
       assert.equal(again.status, 404);
       assert.match(textOf(again), /no longer valid/);
+    });
+
+    it("ends the member's browser sessions at once on LogoutUser and on removal", async () => {
+      const { accountId, link, userId, email } = await invited();
+      const browser = new Browser(server().url);
+      const landing = await browser.get(link);
+      const register = await browser.get(/href="(\/register\?invitation=[^"]+)"/.exec(landing.html)![1]!);
+      const accept = await browser.submit(register, '/register', { email, password: PASSWORD });
+      await browser.submit(accept, '/invitations/accept');
+      assert.match(textOf(await browser.get('/signout')), new RegExp(`You are signed in as ${email}`));
+
+      await server()
+        .client()
+        .send(new LogoutUserCommand({ AccountId: accountId, UserId: userId }));
+      assert.match(textOf(await browser.get('/signout')), /You are not signed in/);
+
+      // Signed in again, then removed from the Team account: signed out again, at once.
+      assert.equal((await signIn(browser, email)).status, 200);
+      assert.match(textOf(await browser.get('/signout')), new RegExp(`You are signed in as ${email}`));
+      const removed = await server()
+        .client()
+        .send(new BatchSuspendUserCommand({ AccountId: accountId, UserIdList: [userId] }));
+      assert.deepEqual(removed.UserErrors, []);
+      assert.match(textOf(await browser.get('/signout')), /You are not signed in/);
     });
 
     it('signs an existing identity in through the link and accepts as that address', async () => {

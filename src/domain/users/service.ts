@@ -23,6 +23,7 @@ import { checkLicenseForAccount } from '../accounts/rules.js';
 import { runUserBatch, type UserFailure } from './batch.js';
 import { createInvitations } from './invitations.js';
 import { activeAccount, existingUser } from './lookups.js';
+import { signOutEverywhere } from './sessions.js';
 import { checkDisplayName, checkEmail, newMember } from './rules.js';
 import { createSuspension } from './suspension.js';
 
@@ -222,9 +223,7 @@ export function createUsersService(deps: DomainDeps) {
         async (tx) => {
           authorize(actor, 'users', accountId);
           await activeAccount(deps, tx, accountId);
-          await existingUser(tx, accountId, userId);
-          const at = now();
-          await updateUserRow(tx, accountId, userId, { sessionsRevokedAt: at, updatedAt: at });
+          await signOutEverywhere(tx, await existingUser(tx, accountId, userId), now());
         },
       );
     },

@@ -1,3 +1,4 @@
+import { signOutEverywhere } from './sessions.js';
 import { updateUser as updateUserRow } from '../../store/users.js';
 import type { Actor } from '../access/actor.js';
 import type { DomainDeps } from '../deps.js';
@@ -37,18 +38,12 @@ export function createSuspension(deps: DomainDeps) {
           // Neither a removed nor a suspended user keeps a phone number.
           const freedNumber = await freeNumberOfUser(tx, user, at);
           if (account.type === 'Team') {
-            await updateUserRow(tx, accountId, userId, {
-              removedAt: at,
-              sessionsRevokedAt: at,
-              updatedAt: at,
-            });
+            await signOutEverywhere(tx, user, at);
+            await updateUserRow(tx, accountId, userId, { removedAt: at, updatedAt: at });
             return { effect: 'removed', ...(freedNumber && { freedNumber }) };
           }
-          await updateUserRow(tx, accountId, userId, {
-            registrationStatus: 'Suspended',
-            sessionsRevokedAt: at,
-            updatedAt: at,
-          });
+          await signOutEverywhere(tx, user, at);
+          await updateUserRow(tx, accountId, userId, { registrationStatus: 'Suspended', updatedAt: at });
           return { effect: 'suspended', ...(freedNumber && { freedNumber }) };
         },
       );
