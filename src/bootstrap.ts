@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { systemActor } from './domain/access/actor.js';
@@ -42,7 +42,11 @@ export function writeCredentialsFile(dataDir: string, key: NewAccessKey): string
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'credentials');
   const text = `[belfry]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`;
-  writeFileSync(file, text, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  // Written beside it with mode 0600 and renamed over it, so the secret is never readable through
+  // the looser mode a file already there might have.
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, text, { mode: 0o600 });
+  chmodSync(partial, 0o600);
+  renameSync(partial, file);
   return file;
 }

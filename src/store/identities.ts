@@ -130,6 +130,24 @@ export async function useIdentityToken(
   return row?.identity_id;
 }
 
+/** The identity of a token that would be accepted now, without spending it. */
+export async function findUsableIdentityToken(
+  db: Db,
+  hash: string,
+  purpose: IdentityTokenPurpose,
+  at: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('identity_tokens')
+    .select('identity_id')
+    .where('token_hash', '=', hash)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', at)
+    .executeTakeFirst();
+  return row?.identity_id;
+}
+
 /** Whether a token would be accepted now, without spending it (to show the form it belongs to). */
 export async function isIdentityTokenUsable(
   db: Db,
@@ -137,42 +155,25 @@ export async function isIdentityTokenUsable(
   purpose: IdentityTokenPurpose,
   at: string,
 ): Promise<boolean> {
-  const row = await db
-    .selectFrom('identity_tokens')
-    .select('token_hash')
-    .where('token_hash', '=', hash)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', at)
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await findUsableIdentityToken(db, hash, purpose, at)) !== undefined;
 }
 
 // --- sign-in throttling -----------------------------------------------------------------------
 
-/** Failures counted for the key in the window that started after `windowStart`; 0 when none. */
-export async function countSigninFailures(db: Db, key: string, windowStart: string): Promise<number> {
-  const row = await db
-    .selectFrom('signin_throttles')
-    .select('failures')
-    .where('key', '=', key)
-    .where('window_started_at', '>', windowStart)
-    .executeTakeFirst();
-  return row?.failures ?? 0;
-}
-
 /**
- * Counts one failure. A window older than `windowStart` starts afresh at `at`; within the window
- * the count grows. One upsert, so concurrent failures are all counted.
+ * Counts one attempt against the key and returns the count including it. A window older than
+ * `windowStart` starts afresh at `at`; within the window the count grows. One upsert (the row
+ * is locked while it runs), so of N concurrent attempts each sees a distinct count: the caller
+ * reserves the attempt before checking the password, and no burst can slip past the limit.
  */
-export async function recordSigninFailure(
+export async function reserveSigninAttempt(
   db: Db,
   key: string,
   windowStart: string,
   at: string,
-): Promise<void> {
+): Promise<number> {
   const expired = sql<boolean>`signin_throttles.window_started_at <= ${windowStart}`;
-  await db
+  const row = await db
     .insertInto('signin_throttles')
     .values({ key, failures: 1, window_started_at: at })
     .onConflict((oc) =>
@@ -181,6 +182,18 @@ export async function recordSigninFailure(
         window_started_at: sql<string>`case when ${expired} then ${at} else signin_throttles.window_started_at end`,
       }),
     )
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  return Number(row.failures);
+}
+
+/** Gives back one reserved attempt that turned out not to be a failure (never below zero). */
+export async function releaseSigninAttempt(db: Db, key: string): Promise<void> {
+  await db
+    .updateTable('signin_throttles')
+    .set({ failures: sql<number>`failures - 1` })
+    .where('key', '=', key)
+    .where('failures', '>', 0)
     .execute();
 }
 

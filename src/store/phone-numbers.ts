@@ -189,3 +189,35 @@ export async function updatePhoneNumber(
 export async function deletePhoneNumberRow(db: Db, e164: string): Promise<void> {
   await db.deleteFrom('phone_numbers').where('id', '=', e164).execute();
 }
+
+/**
+ * Takes a number whose deletion-queue time is over out of the queue (DeleteInProgress →
+ * ReleaseInProgress), so a restore and the release cannot both happen. A number already being
+ * released (a retried job) counts as claimed. Returns whether the caller may release it.
+ */
+export async function claimNumberForRelease(db: Db, e164: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('phone_numbers')
+    .set({ status: 'ReleaseInProgress', updated_at: now })
+    .where('id', '=', e164)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('status', '=', 'DeleteInProgress'), eb('release_after', '<=', now)]),
+        eb('status', '=', 'ReleaseInProgress'),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Reads a number and, on PostgreSQL, locks its row for the rest of the transaction. */
+export async function lockPhoneNumber(
+  db: Db,
+  e164: string,
+  dialect: 'sqlite' | 'postgres',
+): Promise<PhoneNumberRecord | undefined> {
+  let query = db.selectFrom('phone_numbers').selectAll().where('id', '=', e164);
+  if (dialect === 'postgres') query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row && toRecord(row);
+}

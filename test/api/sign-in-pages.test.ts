@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
 import {
   BatchSuspendUserCommand,
+  BatchUnsuspendUserCommand,
   GetAccountCommand,
   GetUserCommand,
   InviteUsersCommand,
@@ -9,7 +10,9 @@ import {
   LogoutUserCommand,
   UpdateAccountCommand,
 } from '@aws-sdk/client-chime';
+import { updateAccount } from '../../src/store/accounts.js';
 import { findIdentityByEmail } from '../../src/store/identities.js';
+import { updateUser } from '../../src/store/users.js';
 import { newAccountId, uniqueEmail, uniqueSuffix } from '../helpers/accounts.js';
 import { Browser, textOf, type PageResponse } from '../helpers/browser.js';
 import type { TestServer } from '../helpers/server.js';
@@ -42,7 +45,7 @@ async function registered(server: TestServer, email = uniqueEmail()): Promise<st
   });
   assert.equal(done.status, 200);
   const confirm = await browser.get(await linkIn(server, email, '/verify'));
-  assert.equal((await browser.submit(confirm, '/verify')).status, 200);
+  assert.equal((await browser.submit(confirm, '/verify', { password: PASSWORD })).status, 200);
   return email;
 }
 
@@ -70,10 +73,10 @@ await eachDialect(
       const link = await linkIn(server(), email, '/verify');
       const confirm = await browser.get(link);
       assert.equal(confirm.status, 200, 'opening the link spends nothing: mail scanners open links too');
-      const confirmed = await browser.submit(confirm, '/verify');
+      const confirmed = await browser.submit(confirm, '/verify', { password: PASSWORD });
       assert.match(textOf(confirmed), new RegExp(`${email} is confirmed`));
       assert.equal(
-        (await browser.submit(await browser.get(link), '/verify')).status,
+        (await browser.submit(await browser.get(link), '/verify', { password: PASSWORD })).status,
         404,
         'the link works once',
       );
@@ -109,6 +112,30 @@ await eachDialect(
       const otherForm = await other.get('/signin');
       const stolen = /name="csrf" value="([^"]+)"/.exec(otherForm.html)![1]!;
       assert.equal((await browser.post('/signin', { email, password: PASSWORD, csrf: stolen })).status, 403);
+      // As long as the cookie in characters, longer in bytes: refused, not a crash.
+      const wide = await browser.post('/signin', { email, password: PASSWORD, csrf: 'é'.repeat(43) });
+      assert.equal(wide.status, 403);
+      assert.match(textOf(wide), /This form has expired/);
+    });
+
+    it("confirms an address only with the registration's password; the owner of a hijacked address resets", async () => {
+      const email = uniqueEmail();
+      const attacker = new Browser(server().url);
+      await attacker.submit(await attacker.get('/register'), '/register', {
+        email,
+        password: 'the attacker chose this',
+      });
+      const link = await linkIn(server(), email, '/verify');
+      const owner = new Browser(server().url);
+      const refused = await owner.submit(await owner.get(link), '/verify', { password: PASSWORD });
+      assert.equal(refused.status, 401);
+      assert.match(textOf(refused), /not the password chosen when this address was registered/);
+      assert.equal((await findIdentityByEmail(server().services.db, email))?.emailVerifiedAt, undefined);
+      const early = await attacker.submit(await attacker.get('/signin'), '/signin', {
+        email,
+        password: 'the attacker chose this',
+      });
+      assert.equal(early.status, 403, 'the attacker still cannot sign in');
     });
 
     it('answers wrong credentials alike and throttles after 5 failures', async () => {
@@ -274,6 +301,48 @@ await eachDialect(
         .send(new BatchSuspendUserCommand({ AccountId: accountId, UserIdList: [userId] }));
       assert.deepEqual(removed.UserErrors, []);
       assert.match(textOf(await browser.get('/signout')), /You are not signed in/);
+    });
+
+    it('refuses sign-in to a suspended member until unsuspended; a live session stops counting', async () => {
+      const { accountId, link, userId, email } = await invited();
+      const browser = new Browser(server().url);
+      const landing = await browser.get(link);
+      const register = await browser.get(/href="(\/register\?invitation=[^"]+)"/.exec(landing.html)![1]!);
+      const accept = await browser.submit(register, '/register', { email, password: PASSWORD });
+      await browser.submit(accept, '/invitations/accept');
+      await updateAccount(server().services.db, accountId, {
+        type: 'EnterpriseLWA',
+        updatedAt: new Date().toISOString(),
+      });
+      const suspend = new BatchSuspendUserCommand({ AccountId: accountId, UserIdList: [userId] });
+      assert.deepEqual((await server().client().send(suspend)).UserErrors, []);
+      assert.equal((await userOf(accountId, userId)).UserRegistrationStatus, 'Suspended');
+
+      const refused = await signIn(browser, email);
+      assert.equal(refused.status, 403);
+      assert.match(textOf(refused), /Your account access is suspended; contact your administrator/);
+      assert.match(textOf(await browser.get('/signout')), /You are not signed in/);
+
+      const unsuspend = new BatchUnsuspendUserCommand({ AccountId: accountId, UserIdList: [userId] });
+      assert.deepEqual((await server().client().send(unsuspend)).UserErrors, []);
+      assert.match(textOf(await signIn(browser, email)), new RegExp(`You are signed in as ${email}`));
+
+      // A session that outlived a suspension (say, one written straight to the database) is not honoured.
+      const at = new Date().toISOString();
+      await updateUser(server().services.db, accountId, userId, {
+        registrationStatus: 'Suspended',
+        updatedAt: at,
+      });
+      assert.match(textOf(await browser.get('/signout')), /You are not signed in/);
+      // Nor is one whose account was deleted (Suspended) while the member stayed Registered.
+      await updateUser(server().services.db, accountId, userId, {
+        registrationStatus: 'Registered',
+        updatedAt: at,
+      });
+      assert.match(textOf(await browser.get('/signout')), new RegExp(`You are signed in as ${email}`));
+      await updateAccount(server().services.db, accountId, { status: 'Suspended', updatedAt: at });
+      assert.match(textOf(await browser.get('/signout')), /You are not signed in/);
+      assert.match(textOf(await signIn(browser, email)), /Your account access is suspended/);
     });
 
     it('signs an existing identity in through the link and accepts as that address', async () => {

@@ -227,7 +227,8 @@ for (const dialect of dialects) {
       const lines = all.stdout.trimEnd().split('\n');
       assert.match(lines[0]!, /TIME\s+OPERATION\s+OUTCOME\s+BY/);
       // Newest first: the refused second restore, the restore, the deletion, the account-scoped
-      // key's deletion and creation (keys are audited in the account they are limited to), the creation.
+      // key's deletion, its refused CreateAccount (a scoped key's refusals are filed in its own account) and
+      // its creation (keys are audited in the account they are limited to), the creation.
       assert.deepEqual(
         lines.slice(1).map((l) => l.split(/\s+/).slice(1, 3).join(' ')),
         [
@@ -235,6 +236,7 @@ for (const dialect of dialects) {
           'RestoreAccount Success',
           'DeleteAccount Success',
           'DeleteAccessKey Success',
+          'CreateAccount Failure',
           'CreateAccessKey Success',
           'CreateAccount Success',
         ],

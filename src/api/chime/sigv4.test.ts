@@ -228,6 +228,14 @@ describe('verifySigV4 refuses', () => {
     );
   });
 
+  it('a path with dot segments, though it normalises to the signed one', async () => {
+    // Signed for GetAccount; replayed as /accounts/a1/users/.., which routes to UpdateUser.
+    const request = await sign({ path: '/accounts/a1' });
+    await verify(request);
+    for (const rawUrl of ['/accounts/a1/users/..', '/accounts/./a1'])
+      await assertRefused(verify({ ...request, rawUrl }), 'IncompleteSignature', /"\." or "\.\."/);
+  });
+
   it('a wrong secret', async () => {
     await assertRefused(
       verify(await sign({ path: '/accounts' }, { secret: 'not-the-secret' })),

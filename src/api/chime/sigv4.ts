@@ -174,9 +174,12 @@ function canonicalRequest(request: SignedRequest, signedHeaders: string[], paylo
 function canonicalPath(rawPath: string): string {
   const segments: string[] = [];
   for (const segment of rawPath.split('/')) {
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') segments.pop();
-    else segments.push(segment);
+    // Clients normalise dot segments away before signing, so a path that still has one was
+    // made by hand; refusing it keeps one signature from covering a second route
+    // (`/accounts/B/users/..` would verify with the signature of `/accounts/B`).
+    if (segment === '.' || segment === '..')
+      throw new SigV4Error('IncompleteSignature', 'Paths with "." or ".." segments are not accepted');
+    if (segment !== '') segments.push(segment);
   }
   const trailing = segments.length > 0 && rawPath.endsWith('/') ? '/' : '';
   return '/' + segments.map(escapeUri).join('/') + trailing;

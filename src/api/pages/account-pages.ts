@@ -4,7 +4,6 @@ import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from './cookies.js
 import { html } from './html.js';
 import { statusOf, type PageTools } from './plugin.js';
 import {
-  buttonForm,
   forgotForm,
   link,
   paragraphs,
@@ -12,6 +11,7 @@ import {
   resetForm,
   signedInView,
   signInForm,
+  verifyForm,
 } from './views.js';
 
 /** Where an invitation's sign-in or registration continues. */
@@ -74,7 +74,7 @@ export function accountPages(app: FastifyInstance, t: PageTools) {
       'Check your email',
       paragraphs(
         html`We have sent a message to <strong>${email.trim()}</strong>. Open the link in it to finish.`,
-        'No message after a few minutes? Look in your spam folder, or register again to get a new one.',
+        'No message after a few minutes? Look in your spam folder, or use "Forgot your password?" to get a new link.',
       ),
     );
   });
@@ -144,17 +144,19 @@ export function accountPages(app: FastifyInstance, t: PageTools) {
         'Confirm your address',
         paragraphs('This link is incomplete: open the whole link from the email.'),
       );
-    const ctx = formContext(request, reply);
-    return t.send(
-      reply,
-      200,
-      'Confirm your address',
-      buttonForm(ctx, '/verify', 'Confirm my address', { token }),
-    );
+    return t.send(reply, 200, 'Confirm your address', verifyForm(formContext(request, reply), token));
   });
 
   app.post('/verify', async (request, reply) => {
-    const identity = await identities.verifyEmail(t.field(request, 'token'));
+    const token = t.field(request, 'token');
+    let identity;
+    try {
+      identity = await identities.verifyEmail(token, t.field(request, 'password'));
+    } catch (error) {
+      const e = t.formError(error);
+      const form = verifyForm(formContext(request, reply), token);
+      return t.send(reply, statusOf(e), 'Confirm your address', form, e.message);
+    }
     return t.send(
       reply,
       200,

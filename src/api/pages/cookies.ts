@@ -53,6 +53,8 @@ export function csrfToken(request: FastifyRequest, reply: FastifyReply, secure: 
 /** Whether the submitted field matches the cookie (compared in constant time). */
 export function csrfMatches(request: FastifyRequest, submitted: string): boolean {
   const expected = readCookie(request, CSRF_COOKIE);
-  if (!expected || submitted.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(submitted), Buffer.from(expected));
+  if (!expected) return false;
+  // Compare byte lengths: a multibyte value of the same string length would make timingSafeEqual throw.
+  const [a, b] = [Buffer.from(submitted), Buffer.from(expected)];
+  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -51,18 +51,21 @@ export function registerForm(ctx: FormContext, email?: string): Html {
     <p>Already registered? <a href="${withInvitation('/signin', ctx.invitation)}">Sign in</a>.</p>`;
 }
 
+function currentPasswordField(): Html {
+  return html`<label for="password">Password</label>
+    <input
+      id="password"
+      name="password"
+      type="password"
+      autocomplete="current-password"
+      required
+      maxlength="1024"
+    />`;
+}
+
 export function signInForm(ctx: FormContext, email?: string): Html {
   return html`<form method="post" action="/signin">
-      ${hidden(ctx)} ${emailField(email)}
-      <label for="password">Password</label>
-      <input
-        id="password"
-        name="password"
-        type="password"
-        autocomplete="current-password"
-        required
-        maxlength="1024"
-      />
+      ${hidden(ctx)} ${emailField(email)} ${currentPasswordField()}
       <button type="submit">Sign in</button>
     </form>
     <p><a href="/password/forgot">Forgot your password?</a></p>
@@ -94,6 +97,18 @@ export function forgotForm(ctx: FormContext, email?: string): Html {
       ${hidden(ctx)} ${emailField(email)}
       <button type="submit">Send the link</button>
     </form>`;
+}
+
+/** Confirming an address takes the password chosen at registration (see IdentitiesService.verifyEmail). */
+export function verifyForm(ctx: FormContext, token: string): Html {
+  return html`<p>Enter the password you chose when you registered to confirm this address.</p>
+    <form method="post" action="/verify">
+      ${hidden(ctx)}
+      <input type="hidden" name="token" value="${token}" />
+      ${currentPasswordField()}
+      <button type="submit">Confirm my address</button>
+    </form>
+    <p>Did not register, or forgot the password? <a href="/password/forgot">Choose a new password</a>.</p>`;
 }
 
 export function resetForm(ctx: FormContext, token: string): Html {

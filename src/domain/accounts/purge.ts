@@ -1,4 +1,4 @@
-import { deleteAccountRow, findAccountById } from '../../store/accounts.js';
+import { deleteAccountRow, findAccountById, lockAccountById } from '../../store/accounts.js';
 import type { JobHandler } from '../../jobs/queue.js';
 import { systemActor } from '../access/actor.js';
 import { auditedChange } from '../audit/trail.js';
@@ -27,7 +27,14 @@ export function purgeAccountJob(deps: DomainDeps): JobHandler {
           targetId: accountId,
           details: { name: account.name },
         },
-        (tx) => deleteAccountRow(tx, accountId),
+        async (tx, log) => {
+          // Re-checked under the row lock: a restore that committed meanwhile wins, and then
+          // nothing happened, so nothing is recorded.
+          const locked = await lockAccountById(tx, accountId, deps.dialect);
+          const due = locked?.status === 'Suspended' && locked.purgeAfter !== undefined;
+          if (!due || locked.purgeAfter! > deps.clock.now().toISOString()) return log.onlyItems();
+          await deleteAccountRow(tx, accountId);
+        },
       );
     },
   };

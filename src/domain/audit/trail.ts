@@ -84,7 +84,17 @@ export async function recordRefusal(
     error instanceof DomainError
       ? { code: error.kind, message: error.message }
       : { code: 'ServiceFailure', message: 'internal error' };
-  await insertAuditEvents(deps.db, [buildEvent(deps, actor, subject, failure)]).catch(() => undefined);
+  // A key limited to one account files its refused attempts there, never in another account's trail
+  // (which it could otherwise fill with events of its choosing).
+  const filed =
+    actor.accountScope !== undefined && subject.accountId !== actor.accountScope
+      ? {
+          ...subject,
+          accountId: actor.accountScope,
+          details: { ...subject.details, attemptedAccountId: subject.accountId },
+        }
+      : subject;
+  await insertAuditEvents(deps.db, [buildEvent(deps, actor, filed, failure)]).catch(() => undefined);
 }
 
 /** One event: a success, or a failure with its code (the error kind) and message in the details. */

@@ -77,7 +77,7 @@ for (const dialect of dialects) {
     async function verifiedIdentity(): Promise<string> {
       const email = newEmail();
       await services.identities.register({ email, password: PASSWORD });
-      await services.identities.verifyEmail(await linkSentTo(email, '/verify'));
+      await services.identities.verifyEmail(await linkSentTo(email, '/verify'), PASSWORD);
       return email;
     }
 
@@ -120,28 +120,75 @@ for (const dialect of dialects) {
       const email = newEmail();
       await services.identities.register({ email, password: PASSWORD });
       const token = await linkSentTo(email, '/verify');
-      const identity = await services.identities.verifyEmail(token);
+      const identity = await services.identities.verifyEmail(token, PASSWORD);
       assert.equal(identity.emailVerifiedAt, clock.now().toISOString());
       await assert.rejects(
-        services.identities.verifyEmail(token),
+        services.identities.verifyEmail(token, PASSWORD),
         refusedAs('NotFound', /expired or was already used/),
       );
     });
 
-    it('refuses an unverified identity with the right password, sending a new link that retires the old one', async () => {
+    it('refuses an unverified identity with the right password, and mails nothing new', async () => {
       const email = newEmail();
       await services.identities.register({ email, password: PASSWORD });
-      const first = await linkSentTo(email, '/verify');
+      const link = await linkSentTo(email, '/verify');
+      const sent = outbox.length;
       await assert.rejects(
         services.identities.signIn(email, PASSWORD, ip()),
-        refusedAs('PreconditionFailed', /Confirm your email address first/),
+        refusedAs('PreconditionFailed', /Confirm your email address first: open the link we sent/),
       );
-      const second = await linkSentTo(email, '/verify');
-      assert.notEqual(second, first);
-      await assert.rejects(services.identities.verifyEmail(first), refusedAs('NotFound'));
-      await services.identities.verifyEmail(second);
+      await worker.drain();
+      assert.equal(outbox.length, sent, 'signing in mails the address nothing');
+      await services.identities.verifyEmail(link, PASSWORD);
       const grant = await services.identities.signIn(email.toUpperCase(), PASSWORD, ip());
       assert.equal(grant.identity.email, email);
+    });
+
+    it("keeps someone who registers another's address from taking it over when the owner clicks", async () => {
+      const victim = newEmail();
+      const attacker = 'the attacker chose this';
+      await services.identities.register({ email: victim, password: attacker });
+      const link = await linkSentTo(victim, '/verify');
+      const sent = outbox.length;
+      for (let i = 0; i < 3; i++)
+        await assert.rejects(
+          services.identities.signIn(victim, attacker, ip()),
+          refusedAs('PreconditionFailed'),
+        );
+      await worker.drain();
+      assert.equal(outbox.length, sent, "the attacker's sign-ins do not mail the owner a confirmation link");
+
+      // The owner clicks the link: without the registration password nothing is confirmed.
+      await assert.rejects(
+        services.identities.verifyEmail(link, 'the owner does not know it'),
+        refusedAs('Unauthorized', /Forgot your password/),
+      );
+      assert.equal((await findIdentityByEmail(services.db, victim))?.emailVerifiedAt, undefined);
+      await assert.rejects(
+        services.identities.signIn(victim, attacker, ip()),
+        refusedAs('PreconditionFailed'),
+      );
+
+      // "Forgot your password?" proves the mailbox and sets the owner's own password.
+      await services.identities.requestPasswordReset(victim);
+      await services.identities.resetPassword(await linkSentTo(victim, '/password/reset'), PASSWORD);
+      assert.ok(await services.identities.signIn(victim, PASSWORD, ip()));
+      await assert.rejects(services.identities.signIn(victim, attacker, ip()), refusedAs('Unauthorized'));
+    });
+
+    it('lets at most 5 of 20 concurrent wrong passwords for one address reach the password check', async () => {
+      const email = await verifiedIdentity();
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          services.identities.signIn(email, `wrong password ${i}`, { sourceIp: `198.51.100.${i}` }),
+        ),
+      );
+      const kinds = outcomes.map((o) =>
+        o.status === 'rejected' && o.reason instanceof DomainError ? o.reason.kind : o.status,
+      );
+      assert.equal(kinds.filter((k) => k === 'Unauthorized').length, 5, kinds.join());
+      assert.equal(kinds.filter((k) => k === 'Throttled').length, 15, kinds.join());
+      await assert.rejects(services.identities.signIn(email, PASSWORD, ip()), refusedAs('Throttled'));
     });
 
     it('answers a wrong password and an unknown address with the same message', async () => {

@@ -2,6 +2,7 @@ import {
   findIdentityByEmail,
   findIdentityById,
   findLiveSessionIdentity,
+  findUsableIdentityToken,
   insertBrowserSession,
   insertIdentity,
   isIdentityTokenUsable,
@@ -11,7 +12,9 @@ import {
   useIdentityToken,
   type IdentityRecord,
 } from '../../store/identities.js';
+import { findAccountById } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
+import { findRegisteredMembershipsByEmail } from '../../store/users.js';
 import { DomainError, notFound } from '../errors.js';
 import { checkEmail } from '../users/rules.js';
 import {
@@ -37,6 +40,21 @@ export interface SessionGrant {
 
 /** One message for a wrong address and a wrong password: neither says which addresses exist. */
 export const WRONG_CREDENTIALS = 'The email or password is wrong';
+
+/** Shown to a suspended member, or one of a deleted account, who signs in with the right password. */
+export const ACCESS_SUSPENDED = 'Your account access is suspended; contact your administrator';
+
+/**
+ * Whether the address's membership blocks sign-in (DESIGN §3): a Suspended member, or a member of
+ * a deleted (Suspended) account. Removed members have no membership left and sign in as free users.
+ */
+async function accessSuspended(db: Db, email: string): Promise<boolean> {
+  for (const member of await findRegisteredMembershipsByEmail(db, email)) {
+    if (member.registrationStatus === 'Suspended') return true;
+    if ((await findAccountById(db, member.accountId))?.status === 'Suspended') return true;
+  }
+  return false;
+}
 
 export type IdentitiesService = ReturnType<typeof createIdentities>;
 
@@ -104,22 +122,42 @@ export function createIdentities(deps: IdentityDeps) {
       });
     },
 
-    /** Spends a verification link; the address counts as the identity's from now on. */
-    async verifyEmail(token: string): Promise<IdentityRecord> {
+    /**
+     * Spends a verification link; the address counts as the identity's from now on. Needs the
+     * password chosen at registration as well as the link: the link proves the mailbox, the
+     * password proves this is the registration being confirmed. Otherwise anyone could register
+     * someone else's address with their own password and wait for the owner to click "confirm",
+     * taking over the identity. The owner of such an address cannot confirm it (they do not know
+     * that password); "Forgot your password?" lets them set their own, which also confirms the
+     * address and ends every session. A wrong password spends nothing.
+     */
+    async verifyEmail(token: string, password: string): Promise<IdentityRecord> {
+      const hash = hashOpaqueToken(token);
+      const expired = () =>
+        notFound(
+          'This confirmation link has expired or was already used. Use "Forgot your password?" to get a new one.',
+        );
+      const owner = await findUsableIdentityToken(db, hash, 'verify-email', clock.now().toISOString());
+      const identity = owner === undefined ? undefined : await findIdentityById(db, owner);
+      if (!identity) throw expired();
+      if (!(await verifyPassword(identity.passwordHash, password)))
+        throw new DomainError(
+          'Unauthorized',
+          'This is not the password chosen when this address was registered. Did not register, or forgot it? Use "Forgot your password?" to choose a new one.',
+        );
       return db.transaction().execute(async (tx) => {
         const at = clock.now().toISOString();
-        const identityId = await useIdentityToken(tx, hashOpaqueToken(token), 'verify-email', at);
-        if (!identityId)
-          throw notFound('This confirmation link has expired or was already used. Sign in to get a new one.');
-        await updateIdentity(tx, identityId, { emailVerifiedAt: at, updatedAt: at });
-        return (await findIdentityById(tx, identityId))!;
+        if ((await useIdentityToken(tx, hash, 'verify-email', at)) !== identity.id) throw expired();
+        await updateIdentity(tx, identity.id, { emailVerifiedAt: at, updatedAt: at });
+        return (await findIdentityById(tx, identity.id))!;
       });
     },
 
     /**
      * Signs in with a password. Refused while the address or the client has too many recent
-     * failures (even with the right password, so guessing cannot continue past the limit); an
-     * unverified identity is refused only once the password is right, and sent a new link.
+     * failures (even with the right password, so guessing cannot continue past the limit). Once
+     * the password is right: an unverified identity is refused (no new link is mailed: see
+     * `verifyEmail`), and so is a suspended member or one of a deleted account (DESIGN §3).
      */
     async signIn(
       email: string,
@@ -127,23 +165,20 @@ export function createIdentities(deps: IdentityDeps) {
       client: { sourceIp: string | undefined },
     ): Promise<SessionGrant> {
       const keys = throttle.keys(email, client.sourceIp);
-      await throttle.check(keys);
+      await throttle.reserve(keys);
       const identity = await findIdentityByEmail(db, email);
       const matches = identity
         ? await verifyPassword(identity.passwordHash, password)
         : await verifyDecoy(password);
-      if (!identity || !matches) {
-        await throttle.fail(keys);
-        throw new DomainError('Unauthorized', WRONG_CREDENTIALS);
-      }
+      if (!identity || !matches) throw new DomainError('Unauthorized', WRONG_CREDENTIALS);
       await throttle.succeed(keys);
-      if (!identity.emailVerifiedAt) {
-        await jobs.enqueue(db, SEND_VERIFICATION_JOB, { identityId: identity.id });
+      if (!identity.emailVerifiedAt)
         throw new DomainError(
           'PreconditionFailed',
-          `Confirm your email address first: we have sent a new link to ${identity.email}.`,
+          `Confirm your email address first: open the link we sent to ${identity.email} when you registered, or use "Forgot your password?" to get a new one.`,
         );
-      }
+      if (await accessSuspended(db, identity.email))
+        throw new DomainError('PreconditionFailed', ACCESS_SUSPENDED);
       // Hashes made with older parameters are upgraded while the password is at hand.
       const rehashed = needsRehash(identity.passwordHash) ? await hashPassword(password) : undefined;
       return db.transaction().execute(async (tx) => {
@@ -191,9 +226,10 @@ export function createIdentities(deps: IdentityDeps) {
       });
     },
 
-    /** The identity signed in with this cookie value, while the session lasts. */
+    /** The identity signed in with this cookie value, while the session lasts and access is not suspended. */
     async sessionIdentity(token: string): Promise<IdentityRecord | undefined> {
-      return findLiveSessionIdentity(db, hashOpaqueToken(token), clock.now().toISOString());
+      const identity = await findLiveSessionIdentity(db, hashOpaqueToken(token), clock.now().toISOString());
+      return identity && !(await accessSuspended(db, identity.email)) ? identity : undefined;
     },
 
     async signOut(token: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Db } from '../../store/database.js';
-import { clearSigninFailures, countSigninFailures, recordSigninFailure } from '../../store/identities.js';
+import { clearSigninFailures, releaseSigninAttempt, reserveSigninAttempt } from '../../store/identities.js';
 import { normalizeEmail } from '../../store/users.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
@@ -15,40 +15,50 @@ interface ThrottleKeys {
  * refused until the window ends. Per address stops guessing one person's password; per client
  * stops trying one password on many people. A success clears the address's count only, so an
  * attacker cannot reset the client count by signing in to their own identity.
+ *
+ * Every attempt is counted (reserved) before its password is checked, in one atomic upsert that
+ * returns the new count: checking first and counting after the ~20 ms of argon2 let a burst of
+ * parallel guesses all pass the check. An attempt that was refused unchecked, or whose password
+ * was right, gives its reservation back, so the counts stay counts of wrong passwords.
  */
 export function createThrottle(deps: Pick<DomainDeps, 'db' | 'clock'>) {
   const { windowMs, perEmail, perIp } = IDENTITY_RULES.throttle;
-  const windowStart = () => new Date(deps.clock.now().getTime() - windowMs).toISOString();
+  const minutes = Math.round(windowMs / 60_000);
+
+  async function reserve(key: string): Promise<number> {
+    const now = deps.clock.now();
+    const windowStart = new Date(now.getTime() - windowMs).toISOString();
+    return reserveSigninAttempt(deps.db, key, windowStart, now.toISOString());
+  }
 
   return {
     keys(email: string, ip: string | undefined): ThrottleKeys {
       return { email: `email:${normalizeEmail(email)}`, ip: ip === undefined ? undefined : `ip:${ip}` };
     },
 
-    async check(keys: ThrottleKeys): Promise<void> {
-      const since = windowStart();
-      const minutes = Math.round(windowMs / 60_000);
-      if ((await countSigninFailures(deps.db, keys.email, since)) >= perEmail)
+    /** Counts the attempt against the address and the client; refuses it past either limit. */
+    async reserve(keys: ThrottleKeys): Promise<void> {
+      if ((await reserve(keys.email)) > perEmail) {
+        await releaseSigninAttempt(deps.db, keys.email);
         throw new DomainError(
           'Throttled',
           `Too many failed sign-ins for this address. Wait ${minutes} minutes, or reset your password.`,
         );
-      if (keys.ip && (await countSigninFailures(deps.db, keys.ip, since)) >= perIp)
+      }
+      if (keys.ip && (await reserve(keys.ip)) > perIp) {
+        await releaseSigninAttempt(deps.db, keys.ip);
+        await releaseSigninAttempt(deps.db, keys.email);
         throw new DomainError(
           'Throttled',
           `Too many failed sign-ins from your network. Wait ${minutes} minutes.`,
         );
+      }
     },
 
-    async fail(keys: ThrottleKeys): Promise<void> {
-      const since = windowStart();
-      const at = deps.clock.now().toISOString();
-      await recordSigninFailure(deps.db, keys.email, since, at);
-      if (keys.ip) await recordSigninFailure(deps.db, keys.ip, since, at);
-    },
-
+    /** The password was right: the address starts afresh; the client's reservation is given back. */
     async succeed(keys: ThrottleKeys): Promise<void> {
       await clearSigninFailures(deps.db, keys.email);
+      if (keys.ip) await releaseSigninAttempt(deps.db, keys.ip);
     },
 
     /** Forgets the address's failures (after a password reset proved who holds the mailbox). */

@@ -1,6 +1,6 @@
 import { lockAccountById } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
-import { findPhoneNumber, findPhoneNumberOfUser, updatePhoneNumber } from '../../store/phone-numbers.js';
+import { findPhoneNumberOfUser, lockPhoneNumber, updatePhoneNumber } from '../../store/phone-numbers.js';
 import { findUserById, updateUser, type UserRecord } from '../../store/users.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
@@ -82,7 +82,8 @@ export function createPhoneAssignment(deps: PhoneDeps) {
             throw invalid(
               `User ${userId} is ${user.registrationStatus}: only registered, unsuspended users get a phone number`,
             );
-          const phone = await findPhoneNumber(tx, e164);
+          // Locked: a concurrent change of its product type cannot slip in between check and write.
+          const phone = await lockPhoneNumber(tx, e164, deps.dialect);
           if (!phone) throw notFound(`Phone number ${e164} not found`);
           if (phone.productType !== 'BusinessCalling' || phone.country !== 'US' || phone.type !== 'Local')
             throw invalid(`Phone number ${e164} is not a US local BusinessCalling number`);

@@ -5,6 +5,7 @@ import {
   findPhoneNumber,
   insertPhoneNumbers,
   listPhoneNumbers,
+  lockPhoneNumber,
   updatePhoneNumber,
   type PhoneNumberRecord,
   type PhoneNumberStatus,
@@ -58,8 +59,9 @@ export function createPhoneInventory(deps: PhoneDeps) {
   const { db, clock } = deps;
   const now = () => clock.now().toISOString();
 
+  /** The number, locked for the rest of the change so checks and writes see the same state. */
   async function existing(tx: Db, e164: string): Promise<PhoneNumberRecord> {
-    const number = await findPhoneNumber(tx, e164);
+    const number = await lockPhoneNumber(tx, e164, deps.dialect);
     if (!number) throw notFound(`Phone number ${e164} not found`);
     return number;
   }

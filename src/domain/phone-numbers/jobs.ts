@@ -1,5 +1,10 @@
 import type { JobHandler } from '../../jobs/queue.js';
-import { deletePhoneNumberRow, findPhoneNumber, updatePhoneNumber } from '../../store/phone-numbers.js';
+import {
+  claimNumberForRelease,
+  deletePhoneNumberRow,
+  findPhoneNumber,
+  updatePhoneNumber,
+} from '../../store/phone-numbers.js';
 import { findPhoneOrder, updatePhoneOrder, type OrderStatus } from '../../store/phone-orders.js';
 import { systemActor } from '../access/actor.js';
 import { auditedChange } from '../audit/trail.js';
@@ -64,16 +69,24 @@ export function phoneNumberJobs(deps: PhoneDeps): JobHandler[] {
       kind: RELEASE_NUMBER_JOB,
       async run(job) {
         const { e164 } = job.payload as { e164: string };
+        // Claimed first: once out of the deletion queue a restore is refused, so the carrier
+        // never takes back a number the operator was told is restored. A number restored (and
+        // perhaps deleted again, with a later release date) is not claimed and is left alone.
+        if (!(await claimNumberForRelease(deps.db, e164, now()))) return;
         const number = await findPhoneNumber(deps.db, e164);
-        if (!number || number.status !== 'DeleteInProgress' || !number.releaseAfter) return;
-        if (number.releaseAfter > now()) return; // restored and deleted again: a later job releases it
-        if (number.source === 'order') await deps.carrier.release(e164);
+        if (number?.source === 'order') await deps.carrier.release(e164);
         await auditedChange(
           deps,
           systemActor(`job-${job.id}`),
           { operation: 'ReleasePhoneNumber', targetType: 'PhoneNumber', targetId: e164 },
           (tx) => deletePhoneNumberRow(tx, e164),
         );
+      },
+      async onGiveUp(job) {
+        const { e164 } = job.payload as { e164: string };
+        await updatePhoneNumber(deps.db, e164, { status: 'ReleaseFailed', updatedAt: now() }, [
+          'ReleaseInProgress',
+        ]);
       },
     },
     {

@@ -139,12 +139,15 @@ export function createPhoneOrders(deps: PhoneDeps) {
             updatedAt: at,
           };
           await insertPhoneOrder(tx, order);
-          await insertPhoneNumbers(
+          const inserted = await insertPhoneNumbers(
             tx,
             [...normalized.values()].map((n) =>
               newInventoryNumber(n, input.productType, { source: 'order', orderId: order.id }, at),
             ),
           );
+          // Another order took a number between the check above and this insert: refuse this one whole.
+          if (inserted.length !== normalized.size)
+            throw conflict('Another order has just taken some of these numbers; search again');
           await deps.jobs.enqueue(tx, PROCESS_ORDER_JOB, { orderId: order.id });
           log.target({ targetId: order.id });
           log.describe({ productType: input.productType, numbers: order.numbers.length });

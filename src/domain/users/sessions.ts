@@ -9,7 +9,9 @@ import { updateUser, type UserRecord } from '../../store/users.js';
  */
 export async function signOutEverywhere(tx: Db, user: UserRecord, at: string): Promise<void> {
   await updateUser(tx, user.accountId, user.id, { sessionsRevokedAt: at, updatedAt: at });
-  if (user.email === undefined) return;
+  // A pending invitee is only an address someone typed: it must not reach the identity of whoever
+  // owns that address (and may belong to another account).
+  if (user.email === undefined || user.registrationStatus === 'Unregistered') return;
   const identity = await findIdentityByEmail(tx, user.email);
   if (identity) await revokeIdentitySessions(tx, identity.id, at);
 }
