@@ -22,3 +22,19 @@ export async function setInstallationValue(db: Db, key: string, value: string): 
     .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
     .execute();
 }
+
+/**
+ * Reads a value for a read-modify-write, creating it (as `initial`) when absent so there is a row
+ * to lock; on PostgreSQL the row stays locked until the transaction ends.
+ */
+export async function lockInstallationValue(
+  db: Db,
+  key: string,
+  initial: string,
+  dialect: 'sqlite' | 'postgres',
+): Promise<string> {
+  await ensureInstallationValue(db, key, initial);
+  let query = db.selectFrom('installation').select('value').where('key', '=', key);
+  if (dialect === 'postgres') query = query.forUpdate();
+  return (await query.executeTakeFirstOrThrow()).value;
+}

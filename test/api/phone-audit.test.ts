@@ -240,6 +240,19 @@ await eachDialect('phone audit', (server) => {
     const rename = await onlyEvent(renamed.$metadata.requestId!);
     assert.deepEqual(summary(rename), ['UpdatePhoneNumber', 'Success', 'PhoneNumber', first]);
     assert.deepEqual(rename.details, { callingName: 'Belfry Desk' });
+    // The job that gives the network the new name records that it did.
+    await server().runJobs();
+    const applied = await server()
+      .services.db.selectFrom('audit_events')
+      .select(['request_id'])
+      .where('operation', '=', 'ApplyCallingName')
+      .where('target_id', '=', first)
+      .execute();
+    assert.equal(applied.length, 1);
+    const apply = await onlyEvent(applied[0]!.request_id);
+    assert.deepEqual(summary(apply), ['ApplyCallingName', 'Success', 'PhoneNumber', first]);
+    assert.deepEqual(apply.details, { callingName: 'Belfry Desk', status: 'UpdateSucceeded' });
+    assert.equal(apply.principal, 'belfry');
 
     const batchUpdated = await chime.send(
       new BatchUpdatePhoneNumberCommand({

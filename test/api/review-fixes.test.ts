@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { InviteUsersCommand, ListUsersCommand, LogoutUserCommand } from '@aws-sdk/client-chime';
+import {
+  CreateUserCommand,
+  InviteUsersCommand,
+  ListUsersCommand,
+  LogoutUserCommand,
+} from '@aws-sdk/client-chime';
 import type { AuditEvent } from '../../src/api/chime/extensions.js';
 import { DAY_MS } from '../../src/lib/clock.js';
 import { findLiveSessionIdentity, insertBrowserSession, insertIdentity } from '../../src/store/identities.js';
@@ -90,5 +95,20 @@ await eachDialect('review fixes', (server) => {
     server().clock.advance(8 * DAY_MS);
     await server().runJobs();
     assert.equal(await findPhoneNumber(server().services.db, number), undefined);
+  });
+
+  it('registers an address in one account only, even when accounts race for it', async () => {
+    const email = uniqueEmail();
+    const accounts = await Promise.all([1, 2, 3, 4].map(() => newAccountId(server().client())));
+    const results = await Promise.allSettled(
+      accounts.map((AccountId) =>
+        server()
+          .client()
+          .send(new CreateUserCommand({ AccountId, Email: email })),
+      ),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of results)
+      if (r.status === 'rejected') assert.equal((r.reason as Error).name, 'ConflictException');
   });
 });

@@ -36,6 +36,18 @@ async function linkIn(server: TestServer, email: string, path: string): Promise<
   return pattern.exec(mail.mail.text!)![1]!;
 }
 
+/** The audit events an identity made, by operation name (the clock stands still in tests). */
+async function identityTrail(server: TestServer, email: string) {
+  const identity = (await findIdentityByEmail(server.services.db, email))!;
+  const rows = await server.services.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('principal', '=', `identity/${identity.id}`)
+    .orderBy('operation')
+    .execute();
+  return { identity, rows };
+}
+
 /** Registers through the pages and confirms the address through the emailed link. */
 async function registered(server: TestServer, email = uniqueEmail()): Promise<string> {
   const browser = new Browser(server.url);
@@ -80,6 +92,18 @@ await eachDialect(
         404,
         'the link works once',
       );
+      // Both changes are in the installation's trail, with the browser's request and address.
+      const { identity, rows } = await identityTrail(server(), email);
+      assert.deepEqual(
+        rows.map((r) => [r.operation, r.outcome, r.account_id, r.target_id]),
+        [
+          ['ConfirmIdentityEmail', 'Success', null, identity.id],
+          ['RegisterIdentity', 'Success', null, identity.id],
+        ],
+      );
+      assert.ok(rows.every((r) => r.source_ip && r.request_id));
+      assert.notEqual(rows[0]!.request_id, rows[1]!.request_id);
+      assert.ok(rows.every((r) => !r.details?.includes(PASSWORD)));
 
       const signedIn = await signIn(browser, email);
       assert.equal(signedIn.status, 200);
@@ -273,6 +297,15 @@ await eachDialect(
         server().clock.now().toISOString(),
         'the personal Pro trial ends now',
       );
+      const { rows } = await identityTrail(server(), email);
+      assert.deepEqual(
+        rows.map((r) => [r.operation, r.account_id, r.target_id]),
+        [
+          ['AcceptInvitation', accountId, userId],
+          ['RegisterIdentity', null, identity!.id],
+        ],
+      );
+      assert.equal(JSON.parse(rows[1]!.details!).verifiedByInvitation, true);
 
       const again = await browser.get(link);
       assert.equal(again.status, 404);

@@ -48,11 +48,10 @@ export function accountPages(app: FastifyInstance, t: PageTools) {
     const invitation = t.field(request, 'invitation') || undefined;
     let result;
     try {
-      result = await identities.register({
-        email,
-        password: t.field(request, 'password'),
-        invitationToken: invitation,
-      });
+      result = await identities.register(
+        { email, password: t.field(request, 'password'), invitationToken: invitation },
+        t.client(request),
+      );
     } catch (error) {
       const e = t.formError(error);
       return t.send(
@@ -151,7 +150,7 @@ export function accountPages(app: FastifyInstance, t: PageTools) {
     const token = t.field(request, 'token');
     let identity;
     try {
-      identity = await identities.verifyEmail(token, t.field(request, 'password'));
+      identity = await identities.verifyEmail(token, t.field(request, 'password'), t.client(request));
     } catch (error) {
       const e = t.formError(error);
       const form = verifyForm(formContext(request, reply), token);
@@ -213,7 +212,7 @@ export function accountPages(app: FastifyInstance, t: PageTools) {
   app.post('/password/reset', async (request, reply) => {
     const token = t.field(request, 'token');
     try {
-      await identities.resetPassword(token, t.field(request, 'password'));
+      await identities.resetPassword(token, t.field(request, 'password'), t.client(request));
     } catch (error) {
       const e = t.formError(error);
       return t.send(

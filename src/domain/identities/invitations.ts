@@ -1,36 +1,20 @@
+import { isUniqueViolation } from '../../store/database.js';
 import { updateIdentity, type IdentityRecord } from '../../store/identities.js';
 import {
   findRegisteredMembershipsByEmail,
   normalizeEmail,
   updateUser as updateUserRow,
 } from '../../store/users.js';
-import type { Actor } from '../access/actor.js';
 import { auditedChange } from '../audit/trail.js';
 import { conflict, forbidden, notFound, preconditionFailed } from '../errors.js';
 import { findPendingInvitationByToken, markInvitationTokenUsed } from '../users/invitation-tokens.js';
 import { activeAccount } from '../users/lookups.js';
+import { identityActor, type Client } from './actor.js';
 import type { IdentityDeps } from './deps.js';
 
 /** One message for every link that no longer works: which case it was helps no one holding it. */
 export const DEAD_INVITATION =
   'This invitation link is no longer valid: it has expired, was already used, or was replaced by a newer invitation. Ask the account administrator to invite you again.';
-
-/** The person at the browser, as the audit trail names them. Holds no admin rights. */
-function identityActor(identity: IdentityRecord, client: Client): Actor {
-  return {
-    principalId: undefined,
-    label: `identity/${identity.email}`,
-    policy: 'ReadOnly',
-    accountScope: undefined,
-    requestId: client.requestId,
-    sourceIp: client.sourceIp,
-  };
-}
-
-interface Client {
-  requestId: string;
-  sourceIp: string | undefined;
-}
 
 /** Accepting an invitation to a Team account through the link in its email (DESIGN §3). */
 export function createInvitationAcceptance(deps: IdentityDeps) {
@@ -71,7 +55,7 @@ export function createInvitationAcceptance(deps: IdentityDeps) {
       if (!identity.emailVerifiedAt) throw preconditionFailed('Confirm your email address first.');
       return auditedChange(
         deps,
-        identityActor(identity, client),
+        identityActor(identity.id, client),
         {
           operation: 'AcceptInvitation',
           accountId: invite.accountId,
@@ -88,10 +72,10 @@ export function createInvitationAcceptance(deps: IdentityDeps) {
           const elsewhere = (await findRegisteredMembershipsByEmail(tx, identity.email)).filter(
             (u) => u.accountId !== account.id,
           );
-          if (elsewhere.length > 0)
-            throw conflict(
-              `${identity.email} is already a member of another account; leave it before joining ${account.name}.`,
-            );
+          const memberElsewhere = conflict(
+            `${identity.email} is already a member of another account; leave it before joining ${account.name}.`,
+          );
+          if (elsewhere.length > 0) throw memberElsewhere;
           if (!(await markInvitationTokenUsed(tx, invite.id, now))) throw notFound(DEAD_INVITATION);
           const at = now.toISOString();
           await updateUserRow(tx, account.id, invite.userId, {
@@ -100,6 +84,9 @@ export function createInvitationAcceptance(deps: IdentityDeps) {
             registeredOn: at,
             invitationStatus: 'Accepted',
             updatedAt: at,
+          }).catch((error: unknown) => {
+            // Another account registered the address at the same moment (unique index).
+            throw isUniqueViolation(error) ? memberElsewhere : error;
           });
           if (identity.proTrialEndsAt !== undefined && identity.proTrialEndsAt > at)
             await updateIdentity(tx, identity.id, { proTrialEndsAt: at, updatedAt: at });

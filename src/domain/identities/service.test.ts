@@ -74,6 +74,37 @@ for (const dialect of dialects) {
       return new RegExp(`${PUBLIC_URL}${path}\\?token=([A-Za-z0-9_-]{43})\\n`).exec(mail.text)![1]!;
     }
 
+    /** The audit events about one identity, read straight from the store (they belong to no account). */
+    async function identityEvents(identityId: string) {
+      const rows = await services.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('target_id', '=', identityId)
+        .execute();
+      return rows.map((r) => {
+        assert.equal(r.account_id, null, `${r.operation} names account ${r.account_id}`);
+        assert.equal(r.principal, `identity/${identityId}`);
+        assert.equal(r.target_type, 'Identity');
+        return {
+          operation: r.operation,
+          outcome: r.outcome,
+          errorCode: r.error_code,
+          requestId: r.request_id,
+          sourceIp: r.source_ip,
+          details: r.details === null ? undefined : JSON.parse(r.details),
+        };
+      });
+    }
+
+    /** The only event of the operation about the identity. */
+    async function onlyEvent(identityId: string, operation: string) {
+      const events = (await identityEvents(identityId)).filter((e) => e.operation === operation);
+      assert.equal(events.length, 1, JSON.stringify(events));
+      return events[0]!;
+    }
+
+    const identityIdOf = async (email: string) => (await findIdentityByEmail(services.db, email))!.id;
+
     async function verifiedIdentity(): Promise<string> {
       const email = newEmail();
       await services.identities.register({ email, password: PASSWORD });
@@ -103,6 +134,12 @@ for (const dialect of dialects) {
       assert.ok(jobs.every((j) => !j.payload.includes(token)));
       const tokens = await services.db.selectFrom('identity_tokens').select('token_hash').execute();
       assert.ok(tokens.every((t) => t.token_hash !== token && /^[0-9a-f]{64}$/.test(t.token_hash)));
+
+      const registered = await onlyEvent(stored.id, 'RegisterIdentity');
+      assert.deepEqual(
+        [registered.outcome, registered.details],
+        ['Success', { email, verifiedByInvitation: false }],
+      );
     });
 
     it('refuses a short password and a malformed address', async () => {
@@ -120,12 +157,21 @@ for (const dialect of dialects) {
       const email = newEmail();
       await services.identities.register({ email, password: PASSWORD });
       const token = await linkSentTo(email, '/verify');
-      const identity = await services.identities.verifyEmail(token, PASSWORD);
+      const client = { requestId: `confirm-${counter}`, sourceIp: '192.0.2.77' };
+      const identity = await services.identities.verifyEmail(token, PASSWORD, client);
       assert.equal(identity.emailVerifiedAt, clock.now().toISOString());
       await assert.rejects(
         services.identities.verifyEmail(token, PASSWORD),
         refusedAs('NotFound', /expired or was already used/),
       );
+      const confirmed = await onlyEvent(identity.id, 'ConfirmIdentityEmail');
+      assert.deepEqual(confirmed, {
+        operation: 'ConfirmIdentityEmail',
+        outcome: 'Success',
+        errorCode: null,
+        ...client,
+        details: { email },
+      });
     });
 
     it('refuses an unverified identity with the right password, and mails nothing new', async () => {
@@ -164,6 +210,9 @@ for (const dialect of dialects) {
         refusedAs('Unauthorized', /Forgot your password/),
       );
       assert.equal((await findIdentityByEmail(services.db, victim))?.emailVerifiedAt, undefined);
+      const victimId = await identityIdOf(victim);
+      const refused = await onlyEvent(victimId, 'ConfirmIdentityEmail');
+      assert.deepEqual([refused.outcome, refused.errorCode], ['Failure', 'Unauthorized']);
       await assert.rejects(
         services.identities.signIn(victim, attacker, ip()),
         refusedAs('PreconditionFailed'),
@@ -174,6 +223,10 @@ for (const dialect of dialects) {
       await services.identities.resetPassword(await linkSentTo(victim, '/password/reset'), PASSWORD);
       assert.ok(await services.identities.signIn(victim, PASSWORD, ip()));
       await assert.rejects(services.identities.signIn(victim, attacker, ip()), refusedAs('Unauthorized'));
+      const reset = await onlyEvent(victimId, 'ResetIdentityPassword');
+      assert.deepEqual(reset.details, { email: victim, sessionsEnded: 0, emailConfirmed: true });
+      const trail = JSON.stringify(await identityEvents(victimId));
+      assert.ok(!trail.includes(attacker) && !trail.includes(PASSWORD) && !trail.includes(link));
     });
 
     it('lets at most 5 of 20 concurrent wrong passwords for one address reach the password check', async () => {
@@ -264,6 +317,7 @@ for (const dialect of dialects) {
       assert.equal(outbox.at(-1)?.to, email);
       assert.equal(outbox.at(-1)?.subject, 'You already have a Belfry identity');
       assert.equal((await findIdentityByEmail(services.db, email))?.passwordHash, before?.passwordHash);
+      await onlyEvent(before!.id, 'RegisterIdentity'); // the first registration's, nothing new
     });
 
     it('registers one identity when the same address registers twice at once', async () => {
@@ -279,6 +333,18 @@ for (const dialect of dialects) {
         .where('email_normalized', '=', email.toLowerCase())
         .execute();
       assert.equal(rows.length, 1);
+      const registrations = await services.db
+        .selectFrom('audit_events')
+        .select(['target_id', 'details'])
+        .where('operation', '=', 'RegisterIdentity')
+        .execute();
+      assert.deepEqual(
+        registrations
+          .filter((r) => JSON.parse(r.details!).email.toLowerCase() === email.toLowerCase())
+          .map((r) => r.target_id),
+        [rows[0]!.id],
+        'one event, for the identity that was made',
+      );
       await worker.drain();
       const subjects = outbox
         .filter((m) => m.to.toLowerCase() === email.toLowerCase())
@@ -307,7 +373,8 @@ for (const dialect of dialects) {
         true,
         'a refused password spends nothing',
       );
-      await services.identities.resetPassword(token, 'a brand new passphrase');
+      const client = { requestId: `reset-${counter}`, sourceIp: '192.0.2.78' };
+      await services.identities.resetPassword(token, 'a brand new passphrase', client);
       assert.equal(await services.identities.sessionIdentity(session.token), undefined);
       await assert.rejects(services.identities.signIn(email, PASSWORD, ip()), refusedAs('Unauthorized'));
       assert.ok(await services.identities.signIn(email, 'a brand new passphrase', ip()));
@@ -324,6 +391,17 @@ for (const dialect of dialects) {
         services.identities.resetPassword(late, 'yet another passphrase'),
         refusedAs('NotFound'),
       );
+
+      // One event, for the reset that happened; refused passwords and dead links change nothing.
+      const reset = await onlyEvent(session.identity.id, 'ResetIdentityPassword');
+      assert.deepEqual(reset, {
+        operation: 'ResetIdentityPassword',
+        outcome: 'Success',
+        errorCode: null,
+        ...client,
+        details: { email, sessionsEnded: 1 },
+      });
+      assert.ok(!JSON.stringify(reset).includes('passphrase') && !JSON.stringify(reset).includes(token));
     });
   });
 }

@@ -15,6 +15,7 @@ import {
 import { findAccountById } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
 import { findRegisteredMembershipsByEmail } from '../../store/users.js';
+import { auditedChange, recordRefusal } from '../audit/trail.js';
 import { DomainError, notFound } from '../errors.js';
 import { checkEmail } from '../users/rules.js';
 import {
@@ -24,6 +25,7 @@ import {
   SEND_VERIFICATION_JOB,
   type IdentityDeps,
 } from './deps.js';
+import { identityActor, unknownClient, type Client } from './actor.js';
 import { checkPassword, hashPassword, needsRehash, verifyPassword, verifyDecoy } from './passwords.js';
 import { hashOpaqueToken, newOpaqueToken } from './secrets.js';
 import { createInvitationAcceptance } from './invitations.js';
@@ -89,21 +91,33 @@ export function createIdentities(deps: IdentityDeps) {
      *
      * Registering through a working invitation link with the invited address proves the person
      * holds that mailbox (the link came to it): the identity is verified at once and signed in.
+     *
+     * Only a new identity is audited: a second registration of an address changes nothing.
      */
-    async register(input: {
-      email: string;
-      password: string;
-      invitationToken?: string | undefined;
-    }): Promise<{ session: SessionGrant | undefined }> {
+    async register(
+      input: {
+        email: string;
+        password: string;
+        invitationToken?: string | undefined;
+      },
+      client: Client = unknownClient(),
+    ): Promise<{ session: SessionGrant | undefined }> {
       const email = checkEmail(input.email);
       const passwordHash = await hashPassword(checkPassword(input.password));
       const proven =
         input.invitationToken !== undefined &&
         (await acceptance.invitationProvesAddress(input.invitationToken, email));
-      return db.transaction().execute(async (tx) => {
+      const id = ids.uuid();
+      const subject = {
+        operation: 'RegisterIdentity',
+        targetType: 'Identity',
+        targetId: id,
+        details: { email, verifiedByInvitation: proven },
+      };
+      return auditedChange(deps, identityActor(id, client), subject, async (tx, log) => {
         const at = clock.now().toISOString();
         const identity: IdentityRecord = {
-          id: ids.uuid(),
+          id,
           email,
           passwordHash,
           emailVerifiedAt: proven ? at : undefined,
@@ -114,6 +128,7 @@ export function createIdentities(deps: IdentityDeps) {
         if (!(await insertIdentity(tx, identity))) {
           const existing = (await findIdentityByEmail(tx, email))!;
           await jobs.enqueue(tx, SEND_ALREADY_REGISTERED_JOB, { identityId: existing.id });
+          log.onlyItems(); // and no items: nothing was registered
           return { session: undefined };
         }
         if (proven) return { session: await startSession(tx, identity) };
@@ -131,7 +146,11 @@ export function createIdentities(deps: IdentityDeps) {
      * that password); "Forgot your password?" lets them set their own, which also confirms the
      * address and ends every session. A wrong password spends nothing.
      */
-    async verifyEmail(token: string, password: string): Promise<IdentityRecord> {
+    async verifyEmail(
+      token: string,
+      password: string,
+      client: Client = unknownClient(),
+    ): Promise<IdentityRecord> {
       const hash = hashOpaqueToken(token);
       const expired = () =>
         notFound(
@@ -140,12 +159,23 @@ export function createIdentities(deps: IdentityDeps) {
       const owner = await findUsableIdentityToken(db, hash, 'verify-email', clock.now().toISOString());
       const identity = owner === undefined ? undefined : await findIdentityById(db, owner);
       if (!identity) throw expired();
-      if (!(await verifyPassword(identity.passwordHash, password)))
-        throw new DomainError(
+      const actor = identityActor(identity.id, client);
+      const subject = {
+        operation: 'ConfirmIdentityEmail',
+        targetType: 'Identity',
+        targetId: identity.id,
+        details: { email: identity.email },
+      };
+      if (!(await verifyPassword(identity.passwordHash, password))) {
+        const wrong = new DomainError(
           'Unauthorized',
           'This is not the password chosen when this address was registered. Did not register, or forgot it? Use "Forgot your password?" to choose a new one.',
         );
-      return db.transaction().execute(async (tx) => {
+        // Someone holding the link without the password: worth a line in the trail.
+        await recordRefusal(deps, actor, subject, wrong);
+        throw wrong;
+      }
+      return auditedChange(deps, actor, subject, async (tx) => {
         const at = clock.now().toISOString();
         if ((await useIdentityToken(tx, hash, 'verify-email', at)) !== identity.id) throw expired();
         await updateIdentity(tx, identity.id, { emailVerifiedAt: at, updatedAt: at });
@@ -207,22 +237,36 @@ export function createIdentities(deps: IdentityDeps) {
      * the old password is signed out), the address counts as verified (the link came to it), and
      * the address's failed attempts are forgotten.
      */
-    async resetPassword(token: string, password: string): Promise<IdentityRecord> {
+    async resetPassword(
+      token: string,
+      password: string,
+      client: Client = unknownClient(),
+    ): Promise<IdentityRecord> {
       const passwordHash = await hashPassword(checkPassword(password));
-      return db.transaction().execute(async (tx) => {
+      const hash = hashOpaqueToken(token);
+      const dead = () => notFound('This reset link has expired or was already used. Ask for a new one.');
+      // The link's owner is looked up first so the audit event can name them; the link is spent
+      // (and its owner checked again) inside the change.
+      const owner = await findUsableIdentityToken(db, hash, 'reset-password', clock.now().toISOString());
+      if (owner === undefined) throw dead();
+      const subject = { operation: 'ResetIdentityPassword', targetType: 'Identity', targetId: owner };
+      return auditedChange(deps, identityActor(owner, client), subject, async (tx, log) => {
         const at = clock.now().toISOString();
-        const identityId = await useIdentityToken(tx, hashOpaqueToken(token), 'reset-password', at);
-        if (!identityId)
-          throw notFound('This reset link has expired or was already used. Ask for a new one.');
-        const identity = (await findIdentityById(tx, identityId))!;
-        await updateIdentity(tx, identityId, {
+        if ((await useIdentityToken(tx, hash, 'reset-password', at)) !== owner) throw dead();
+        const identity = (await findIdentityById(tx, owner))!;
+        await updateIdentity(tx, owner, {
           passwordHash,
           emailVerifiedAt: identity.emailVerifiedAt ?? at,
           updatedAt: at,
         });
-        await revokeIdentitySessions(tx, identityId, at);
+        const sessionsEnded = await revokeIdentitySessions(tx, owner, at);
         await throttle.forget(tx, identity.email);
-        return (await findIdentityById(tx, identityId))!;
+        log.describe({
+          email: identity.email,
+          sessionsEnded,
+          ...(!identity.emailVerifiedAt && { emailConfirmed: true }),
+        });
+        return (await findIdentityById(tx, owner))!;
       });
     },
 

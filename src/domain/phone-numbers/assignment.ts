@@ -1,5 +1,5 @@
 import { lockAccountById } from '../../store/accounts.js';
-import type { Db } from '../../store/database.js';
+import { isUniqueViolation, type Db } from '../../store/database.js';
 import { findPhoneNumberOfUser, lockPhoneNumber, updatePhoneNumber } from '../../store/phone-numbers.js';
 import { findUserById, updateUser, type UserRecord } from '../../store/users.js';
 import type { Actor } from '../access/actor.js';
@@ -135,15 +135,6 @@ export function createPhoneAssignment(deps: PhoneDeps) {
       );
     },
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    /UNIQUE constraint/.test(e?.message ?? '')
-  );
 }
 
 export type PhoneAssignment = ReturnType<typeof createPhoneAssignment>;

@@ -95,9 +95,20 @@ export function phoneNumberJobs(deps: PhoneDeps): JobHandler[] {
       kind: APPLY_CALLING_NAME_JOB,
       async run(job) {
         const { e164 } = job.payload as { e164: string };
-        const number = await findPhoneNumber(deps.db, e164);
-        if (!number || number.callingNameStatus !== 'UpdateInProgress') return;
-        await updatePhoneNumber(deps.db, e164, { callingNameStatus: 'UpdateSucceeded', updatedAt: now() });
+        const pending = await findPhoneNumber(deps.db, e164);
+        if (!pending || pending.callingNameStatus !== 'UpdateInProgress') return;
+        await auditedChange(
+          deps,
+          systemActor(`job-${job.id}`),
+          { operation: 'ApplyCallingName', targetType: 'PhoneNumber', targetId: e164 },
+          async (tx, log) => {
+            // Read again in the change: a second run (or a newer update) may have got here first.
+            const number = await findPhoneNumber(tx, e164);
+            if (number?.callingNameStatus !== 'UpdateInProgress') return log.onlyItems();
+            await updatePhoneNumber(tx, e164, { callingNameStatus: 'UpdateSucceeded', updatedAt: now() });
+            log.describe({ callingName: number.callingName ?? null, status: 'UpdateSucceeded' });
+          },
+        );
       },
     },
   ];

@@ -1,4 +1,8 @@
-import { getInstallationValue, setInstallationValue } from '../../store/installation.js';
+import {
+  getInstallationValue,
+  lockInstallationValue,
+  setInstallationValue,
+} from '../../store/installation.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
 import { auditedChange } from '../audit/trail.js';
@@ -38,7 +42,9 @@ export function createPhoneSettings(deps: PhoneDeps) {
         { operation: 'UpdateGlobalSettings', details: { ...changes } },
         async (tx) => {
           authorize(actor, 'operator');
-          const current = JSON.parse((await getInstallationValue(tx, GLOBAL)) ?? '{}') as GlobalSettings;
+          const current = JSON.parse(
+            await lockInstallationValue(tx, GLOBAL, '{}', deps.dialect),
+          ) as GlobalSettings;
           const next = { ...current };
           if (changes.businessCallingCdrBucket !== undefined)
             next.businessCallingCdrBucket = changes.businessCallingCdrBucket;
@@ -62,7 +68,9 @@ export function createPhoneSettings(deps: PhoneDeps) {
         { operation: 'UpdatePhoneNumberSettings', details: { callingName } },
         async (tx) => {
           authorize(actor, 'operator');
-          const current = JSON.parse((await getInstallationValue(tx, PHONE)) ?? '{}') as PhoneNumberSettings;
+          const current = JSON.parse(
+            await lockInstallationValue(tx, PHONE, '{}', deps.dialect),
+          ) as PhoneNumberSettings;
           const now = deps.clock.now();
           const lockedUntil = callingNameLockedUntil(current.callingNameUpdatedAt, now);
           if (lockedUntil)

@@ -13,7 +13,7 @@ import {
 import type { InviteRecord } from '../../store/invites.js';
 import { newPersonalPin } from '../../lib/ids.js';
 import { keysetPage, type Page } from '../paging.js';
-import type { Db } from '../../store/database.js';
+import { isUniqueViolation, type Db } from '../../store/database.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
 import { auditedChange } from '../audit/trail.js';
@@ -115,7 +115,12 @@ export function createUsersService(deps: DomainDeps) {
             },
             now(),
           );
-          await insertUser(tx, user);
+          await insertUser(tx, user).catch((error: unknown) => {
+            // Lost a race with another account registering the same address (unique index).
+            if (isUniqueViolation(error))
+              throw conflict(`${email} is already a registered member of another account`);
+            throw error;
+          });
           log.target({ accountId, targetId: user.id, userId: user.id });
           log.describe({ userId: user.id, email, userType });
           return user;

@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-phone-numbers.js';
 import * as m0003 from './0003-invitation-delivery.js';
 import * as m0004 from './0004-identities.js';
+import * as m0005 from './0005-one-registered-membership.js';
 
 /** Every migration in order. Listed statically so the app needs no file-system lookup. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-phone-numbers': m0002,
   '0003-invitation-delivery': m0003,
   '0004-identities': m0004,
+  '0005-one-registered-membership': m0005,
 };
