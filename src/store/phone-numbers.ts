@@ -99,12 +99,6 @@ export async function findPhoneNumber(db: Db, e164: string): Promise<PhoneNumber
   return row && toRecord(row);
 }
 
-export async function findPhoneNumbers(db: Db, e164s: string[]): Promise<PhoneNumberRecord[]> {
-  if (e164s.length === 0) return [];
-  const rows = await db.selectFrom('phone_numbers').selectAll().where('id', 'in', e164s).execute();
-  return rows.map(toRecord);
-}
-
 export async function findPhoneNumberOfUser(db: Db, userId: string): Promise<PhoneNumberRecord | undefined> {
   const row = await db
     .selectFrom('phone_numbers')

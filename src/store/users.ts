@@ -113,18 +113,6 @@ export async function findUserById(db: Db, accountId: string, id: string): Promi
   return row && toRecord(row);
 }
 
-export async function findUsersByIds(db: Db, accountId: string, ids: string[]): Promise<UserRecord[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', 'in', ids)
-    .where('removed_at', 'is', null)
-    .execute();
-  return rows.map(toRecord);
-}
-
 export async function findUserByEmail(
   db: Db,
   accountId: string,
