@@ -17,7 +17,7 @@ export function loadMasterKey(config: Config): Buffer {
     if (key.length !== 32) throw new Error(`${file} does not hold a 32-byte base64 key`);
     return key;
   }
-  mkdirSync(config.dataDir, { recursive: true });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600 });
   return key;
@@ -39,7 +39,7 @@ export async function ensureOperatorKey(config: Config, keys: AccessKeys): Promi
 
 /** Writes the key in the AWS shared-credentials format under profile `belfry`, mode 0600. */
 export function writeCredentialsFile(dataDir: string, key: NewAccessKey): string {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'credentials');
   const text = `[belfry]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n`;
   // Written beside it with mode 0600 and renamed over it, so the secret is never readable through

@@ -36,7 +36,8 @@ export function openDatabase(
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
-  if (target.file !== ':memory:') mkdirSync(dirname(target.file), { recursive: true });
+  // A new data directory is the server's alone: the database holds sealed secrets and token hashes.
+  if (target.file !== ':memory:') mkdirSync(dirname(target.file), { recursive: true, mode: 0o700 });
   const sqlite = new SQLite(target.file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
