@@ -143,13 +143,21 @@ export async function deleteAccountRow(db: Db, id: string): Promise<void> {
 }
 
 export async function listDelegateGroups(db: Db, accountId: string): Promise<string[]> {
+  return (await listDelegateGroupsOf(db, [accountId])).get(accountId) ?? [];
+}
+
+/** The groups of several accounts in one query (a page of ListAccounts), by account id. */
+export async function listDelegateGroupsOf(db: Db, accountIds: string[]): Promise<Map<string, string[]>> {
+  const groups = new Map<string, string[]>();
+  if (accountIds.length === 0) return groups;
   const rows = await db
     .selectFrom('signin_delegate_groups')
-    .select('group_name')
-    .where('account_id', '=', accountId)
+    .select(['account_id', 'group_name'])
+    .where('account_id', 'in', accountIds)
     .orderBy('group_name')
     .execute();
-  return rows.map((r) => r.group_name);
+  for (const row of rows) groups.set(row.account_id, [...(groups.get(row.account_id) ?? []), row.group_name]);
+  return groups;
 }
 
 /** Adds groups, ignoring ones already associated. */

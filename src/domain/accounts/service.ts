@@ -5,6 +5,7 @@ import {
   deleteDelegateGroups,
   listAccounts as listAccountRows,
   listDelegateGroups,
+  listDelegateGroupsOf,
   lockAccountById,
   updateAccount as updateAccountRow,
   type AccountRecord,
@@ -321,10 +322,12 @@ async function pageOfAccounts(
         limit,
       }),
   );
+  const groups = await listDelegateGroupsOf(
+    db,
+    page.items.map((a) => a.id),
+  );
   return {
-    items: await Promise.all(
-      page.items.map(async (a) => ({ ...a, signinDelegateGroups: await listDelegateGroups(db, a.id) })),
-    ),
+    items: page.items.map((a) => ({ ...a, signinDelegateGroups: groups.get(a.id) ?? [] })),
     nextToken: page.nextToken,
   };
 }
