@@ -26,5 +26,6 @@ export function composeServices(
     secrets: createSecretBox(loadMasterKey(config)),
     config,
     mailer: createMailer(config, log),
+    changeMarker: database.changeMarker,
   });
 }

@@ -62,6 +62,8 @@ export interface ServiceInputs {
   mailer: Mailer;
   /** where phone numbers are searched and ordered; the simulated carrier unless given */
   carrier?: Carrier | undefined;
+  /** the database's change marker where it has one (OpenDatabase.changeMarker) */
+  changeMarker?: (() => string) | undefined;
 }
 
 export async function createServices(inputs: ServiceInputs): Promise<Services> {
@@ -99,7 +101,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     accounts: createAccountsService(deps),
     users: createUsersService(deps),
     identities: createIdentities(identityDeps),
-    accessKeys: createAccessKeys({ db, ids, clock, secrets }),
+    accessKeys: createAccessKeys({ db, ids, clock, secrets, changeMarker: inputs.changeMarker }),
     phoneNumbers: createPhoneInventory(phoneDeps),
     phoneOrders: createPhoneOrders(phoneDeps),
     phoneAssignment: createPhoneAssignment(phoneDeps),

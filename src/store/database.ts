@@ -20,6 +20,13 @@ export type DatabaseTarget = { dialect: 'sqlite'; file: string } | { dialect: 'p
 export interface OpenDatabase {
   db: Db;
   dialect: Dialect;
+  /**
+   * A value that changes whenever anything is written to the database, by this connection or
+   * by another process (the CLI, a second server). While it stays the same, what was read
+   * before is still what the database holds, so a cache checked against it is never stale.
+   * Absent where no such signal is cheap (PostgreSQL, whose writers are other servers).
+   */
+  changeMarker?: () => string;
   close(): Promise<void>;
 }
 
@@ -44,7 +51,12 @@ export function openDatabase(
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  // data_version moves when another connection commits; total_changes() counts this
+  // connection's own writes (rolled-back ones too, which only makes a cache re-read).
+  const dataVersion = sqlite.prepare('pragma data_version').pluck();
+  const ownChanges = sqlite.prepare('select total_changes()').pluck();
+  const changeMarker = () => `${dataVersion.get() as number}:${ownChanges.get() as number}`;
+  return { db, dialect: 'sqlite', changeMarker, close: () => db.destroy() };
 }
 
 /**

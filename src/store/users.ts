@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 import type { License } from './accounts.js';
 import type { UsersTable } from './schema.js';
@@ -102,15 +103,11 @@ export async function insertUsers(db: Db, users: UserRecord[]): Promise<void> {
 }
 
 /** A current member of the account (removed users are not found). */
+/** Written as plain SQL: GetUser's hot path, where building the query cost more than running it. */
 export async function findUserById(db: Db, accountId: string, id: string): Promise<UserRecord | undefined> {
-  const row = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('id', '=', id)
-    .where('account_id', '=', accountId)
-    .where('removed_at', 'is', null)
-    .executeTakeFirst();
-  return row && toRecord(row);
+  const { rows } = await sql<UsersTable>`
+    select * from users where id = ${id} and account_id = ${accountId} and removed_at is null`.execute(db);
+  return rows[0] && toRecord(rows[0]);
 }
 
 export async function findUserByEmail(

@@ -74,6 +74,7 @@ export async function startTestServer(
     secrets: SECRETS,
     config,
     mailer: createMailer(config, { info: (obj, msg) => void mailLog.push({ obj: { ...obj }, msg }) }),
+    changeMarker: database.changeMarker,
   });
   const operatorKey = await services.accessKeys.createAccessKey(systemActor('test-setup'), {
     name: 'operator',

@@ -24,6 +24,8 @@ export interface KeyDeps {
   ids: Ids;
   clock: Clock;
   secrets: SecretBox;
+  /** see OpenDatabase.changeMarker: where present, resolved keys are kept while it holds */
+  changeMarker?: (() => string) | undefined;
 }
 
 export interface NewAccessKey {
@@ -56,6 +58,19 @@ export interface ResolvedKey {
 export function createAccessKeys(deps: KeyDeps) {
   const opened = new Map<string, string>();
   const lastRecorded = new Map<string, number>();
+  // keys resolved while the database's change marker read `resolvedAt`
+  const resolved = new Map<string, ResolvedKey>();
+  let resolvedAt: string | undefined;
+
+  function openSecret(sealed: string): string {
+    let secret = opened.get(sealed);
+    if (secret === undefined) {
+      secret = deps.secrets.open(sealed);
+      if (opened.size > 10_000) opened.clear();
+      opened.set(sealed, secret);
+    }
+    return secret;
+  }
 
   return {
     /** Mints a key for a new admin principal; `actor` is who asked (audited). */
@@ -155,19 +170,26 @@ export function createAccessKeys(deps: KeyDeps) {
     },
 
     /**
-     * Looks the key up on every request, so a deleted key stops working at once on every
-     * instance; only the decryption of its secret is cached.
+     * Finds a key and opens its secret. A deleted key must stop working at once on every
+     * instance, so the lookup is only skipped where the database can say nothing was written
+     * since it was made (SQLite's change marker); PostgreSQL looks the key up every time.
      */
     async resolveKey(accessKeyId: string): Promise<ResolvedKey | undefined> {
+      const marker = deps.changeMarker?.();
+      if (marker !== undefined) {
+        if (marker !== resolvedAt) {
+          resolved.clear();
+          resolvedAt = marker;
+        }
+        const cached = resolved.get(accessKeyId);
+        if (cached) return cached;
+      }
       const key = await findAccessKey(deps.db, accessKeyId);
       if (!key) return undefined;
-      let secret = opened.get(key.secretSealed);
-      if (secret === undefined) {
-        secret = deps.secrets.open(key.secretSealed);
-        if (opened.size > 10_000) opened.clear();
-        opened.set(key.secretSealed, secret);
-      }
-      return { secretAccessKey: secret, principal: key.principal };
+      const result = { secretAccessKey: openSecret(key.secretSealed), principal: key.principal };
+      if (marker !== undefined && marker === resolvedAt && resolved.size < 10_000)
+        resolved.set(accessKeyId, result);
+      return result;
     },
   };
 }
