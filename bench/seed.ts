@@ -10,6 +10,7 @@ import type { Db, Dialect } from '../src/store/database.js';
 import { insertPhoneNumbers } from '../src/store/phone-numbers.js';
 import { insertUsers, type UserRecord } from '../src/store/users.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/databases.js';
+import { seedIdentities } from './identity-seed.js';
 import { benchPhoneNumbers, checkSample, type SeededNumber } from './phone-seed.js';
 
 /** A seeded database the Belfry child process opens through DATABASE_URL and BELFRY_MASTER_KEY. */
@@ -17,9 +18,15 @@ export interface Seeded {
   databaseUrl: string;
   masterKeyHex: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** a registered app (OpenID client) that signs people in and calls the live check */
+  app: { clientId: string; clientSecret: string; redirectUri: string };
   accountId: string;
   /** user ids in id (= listing) order */
   userIds: string[];
+  /** each user's identity id (their tokens' `sub`), by user id; the password is BENCH_PASSWORD */
+  subs: Map<string, string>;
+  /** the tier of each user, by user id */
+  licenses: Map<string, string>;
   /** the phone inventory in E.164 (= listing) order */
   phoneNumbers: SeededNumber[];
   /** the seeded database, still open (for the query plans) */
@@ -88,14 +95,21 @@ async function fill(
     ...benchUser(id, accountId, i, at(i)),
     primaryProvisionedNumber: numberOf.get(id),
   }));
+  let subs = new Map<string, string>();
   await db.transaction().execute(async (tx) => {
     await insertUsers(tx, users);
+    subs = await seedIdentities(tx, users, at(userCount));
     const inserted = await insertPhoneNumbers(tx, numbers);
     if (inserted.length !== numbers.length) throw new Error('some seeded phone numbers were not inserted');
   });
   const key = await services.accessKeys.createAccessKey(seeder, {
     name: 'bench',
     policy: 'FullAccess',
+  });
+  const redirectUri = 'http://127.0.0.1:9/callback';
+  const app = await services.oidc.clients.createClient(seeder, {
+    name: 'Bench app',
+    redirectUris: [redirectUri],
   });
 
   // Steady state, not the state right after a bulk load: SQLite folds the large WAL back into
@@ -107,8 +121,11 @@ async function fill(
     databaseUrl: await urlOf(database.db, dialect),
     masterKeyHex: masterKey.toString('hex'),
     credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+    app: { clientId: app.clientId, clientSecret: app.clientSecret, redirectUri },
     accountId,
     userIds,
+    subs,
+    licenses: new Map(users.map((u) => [u.id, u.license])),
     phoneNumbers: numbers
       .map(({ e164, status, productType }) => ({ e164, status, productType }))
       .sort((a, b) => (a.e164 < b.e164 ? -1 : a.e164 > b.e164 ? 1 : 0)),

@@ -4,6 +4,8 @@ import type { Config } from './config.js';
 import type { Services } from './services.js';
 import { chimeApi } from './api/chime/plugin.js';
 import { endUserPages } from './api/pages/plugin.js';
+import { oidcProvider } from './api/oidc/plugin.js';
+import { entitlementApi } from './api/entitlements/plugin.js';
 import { createMetrics } from './lib/metrics.js';
 
 /** Builds the HTTP application; never listens (tests inject or listen on port 0 themselves). */
@@ -57,5 +59,9 @@ export async function buildApp(services: Services, config: Config): Promise<Fast
   await app.register(chimeApi, { services, config });
   // Beside the Chime API, in its own context: form bodies and HTML errors stay on its routes.
   await app.register(endUserPages, { services, config });
+  // The apps' OpenID provider under /oidc, and its sign-in pages; its own body handling too.
+  await app.register(oidcProvider, { services, config });
+  // Its own context too: its Basic-auth hook must not reach the other routes.
+  await app.register(entitlementApi, { services });
   return app;
 }

@@ -32,8 +32,42 @@ describe('loadConfig', () => {
       publicUrl: 'http://127.0.0.1:8080',
       invitationTtlDays: 14,
       mail: { smtpUrl: undefined, from: 'Belfry <no-reply@localhost>' },
+      oidc: {
+        issuer: 'http://127.0.0.1:8080/oidc',
+        accessTokenTtlSeconds: 3600,
+        idTokenTtlSeconds: 3600,
+        refreshTokenTtlSeconds: 30 * 86400,
+      },
     });
     assert.ok(Object.isFrozen(config));
+  });
+
+  it('derives the OpenID issuer from the public URL and reads the token lifetimes', () => {
+    const config = loadConfig(
+      {
+        BELFRY_PUBLIC_URL: 'https://belfry.example.com/',
+        BELFRY_OIDC_ACCESS_TOKEN_TTL_SECONDS: '600',
+        BELFRY_OIDC_ID_TOKEN_TTL_SECONDS: '900',
+        BELFRY_OIDC_REFRESH_TOKEN_TTL_SECONDS: '86400',
+      },
+      CWD,
+    );
+    assert.deepEqual(config.oidc, {
+      issuer: 'https://belfry.example.com/oidc',
+      accessTokenTtlSeconds: 600,
+      idTokenTtlSeconds: 900,
+      refreshTokenTtlSeconds: 86400,
+    });
+    assert.deepEqual(
+      problemsOf({
+        BELFRY_OIDC_ACCESS_TOKEN_TTL_SECONDS: '10',
+        BELFRY_OIDC_REFRESH_TOKEN_TTL_SECONDS: 'forever',
+      }),
+      [
+        'BELFRY_OIDC_ACCESS_TOKEN_TTL_SECONDS must be an integer from 60 to 86400, not "10"',
+        'BELFRY_OIDC_REFRESH_TOKEN_TTL_SECONDS must be an integer from 300 to 31536000, not "forever"',
+      ],
+    );
   });
 
   it('treats empty variables as unset', () => {

@@ -24,6 +24,13 @@ export interface Config {
   readonly invitationTtlDays: number;
   /** SMTP_URL (may hold a password: never log it); without it, mail is written to <dataDir>/mail */
   readonly mail: { readonly smtpUrl: string | undefined; readonly from: string };
+  /** Belfry as the apps' OpenID provider: issuer `<publicUrl>/oidc`, token lifetimes in seconds */
+  readonly oidc: {
+    readonly issuer: string;
+    readonly accessTokenTtlSeconds: number;
+    readonly idTokenTtlSeconds: number;
+    readonly refreshTokenTtlSeconds: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -113,6 +120,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     publicUrl: publicUrl.replace(/\/+$/, ''),
     invitationTtlDays: read.integer('BELFRY_INVITATION_TTL_DAYS', 14, 1, 365),
     mail: { smtpUrl: smtpUrl === '' ? undefined : smtpUrl, from: mailFrom },
+    oidc: {
+      issuer: `${publicUrl.replace(/\/+$/, '')}/oidc`,
+      accessTokenTtlSeconds: read.integer('BELFRY_OIDC_ACCESS_TOKEN_TTL_SECONDS', 3600, 60, 86400),
+      idTokenTtlSeconds: read.integer('BELFRY_OIDC_ID_TOKEN_TTL_SECONDS', 3600, 60, 86400),
+      refreshTokenTtlSeconds: read.integer(
+        'BELFRY_OIDC_REFRESH_TOKEN_TTL_SECONDS',
+        30 * 86400,
+        300,
+        365 * 86400,
+      ),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

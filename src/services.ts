@@ -16,6 +16,10 @@ import { createPhoneInventory, type PhoneInventory } from './domain/phone-number
 import { phoneNumberJobs } from './domain/phone-numbers/jobs.js';
 import { createPhoneOrders, type PhoneOrders } from './domain/phone-numbers/orders.js';
 import { createPhoneSettings, type PhoneSettings } from './domain/phone-numbers/settings.js';
+import { createOidc, type OidcService } from './domain/oidc/service.js';
+import { createEntitlementChecks, type EntitlementChecks } from './domain/entitlements/checks.js';
+import { deliverAppEventJob } from './domain/entitlements/delivery.js';
+import { createAppWebhooks, type AppWebhooks } from './domain/entitlements/webhooks.js';
 import type { Actor } from './domain/access/actor.js';
 import { createJobs, type JobHandler } from './jobs/queue.js';
 import type { Clock } from './lib/clock.js';
@@ -42,6 +46,12 @@ export interface Services {
   phoneOrders: PhoneOrders;
   phoneAssignment: PhoneAssignment;
   phoneSettings: PhoneSettings;
+  /** the apps' OpenID provider: registered clients, signing keys, the sign-in gate */
+  oidc: OidcService;
+  /** the live entitlement check apps call between sign-ins */
+  entitlements: EntitlementChecks;
+  /** where apps receive entitlement changes */
+  appWebhooks: AppWebhooks;
   audit: {
     listAuditEvents(actor: Actor, accountId: string, query: AuditQuery): ReturnType<typeof listAuditEvents>;
     listInstallationAuditEvents(actor: Actor, query: AuditQuery): ReturnType<typeof listAuditEvents>;
@@ -91,6 +101,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
   );
   const identityDeps = { ...deps, mailer: inputs.mailer, publicUrl: config.publicUrl };
   handlers.push(...identityJobs(identityDeps));
+  handlers.push(deliverAppEventJob({ db, clock, secrets, timeoutMs: WEBHOOK_TIMEOUT_MS }));
   const installationId = await ensureInstallationValue(db, 'installation_id', twelveDigits());
   return {
     db,
@@ -106,6 +117,9 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     phoneOrders: createPhoneOrders(phoneDeps),
     phoneAssignment: createPhoneAssignment(phoneDeps),
     phoneSettings: createPhoneSettings(phoneDeps),
+    oidc: createOidc({ db, ids, clock, secrets }),
+    entitlements: createEntitlementChecks({ db, clock, secrets }),
+    appWebhooks: createAppWebhooks({ db, ids, clock, secrets }),
     audit: {
       listAuditEvents: (actor, accountId, query) => listAuditEvents(db, actor, accountId, query),
       listInstallationAuditEvents: (actor, query) => listInstallationAuditEvents(db, actor, query),
@@ -114,6 +128,9 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     jobHandlers: handlers,
   };
 }
+
+/** How long an app's webhook has to answer one delivery before it counts as failed. */
+const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /** Like an AWS account id: twelve digits. */
 function twelveDigits(): string {

@@ -11,6 +11,8 @@ const commands: Record<string, () => Promise<Command>> = {
   accounts: async () => (await import('./accounts.js')).accounts,
   audit: async () => (await import('./audit.js')).audit,
   'phone-numbers': async () => (await import('./phone-numbers.js')).phoneNumbers,
+  clients: async () => (await import('./clients.js')).clients,
+  oidc: async () => (await import('./oidc.js')).oidc,
 };
 
 /** Runs one command; returns the exit code (0 done, 1 failed, 2 usage error). */

@@ -44,6 +44,27 @@ Commands:
       and left as they are; one invalid number refuses the whole file.
   phone-numbers list [--status <status>] [--json]
       List the phone number inventory with each number's status, product type and user.
+  clients create --name <name> --redirect-uri <url> [--redirect-uri <url>...]
+                 [--post-logout-redirect-uri <url>...] [--auth-method client_secret_basic|client_secret_post] [--json]
+      Register an app that signs people in through Belfry's OpenID provider (issuer
+      <BELFRY_PUBLIC_URL>/oidc). Redirect URIs are https:// URLs (http:// only for 127.0.0.1,
+      [::1] and localhost). The client secret is printed this once.
+  clients list [--json]
+      List registered app clients (never their secrets).
+  clients delete <client-id>
+      Delete an app client; its tokens stop working at once.
+  clients webhook set <client-id> --url <url> [--json]
+      Send the app's entitlement changes (tier, suspension, sign-out, phone and telephony) to
+      the URL as signed POSTs (https://; http:// only to loopback). Prints the signing secret
+      this once; setting again replaces URL and secret.
+  clients webhook show <client-id> [--json]
+  clients webhook delete <client-id>
+  oidc keys [--json]
+      List the keys that sign ID tokens: active (signs), published (verifies), retired.
+  oidc rotate-keys [--json]
+      Make a new active signing key; the previous one stays published until retired.
+  oidc retire-key <key-id>
+      Take a published (no longer active) key out of the JWKS.
   help
       Show this text. Every command also takes --help.
 `;

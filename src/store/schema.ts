@@ -22,6 +22,11 @@ export interface Database {
   identity_tokens: IdentityTokensTable;
   signin_throttles: SigninThrottlesTable;
   browser_sessions: BrowserSessionsTable;
+  oidc_models: OidcModelsTable;
+  oidc_clients: OidcClientsTable;
+  oidc_signing_keys: OidcSigningKeysTable;
+  oidc_sign_ins: OidcSignInsTable;
+  app_webhooks: AppWebhooksTable;
 }
 
 export interface InstallationTable {
@@ -212,4 +217,55 @@ export interface BrowserSessionsTable {
   created_at: string;
   expires_at: string;
   revoked_at: string | null;
+}
+
+/** What oidc-provider persists, one row per (model, id); see migration 0006. */
+export interface OidcModelsTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: string | null;
+  consumed_at: string | null;
+}
+
+export interface OidcClientsTable {
+  id: string;
+  name: string;
+  secret_sealed: string;
+  /** JSON array of strings */
+  redirect_uris: string;
+  /** JSON array of strings */
+  post_logout_redirect_uris: string;
+  token_endpoint_auth_method: string;
+  created_at: string;
+}
+
+export interface OidcSigningKeysTable {
+  kid: string;
+  alg: string;
+  state: string;
+  private_jwk_sealed: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OidcSignInsTable {
+  grant_id: string;
+  identity_id: string;
+  account_id: string | null;
+  user_id: string | null;
+  signed_in_at: string;
+  expires_at: string;
+}
+
+/** Where an app receives entitlement changes; see migration 0007. */
+export interface AppWebhooksTable {
+  client_id: string;
+  url: string;
+  secret_sealed: string;
+  created_at: string;
+  updated_at: string;
 }

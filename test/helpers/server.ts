@@ -81,7 +81,8 @@ export async function startTestServer(
     policy: 'FullAccess',
   });
   const app = await buildApp(services, config);
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  // PORT only when the test must know the address before the app is built (the OIDC issuer).
+  await app.listen({ host: '127.0.0.1', port: env.PORT ? Number(env.PORT) : 0 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('server has no port');
   const url = `http://127.0.0.1:${address.port}`;

@@ -51,6 +51,62 @@ export const extensionOperations = {
     output: 'ImportPhoneNumbersResponse',
     errors: [],
   },
+  // Apps that sign people in through Belfry's OpenID provider (operator only; see README).
+  CreateAppClient: {
+    name: 'CreateAppClient',
+    method: 'POST',
+    uri: '/app-clients',
+    code: 201,
+    input: 'CreateAppClientRequest',
+    output: 'CreateAppClientResponse',
+    errors: [],
+  },
+  ListAppClients: {
+    name: 'ListAppClients',
+    method: 'GET',
+    uri: '/app-clients',
+    code: 200,
+    input: 'ListAppClientsRequest',
+    output: 'ListAppClientsResponse',
+    errors: [],
+  },
+  DeleteAppClient: {
+    name: 'DeleteAppClient',
+    method: 'DELETE',
+    uri: '/app-clients/{ClientId}',
+    code: 204,
+    input: 'DeleteAppClientRequest',
+    output: 'Unit',
+    errors: [],
+  },
+  // Where an app receives entitlement changes (operator only; see README).
+  PutAppWebhook: {
+    name: 'PutAppWebhook',
+    method: 'PUT',
+    uri: '/app-clients/{ClientId}/webhook',
+    code: 200,
+    input: 'PutAppWebhookRequest',
+    output: 'PutAppWebhookResponse',
+    errors: [],
+  },
+  GetAppWebhook: {
+    name: 'GetAppWebhook',
+    method: 'GET',
+    uri: '/app-clients/{ClientId}/webhook',
+    code: 200,
+    input: 'AppWebhookRequest',
+    output: 'GetAppWebhookResponse',
+    errors: [],
+  },
+  DeleteAppWebhook: {
+    name: 'DeleteAppWebhook',
+    method: 'DELETE',
+    uri: '/app-clients/{ClientId}/webhook',
+    code: 204,
+    input: 'AppWebhookRequest',
+    output: 'Unit',
+    errors: [],
+  },
 } as const satisfies Record<string, OperationSpec>;
 
 export const extensionSchemas: Readonly<Record<string, Schema>> = {
@@ -95,6 +151,36 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
       E164PhoneNumbers: { target: 'NonEmptyStringList', required: true },
     },
   },
+  CreateAppClientRequest: {
+    kind: 'structure',
+    members: {
+      Name: { target: 'AppClientName', required: true },
+      RedirectUris: { target: 'AppClientUriList', required: true },
+      PostLogoutRedirectUris: { target: 'AppClientUriList' },
+      TokenEndpointAuthMethod: { target: 'AppClientAuthMethod' },
+    },
+  },
+  ListAppClientsRequest: { kind: 'structure', members: {} },
+  DeleteAppClientRequest: {
+    kind: 'structure',
+    members: { ClientId: { target: 'NonEmptyString', required: true, location: 'label' } },
+  },
+  AppClientName: { kind: 'string', min: 1, max: 100 },
+  AppClientUriList: { kind: 'list', member: 'AppClientUri', max: 10 },
+  AppClientUri: { kind: 'string', min: 1, max: 2000 },
+  AppClientAuthMethod: { kind: 'enum', values: ['client_secret_basic', 'client_secret_post'] },
+  PutAppWebhookRequest: {
+    kind: 'structure',
+    members: {
+      ClientId: { target: 'NonEmptyString', required: true, location: 'label' },
+      Url: { target: 'AppWebhookUrl', required: true },
+    },
+  },
+  AppWebhookRequest: {
+    kind: 'structure',
+    members: { ClientId: { target: 'NonEmptyString', required: true, location: 'label' } },
+  },
+  AppWebhookUrl: { kind: 'string', min: 1, max: 2048 },
 };
 
 export interface DisabledAccount extends Account {
@@ -119,7 +205,41 @@ export interface AuditEvent {
   Details?: Record<string, unknown>;
 }
 
+/** A registered app; `ClientSecret` only in CreateAppClient's answer, never again. */
+export interface AppClient {
+  ClientId: string;
+  ClientSecret?: string;
+  Name: string;
+  RedirectUris: string[];
+  PostLogoutRedirectUris: string[];
+  TokenEndpointAuthMethod: string;
+  CreatedTimestamp: string;
+}
+
+/** An app's webhook; `SigningSecret` only in PutAppWebhook's answer, never again. */
+export interface AppWebhook {
+  ClientId: string;
+  Url: string;
+  SigningSecret?: string;
+  CreatedTimestamp: string;
+  UpdatedTimestamp: string;
+}
+
 export interface ExtensionIO {
+  PutAppWebhook: { input: { ClientId: string; Url: string }; output: { Webhook?: AppWebhook } };
+  GetAppWebhook: { input: { ClientId: string }; output: { Webhook?: AppWebhook } };
+  DeleteAppWebhook: { input: { ClientId: string }; output: Record<string, never> };
+  CreateAppClient: {
+    input: {
+      Name: string;
+      RedirectUris: string[];
+      PostLogoutRedirectUris?: string[];
+      TokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post';
+    };
+    output: { AppClient?: AppClient };
+  };
+  ListAppClients: { input: Record<string, never>; output: { AppClients?: AppClient[] } };
+  DeleteAppClient: { input: { ClientId: string }; output: Record<string, never> };
   ListInstallationAuditEvents: {
     input: Omit<ExtensionIO['ListAuditEvents']['input'], 'AccountId' | 'UserId'>;
     output: ExtensionIO['ListAuditEvents']['output'];

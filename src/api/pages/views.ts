@@ -15,7 +15,7 @@ function withInvitation(path: string, invitation: string | undefined): string {
   return invitation ? `${path}?invitation=${encodeURIComponent(invitation)}` : path;
 }
 
-function emailField(value: string | undefined): Html {
+export function emailField(value: string | undefined): Html {
   return html`<label for="email">Email address</label>
     <input
       id="email"
@@ -51,7 +51,7 @@ export function registerForm(ctx: FormContext, email?: string): Html {
     <p>Already registered? <a href="${withInvitation('/signin', ctx.invitation)}">Sign in</a>.</p>`;
 }
 
-function currentPasswordField(): Html {
+export function currentPasswordField(): Html {
   return html`<label for="password">Password</label>
     <input
       id="password"

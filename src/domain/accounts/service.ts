@@ -1,3 +1,4 @@
+import { announceAccountChange } from '../entitlements/announce.js';
 import {
   findAccountById,
   insertAccount,
@@ -176,6 +177,7 @@ export function createAccountsService(deps: DomainDeps) {
             updatedAt: deletedAt.toISOString(),
           });
           await deps.jobs.enqueue(tx, PURGE_ACCOUNT_JOB, { accountId }, { accountId, runAt: purgeAfter });
+          await announceAccountChange(tx, deps, { id: accountId }, 'account.deleted');
           log.describe({ purgeAfter: purgeAfter.toISOString() });
         },
       );
@@ -201,6 +203,7 @@ export function createAccountsService(deps: DomainDeps) {
             purgeAfter: undefined,
             updatedAt: now(),
           });
+          await announceAccountChange(tx, deps, account, 'account.restored');
           return withGroups(tx, (await findAccountById(tx, accountId))!);
         },
       );

@@ -1,7 +1,9 @@
+import { announceEntitlementChange } from '../entitlements/announce.js';
 import { isUniqueViolation } from '../../store/database.js';
 import { updateIdentity, type IdentityRecord } from '../../store/identities.js';
 import {
   findRegisteredMembershipsByEmail,
+  findUserById,
   normalizeEmail,
   updateUser as updateUserRow,
 } from '../../store/users.js';
@@ -90,6 +92,8 @@ export function createInvitationAcceptance(deps: IdentityDeps) {
           });
           if (identity.proTrialEndsAt !== undefined && identity.proTrialEndsAt > at)
             await updateIdentity(tx, identity.id, { proTrialEndsAt: at, updatedAt: at });
+          const joined = await findUserById(tx, account.id, invite.userId);
+          if (joined) await announceEntitlementChange(tx, deps, joined, 'joined');
           return { accountId: account.id, accountName: account.name, userId: invite.userId };
         },
       );

@@ -1,3 +1,4 @@
+import { announceEntitlementChange } from '../entitlements/announce.js';
 import { lockAccountById } from '../../store/accounts.js';
 import { isUniqueViolation, type Db } from '../../store/database.js';
 import { findPhoneNumberOfUser, lockPhoneNumber, updatePhoneNumber } from '../../store/phone-numbers.js';
@@ -110,6 +111,7 @@ export function createPhoneAssignment(deps: PhoneDeps) {
             telephony: ALL_OFF,
             updatedAt: at,
           });
+          await announceEntitlementChange(tx, deps, user, 'phone-number');
         },
       );
     },
@@ -130,6 +132,7 @@ export function createPhoneAssignment(deps: PhoneDeps) {
           const user = await memberOf(tx, accountId, userId);
           const freed = await freeNumberOfUser(tx, user, clock.now().toISOString());
           if (!freed) throw notFound(`User ${userId} has no phone number`);
+          await announceEntitlementChange(tx, deps, user, 'phone-number');
           log.describe({ e164: freed });
         },
       );

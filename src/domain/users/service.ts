@@ -1,3 +1,4 @@
+import { announceEntitlementChange } from '../entitlements/announce.js';
 import { findAccountById, type AccountRecord, type License } from '../../store/accounts.js';
 import {
   findRegisteredMembershipsByEmail,
@@ -70,7 +71,9 @@ export function createUsersService(deps: DomainDeps) {
     if (update.alexa?.enabled !== undefined) changes.alexaEnabled = update.alexa.enabled;
     if (update.alexa?.roomArn !== undefined) changes.alexaRoomArn = update.alexa.roomArn;
     await updateUserRow(tx, account.id, userId, changes);
-    return (await findUserById(tx, account.id, userId))!;
+    const updated = (await findUserById(tx, account.id, userId))!;
+    if (changes.license !== undefined) await announceEntitlementChange(tx, deps, updated, 'tier');
+    return updated;
   }
 
   return {
@@ -228,7 +231,9 @@ export function createUsersService(deps: DomainDeps) {
         async (tx) => {
           authorize(actor, 'users', accountId);
           await activeAccount(deps, tx, accountId);
-          await signOutEverywhere(tx, await existingUser(tx, accountId, userId), now());
+          const user = await existingUser(tx, accountId, userId);
+          await signOutEverywhere(tx, user, now());
+          await announceEntitlementChange(tx, deps, user, 'signed-out');
         },
       );
     },
@@ -265,6 +270,7 @@ export function createUsersService(deps: DomainDeps) {
           )
             throw invalid(`User ${userId} has no phone number: assign one before turning on calling or SMS`);
           await updateUserRow(tx, accountId, userId, { telephony, updatedAt: now() });
+          await announceEntitlementChange(tx, deps, user, 'telephony');
         },
       );
     },

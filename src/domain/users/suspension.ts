@@ -1,3 +1,4 @@
+import { announceEntitlementChange } from '../entitlements/announce.js';
 import { signOutEverywhere } from './sessions.js';
 import { updateUser as updateUserRow } from '../../store/users.js';
 import type { Actor } from '../access/actor.js';
@@ -40,10 +41,12 @@ export function createSuspension(deps: DomainDeps) {
           if (account.type === 'Team') {
             await signOutEverywhere(tx, user, at);
             await updateUserRow(tx, accountId, userId, { removedAt: at, updatedAt: at });
+            await announceEntitlementChange(tx, deps, user, 'removed');
             return { effect: 'removed', ...(freedNumber && { freedNumber }) };
           }
           await signOutEverywhere(tx, user, at);
           await updateUserRow(tx, accountId, userId, { registrationStatus: 'Suspended', updatedAt: at });
+          await announceEntitlementChange(tx, deps, user, 'suspended');
           return { effect: 'suspended', ...(freedNumber && { freedNumber }) };
         },
       );
@@ -68,6 +71,7 @@ export function createSuspension(deps: DomainDeps) {
           const user = await existingUser(tx, accountId, userId);
           if (user.registrationStatus !== 'Suspended') return { effect: 'not suspended' };
           await updateUserRow(tx, accountId, userId, { registrationStatus: 'Registered', updatedAt: now() });
+          await announceEntitlementChange(tx, deps, user, 'unsuspended');
           return { effect: 'unsuspended' };
         },
       );

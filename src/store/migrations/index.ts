@@ -4,6 +4,8 @@ import * as m0002 from './0002-phone-numbers.js';
 import * as m0003 from './0003-invitation-delivery.js';
 import * as m0004 from './0004-identities.js';
 import * as m0005 from './0005-one-registered-membership.js';
+import * as m0006 from './0006-oidc.js';
+import * as m0007 from './0007-app-webhooks.js';
 
 /** Every migration in order. Listed statically so the app needs no file-system lookup. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +14,6 @@ export const migrations: Record<string, Migration> = {
   '0003-invitation-delivery': m0003,
   '0004-identities': m0004,
   '0005-one-registered-membership': m0005,
+  '0006-oidc': m0006,
+  '0007-app-webhooks': m0007,
 };

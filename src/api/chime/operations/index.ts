@@ -1,5 +1,7 @@
 import type { AnyOperationName, ChimeOperation } from '../context.js';
 import * as accounts from './accounts.js';
+import * as appClients from './app-clients.js';
+import * as appWebhooks from './app-webhooks.js';
 import * as audit from './audit.js';
 import * as phoneNumbers from './phone-numbers.js';
 import * as users from './users.js';
@@ -10,4 +12,6 @@ export const handlers: { [N in AnyOperationName]?: ChimeOperation<N> } = {
   ...users,
   ...audit,
   ...phoneNumbers,
+  ...appClients,
+  ...appWebhooks,
 };

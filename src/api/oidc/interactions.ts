@@ -1,0 +1,204 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import type { Config } from '../../config.js';
+import { DomainError } from '../../domain/errors.js';
+import { ACCESS_SUSPENDED } from '../../domain/identities/service.js';
+import type { GateDecision } from '../../domain/oidc/gate.js';
+import type { Services } from '../../services.js';
+import { csrfMatches, csrfToken, readCookie, SESSION_COOKIE, setCookie } from '../pages/cookies.js';
+import { html, page, type Html } from '../pages/html.js';
+import { currentPasswordField, emailField } from '../pages/views.js';
+import { interactionPath } from './provider.js';
+
+type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+interface Options {
+  services: Services;
+  config: Config;
+  provider: () => Promise<Provider>;
+}
+
+/** Form errors shown beside the fields; anything else is not the person's to fix here. */
+const FORM_KINDS = new Set(['InvalidInput', 'Unauthorized', 'Throttled', 'PreconditionFailed']);
+
+/**
+ * Signing in to an app: the provider sends the browser here. A browser already signed in to
+ * Belfry goes straight through the gate; otherwise the person signs in here (which also signs
+ * the browser in to Belfry, so the next app needs no password). The gate's refusal ends the
+ * interaction with `access_denied` and the reason as `error_description`, which the app shows.
+ * Consent is implied: every client is a first-party app the operator registered.
+ */
+export async function interactionPages(app: FastifyInstance, options: Options) {
+  const { services, config } = options;
+  const secure = config.publicUrl.startsWith('https:');
+
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 16 * 1024 },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof errors.SessionNotFound)
+      return send(reply, 400, 'This sign-in has expired', html`<p>Go back to the app and sign in again.</p>`);
+    request.log.error({ err: error }, 'app sign-in failed');
+    return send(
+      reply,
+      500,
+      'Something went wrong',
+      html`<p>Belfry could not complete this sign-in (reference ${request.id}). Please try again later.</p>`,
+    );
+  });
+
+  app.get('/interaction/:uid', async (request, reply) => {
+    const provider = await options.provider();
+    const details = await provider.interactionDetails(request.raw, reply.raw);
+    const forceLogin = String(details.params.prompt ?? '')
+      .split(' ')
+      .includes('login');
+    const identity = forceLogin ? undefined : await signedInIdentity(request);
+    if (identity) return finish(request, reply, provider, details, identity.id);
+    return showForm(request, reply, details);
+  });
+
+  app.post('/interaction/:uid', async (request, reply) => {
+    const provider = await options.provider();
+    const details = await provider.interactionDetails(request.raw, reply.raw);
+    if (!csrfMatches(request, field(request, 'csrf')))
+      return showForm(request, reply, details, 'This form has expired; please sign in again.', 403);
+    const email = field(request, 'email');
+    let session;
+    try {
+      session = await services.identities.signIn(email, field(request, 'password'), { sourceIp: request.ip });
+    } catch (error) {
+      if (!(error instanceof DomainError) || !FORM_KINDS.has(error.kind)) throw error;
+      // The right password of someone the gate refuses: the app hears why.
+      if (error.message === ACCESS_SUSPENDED) {
+        const found = await services.oidc.signIns.decideByEmail(email);
+        if (found && !found.decision.allowed) return refuse(request, reply, provider, found.decision);
+      }
+      return showForm(request, reply, details, error.message, 400, email);
+    }
+    const maxAgeSeconds = Math.floor((session.expiresAt.getTime() - services.clock.now().getTime()) / 1000);
+    setCookie(reply, SESSION_COOKIE, session.token, { secure, maxAgeSeconds });
+    return finish(request, reply, provider, details, session.identity.id);
+  });
+
+  async function signedInIdentity(request: FastifyRequest) {
+    const token = readCookie(request, SESSION_COOKIE);
+    return token === undefined ? undefined : services.identities.sessionIdentity(token);
+  }
+
+  /** Runs the gate; on success makes the grant, records the sign-in and resumes the provider. */
+  async function finish(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    provider: Provider,
+    details: Interaction,
+    identityId: string,
+  ) {
+    const decision = await services.oidc.signIns.decide(identityId);
+    if (!decision) return showForm(request, reply, details);
+    if (!decision.allowed) return refuse(request, reply, provider, decision);
+    const grantId = await grantRequested(provider, details, identityId);
+    await services.oidc.signIns.record(
+      grantId,
+      identityId,
+      decision,
+      config.oidc.refreshTokenTtlSeconds * 1000,
+    );
+    const to = await provider.interactionResult(
+      request.raw,
+      reply.raw,
+      { login: { accountId: identityId }, consent: { grantId } },
+      { mergeWithLastSubmission: false },
+    );
+    return reply.redirect(to, 303);
+  }
+
+  async function refuse(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    provider: Provider,
+    decision: Extract<GateDecision, { allowed: false }>,
+  ) {
+    request.log.info({ refusal: decision.refusal.code }, 'app sign-in refused');
+    const to = await provider.interactionResult(
+      request.raw,
+      reply.raw,
+      { error: 'access_denied', error_description: decision.refusal.reason },
+      { mergeWithLastSubmission: false },
+    );
+    return reply.redirect(to, 303);
+  }
+
+  function showForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    details: Interaction,
+    error?: string,
+    status = 200,
+    email?: string,
+  ) {
+    const csrf = csrfToken(request, reply, secure);
+    const body = html`<form method="post" action="${interactionPath(details.uid)}">
+        <input type="hidden" name="csrf" value="${csrf}" />
+        ${emailField(email)} ${currentPasswordField()}
+        <button type="submit">Sign in</button>
+      </form>
+      <p><a href="/password/forgot">Forgot your password?</a> · <a href="/register">Register</a></p>`;
+    return send(reply, status, 'Sign in to continue', body, error, redirectOrigin(details));
+  }
+
+  function send(
+    reply: FastifyReply,
+    status: number,
+    title: string,
+    body: Html,
+    error?: string,
+    formTarget = '',
+  ) {
+    return reply
+      .code(status)
+      .headers({
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        // The form's post is redirected on to the app: browsers hold redirects to form-action too.
+        'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${formTarget}; frame-ancestors 'none'; base-uri 'none'`,
+      })
+      .type('text/html; charset=utf-8')
+      .send(page(title, body, { error }));
+  }
+}
+
+/** The grant of what the app asked for (scopes, claims, resources), saved; returns its id. */
+async function grantRequested(provider: Provider, details: Interaction, identityId: string): Promise<string> {
+  const grant = new provider.Grant({ accountId: identityId, clientId: String(details.params.client_id) });
+  const missing = details.prompt.details as {
+    missingOIDCScope?: string[];
+    missingOIDCClaims?: string[];
+    missingResourceScopes?: Record<string, string[]>;
+  };
+  grant.addOIDCScope(missing.missingOIDCScope ?? String(details.params.scope ?? 'openid').split(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+    grant.addResourceScope(resource, scopes.join(' '));
+  return grant.save();
+}
+
+function field(request: FastifyRequest, name: string): string {
+  const value = (request.body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** The origin of the app's redirect URI, for the form's Content-Security-Policy. */
+function redirectOrigin(details: Interaction): string {
+  try {
+    return new URL(String(details.params.redirect_uri)).origin;
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,76 @@
+import type { Clock } from '../../lib/clock.js';
+import type { SecretBox } from '../../lib/secret-box.js';
+import type { Db } from '../../store/database.js';
+import { authenticateClient, type ClientSummary } from '../oidc/clients.js';
+import { currentStanding, type Standing } from './current.js';
+import { isEntitlement, type Entitlement } from './names.js';
+
+export interface CheckDeps {
+  db: Db;
+  clock: Clock;
+  secrets: SecretBox;
+}
+
+/** The answer to "may this person do this now?" */
+export type CheckAnswer =
+  | { sub: string; entitlement: Entitlement; allowed: true }
+  | { sub: string; entitlement: Entitlement; allowed: false; reason: { code: string; message: string } };
+
+/**
+ * The live check apps call between sign-ins (DESIGN §7). It runs the same gate as sign-in on the
+ * database as it is now, so a suspension, a tier change or a number taken away shows at once.
+ */
+export function createEntitlementChecks(deps: CheckDeps) {
+  const secrets = createOpenedSecrets(deps.secrets);
+  return {
+    /** The app calling, by its client id and secret; undefined when they do not match. */
+    authenticateApp: (clientId: string, secret: string): Promise<ClientSummary | undefined> =>
+      authenticateClient({ db: deps.db, secrets }, clientId, secret),
+
+    /** Undefined for a `sub` Belfry never issued. */
+    async check(sub: string, entitlement: Entitlement): Promise<CheckAnswer | undefined> {
+      const standing = await currentStanding(deps.db, sub, deps.clock.now());
+      if (!standing) return undefined;
+      if (!standing.allowed) return { sub, entitlement, allowed: false, reason: standing.reason };
+      if (standing.claims.entitlements.includes(entitlement)) return { sub, entitlement, allowed: true };
+      return { sub, entitlement, allowed: false, reason: notEntitled(entitlement) };
+    },
+
+    standing: (sub: string): Promise<Standing | undefined> => currentStanding(deps.db, sub, deps.clock.now()),
+  };
+}
+
+export type EntitlementChecks = ReturnType<typeof createEntitlementChecks>;
+export { isEntitlement };
+
+const WHY_NOT: Record<Entitlement, string> = {
+  'meetings:host': 'Hosting meetings needs the Pro permission tier.',
+  'meetings:attend': 'This person may not attend meetings.',
+  chat: 'This person may not chat.',
+  'calling:inbound': 'Receiving calls needs a phone number and inbound calling turned on.',
+  'calling:outbound': 'Placing calls needs a phone number and outbound calling turned on.',
+  sms: 'Text messages need a phone number and SMS turned on.',
+};
+
+const notEntitled = (entitlement: Entitlement) => ({ code: 'not_entitled', message: WHY_NOT[entitlement] });
+
+/**
+ * Opening a sealed secret is an AES-GCM decryption; apps call the check often, so each sealed
+ * value is opened once. A changed secret is a new sealed value, so nothing stale is kept.
+ */
+function createOpenedSecrets(box: SecretBox): SecretBox {
+  const opened = new Map<string, string>();
+  return {
+    keyFingerprint: box.keyFingerprint,
+    seal: (plain) => box.seal(plain),
+    open(sealed) {
+      let plain = opened.get(sealed);
+      if (plain === undefined) {
+        plain = box.open(sealed);
+        if (opened.size > 1000) opened.clear();
+        opened.set(sealed, plain);
+      }
+      return plain;
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Clock } from '../../lib/clock.js';
+import type { Ids } from '../../lib/ids.js';
+import type { SecretBox } from '../../lib/secret-box.js';
+import type { Db } from '../../store/database.js';
+import { createClientRegistry } from './clients.js';
+import { createSigningKeys } from './keys.js';
+import { createAppSignIns } from './sign-ins.js';
+import { createProviderStorage } from './storage.js';
+
+export interface OidcDeps {
+  db: Db;
+  ids: Ids;
+  clock: Clock;
+  secrets: SecretBox;
+}
+
+/** Belfry as the platform's OpenID provider: registered apps, signing keys, the sign-in gate. */
+export function createOidc(deps: OidcDeps) {
+  const clients = createClientRegistry(deps);
+  return {
+    clients,
+    keys: createSigningKeys(deps),
+    signIns: createAppSignIns(deps),
+    /** the provider's adapter factory: its models in Belfry's database, clients from the registry */
+    storage: createProviderStorage({ db: deps.db, clients }),
+  };
+}
+
+export type OidcService = ReturnType<typeof createOidc>;

@@ -1,0 +1,103 @@
+import type { Clock } from '../../lib/clock.js';
+import type { Db } from '../../store/database.js';
+import { findIdentityByEmail, findIdentityById } from '../../store/identities.js';
+import {
+  deleteExpiredSignIns,
+  findSignIn,
+  insertSignIn,
+  latestMemberRevocation,
+} from '../../store/oidc-sign-ins.js';
+import { loadSignInFacts } from './facts.js';
+import { decideSignIn, type GateDecision, type Refusal, type SignInFacts } from './gate.js';
+
+export interface SignInDeps {
+  db: Db;
+  clock: Clock;
+}
+
+/** What a token is worth now: the claims to issue, or why it is dead. */
+export type TokenCheck =
+  | { alive: true; decision: Extract<GateDecision, { allowed: true }> }
+  | { alive: false; refusal: Refusal | { code: 'signed_out' | 'unknown'; reason: string } };
+
+const SIGNED_OUT =
+  'You were signed out of Belfry (by your administrator, or from another device); sign in again.';
+
+/**
+ * Sign-ins of people into the platform's apps. The gate runs at every sign-in and again every
+ * time a token is used (refresh, userinfo), so a suspension or a deleted account refuses at
+ * once, with its reason. Revocation needs no list of tokens: a sign-in is recorded with its
+ * moment, and anything issued under a sign-in made before the person's latest "sign out
+ * everywhere" (LogoutUser, suspension, removal — written in the same transaction as the change)
+ * is dead.
+ */
+export function createAppSignIns(deps: SignInDeps) {
+  const { db, clock } = deps;
+
+  async function facts(identityId: string): Promise<SignInFacts | undefined> {
+    const identity = await findIdentityById(db, identityId);
+    return identity && loadSignInFacts(db, identity);
+  }
+
+  return {
+    /** The gate for a person signing in now; undefined for an identity that does not exist. */
+    async decide(identityId: string): Promise<GateDecision | undefined> {
+      const found = await facts(identityId);
+      return found && decideSignIn(found, clock.now());
+    },
+
+    /**
+     * The gate for the owner of an address whose password was just checked (the sign-in form
+     * refused them as suspended: this says why, for the app). Undefined without an identity.
+     */
+    async decideByEmail(email: string): Promise<{ identityId: string; decision: GateDecision } | undefined> {
+      const identity = await findIdentityByEmail(db, email);
+      const found = identity && (await facts(identity.id));
+      return found && { identityId: found.identity.id, decision: decideSignIn(found, clock.now()) };
+    },
+
+    /** Records a sign-in that the gate allowed, under the grant it created. */
+    async record(
+      grantId: string,
+      identityId: string,
+      decision: Extract<GateDecision, { allowed: true }>,
+      lifetimeMs: number,
+    ): Promise<void> {
+      const now = clock.now();
+      await deleteExpiredSignIns(db, now.toISOString());
+      await insertSignIn(db, {
+        grantId,
+        identityId,
+        accountId: decision.accountId,
+        userId: decision.userId,
+        signedInAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + lifetimeMs).toISOString(),
+      });
+    },
+
+    /**
+     * Whether something issued under the grant may still be used by the identity: the gate
+     * allows them now, and they have not been signed out everywhere since the sign-in. A
+     * revocation at the very millisecond of the sign-in counts as after it.
+     */
+    async checkGrant(identityId: string, grantId: string): Promise<TokenCheck> {
+      const signIn = await findSignIn(db, grantId);
+      if (!signIn || signIn.identityId !== identityId)
+        return {
+          alive: false,
+          refusal: { code: 'unknown', reason: 'This sign-in is not known; sign in again.' },
+        };
+      const found = await facts(identityId);
+      if (!found)
+        return { alive: false, refusal: { code: 'unknown', reason: 'This person no longer exists.' } };
+      const decision = decideSignIn(found, clock.now());
+      if (!decision.allowed) return { alive: false, refusal: decision.refusal };
+      const revokedAt = await latestMemberRevocation(db, found.identity.email);
+      if (revokedAt !== undefined && revokedAt >= signIn.signedInAt)
+        return { alive: false, refusal: { code: 'signed_out', reason: SIGNED_OUT } };
+      return { alive: true, decision };
+    },
+  };
+}
+
+export type AppSignIns = ReturnType<typeof createAppSignIns>;

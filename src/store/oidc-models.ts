@@ -1,0 +1,78 @@
+import type { Db } from './database.js';
+
+/** One thing oidc-provider persists: its model name, id, JSON payload and look-up columns. */
+export interface OidcModelRow {
+  model: string;
+  id: string;
+  payload: string;
+  grantId: string | undefined;
+  uid: string | undefined;
+  userCode: string | undefined;
+  /** undefined: kept until destroyed */
+  expiresAt: string | undefined;
+}
+
+/** Inserts or replaces a model (the provider saves a session or interaction many times). */
+export async function upsertOidcModel(db: Db, row: OidcModelRow): Promise<void> {
+  const values = {
+    payload: row.payload,
+    grant_id: row.grantId ?? null,
+    uid: row.uid ?? null,
+    user_code: row.userCode ?? null,
+    expires_at: row.expiresAt ?? null,
+  };
+  await db
+    .insertInto('oidc_models')
+    .values({ model: row.model, id: row.id, consumed_at: null, ...values })
+    .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values))
+    .execute();
+}
+
+export interface StoredOidcModel {
+  payload: string;
+  consumedAt: string | undefined;
+}
+
+type Lookup = { column: 'id' | 'uid' | 'user_code'; value: string };
+
+/** A model by id, uid or user code, unless it expired before `at`. */
+export async function findOidcModel(
+  db: Db,
+  model: string,
+  lookup: Lookup,
+  at: string,
+): Promise<StoredOidcModel | undefined> {
+  const row = await db
+    .selectFrom('oidc_models')
+    .select(['payload', 'consumed_at'])
+    .where('model', '=', model)
+    .where(lookup.column, '=', lookup.value)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]))
+    .executeTakeFirst();
+  return row && { payload: row.payload, consumedAt: row.consumed_at ?? undefined };
+}
+
+/** Marks a single-use model (an authorization code, a rotated refresh token) as used. */
+export async function consumeOidcModel(db: Db, model: string, id: string, at: string): Promise<void> {
+  await db
+    .updateTable('oidc_models')
+    .set({ consumed_at: at })
+    .where('model', '=', model)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteOidcModel(db: Db, model: string, id: string): Promise<void> {
+  await db.deleteFrom('oidc_models').where('model', '=', model).where('id', '=', id).execute();
+}
+
+/** Everything issued under a grant, whatever the model: revoking a grant revokes its tokens. */
+export async function deleteOidcModelsOfGrant(db: Db, grantId: string): Promise<void> {
+  await db.deleteFrom('oidc_models').where('grant_id', '=', grantId).execute();
+}
+
+/** Drops rows that expired before `at`; returns how many. */
+export async function deleteExpiredOidcModels(db: Db, at: string): Promise<number> {
+  const result = await db.deleteFrom('oidc_models').where('expires_at', '<=', at).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,290 @@
+import assert from 'node:assert/strict';
+import { createPublicKey, verify } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, it } from 'node:test';
+import { sql } from 'kysely';
+import * as oidc from 'openid-client';
+import { systemActor } from '../../src/domain/access/actor.js';
+import { Browser } from '../helpers/browser.js';
+import type { TestServer } from '../helpers/server.js';
+import { signedFetch } from '../helpers/signed-fetch.js';
+import { eachDialect } from '../helpers/suite.js';
+import { belfry } from '../cli/processes.js';
+import { freePort, person, refusalOf, signedIn, startCallback, type App } from './flow.js';
+
+const port = await freePort();
+const callback = await startCallback();
+const dir = mkdtempSync(join(tmpdir(), 'belfry-oidc-cli-'));
+after(async () => {
+  await callback.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The test servers seal secrets with this key (test/helpers/server.ts). */
+const MASTER_KEY = '07'.repeat(32);
+
+async function databaseUrl(server: TestServer): Promise<string> {
+  const { db } = server.database;
+  if (server.dialect === 'sqlite') {
+    const { rows } = await sql<{ name: string; file: string }>`pragma database_list`.execute(db);
+    return `sqlite:${rows.find((r) => r.name === 'main')!.file}`;
+  }
+  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
+  const url = new URL(process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/${rows[0]!.name}`;
+  return url.toString();
+}
+
+async function cli(server: TestServer, ...args: string[]) {
+  const env = {
+    BELFRY_DATA_DIR: dir,
+    DATABASE_URL: await databaseUrl(server),
+    BELFRY_MASTER_KEY: MASTER_KEY,
+  };
+  return belfry(env, args, dir);
+}
+
+async function appFor(server: TestServer, clientId: string, secret: string): Promise<App> {
+  const config = await oidc.discovery(
+    new URL(`${server.url}/oidc`),
+    clientId,
+    undefined,
+    oidc.ClientSecretBasic(secret),
+    { execute: [oidc.allowInsecureRequests] },
+  );
+  return { client: undefined as never, config, redirectUri: callback.url };
+}
+
+/** Checks a JWT's RS256 signature against the provider's published keys, as any app would. */
+async function verifiesWithJwks(server: TestServer, jwt: string): Promise<string> {
+  const jwks = (await (await fetch(`${server.url}/oidc/jwks`)).json()) as { keys: Array<{ kid: string }> };
+  const [header, payload, signature] = jwt.split('.') as [string, string, string];
+  const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string };
+  const jwk = jwks.keys.find((k) => k.kid === kid);
+  assert.ok(jwk, `key ${kid} is published`);
+  const key = createPublicKey({ key: jwk, format: 'jwk' });
+  assert.ok(
+    verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url')),
+  );
+  return kid;
+}
+
+await eachDialect(
+  'OpenID provider: app clients and signing keys',
+  (server) => {
+    it('registers, lists and deletes app clients through the extension operations, audited', async () => {
+      const created = await signedFetch(server().url, server().operator, {
+        method: 'POST',
+        path: '/app-clients',
+        body: {
+          Name: 'Meetings',
+          RedirectUris: [callback.url],
+          PostLogoutRedirectUris: ['https://meet.example.com/bye'],
+        },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.json));
+      const { ClientId, ClientSecret, Name, RedirectUris } = created.json.AppClient;
+      assert.equal(Name, 'Meetings');
+      assert.deepEqual(RedirectUris, [callback.url]);
+      assert.match(ClientSecret, /^[A-Za-z0-9_-]{43}$/);
+
+      const listed = await signedFetch(server().url, server().operator, {
+        method: 'GET',
+        path: '/app-clients',
+      });
+      assert.equal(listed.status, 200);
+      const mine = listed.json.AppClients.find((c: { ClientId: string }) => c.ClientId === ClientId);
+      assert.equal(mine.Name, 'Meetings');
+      assert.equal(mine.ClientSecret, undefined, 'the secret is never shown again');
+
+      // The client works at once: a whole sign-in, then a refresh.
+      const app = await appFor(server(), ClientId, ClientSecret);
+      const member = await person(server());
+      const tokens = await signedIn(app, new Browser(server().url), member.email);
+      assert.ok(await oidc.refreshTokenGrant(app.config, tokens.refresh_token!).then((t) => t.access_token));
+
+      const deleted = await signedFetch(server().url, server().operator, {
+        method: 'DELETE',
+        path: `/app-clients/${ClientId}`,
+      });
+      assert.equal(deleted.status, 204);
+      assert.equal(
+        (await refusalOf(oidc.refreshTokenGrant(app.config, tokens.refresh_token!))).error,
+        'invalid_client',
+      );
+      const again = await signedFetch(server().url, server().operator, {
+        method: 'DELETE',
+        path: `/app-clients/${ClientId}`,
+      });
+      assert.equal(again.status, 404);
+      assert.equal(again.errorType, 'NotFoundException');
+
+      const trail = await server()
+        .services.db.selectFrom('audit_events')
+        .select(['operation', 'outcome', 'target_id', 'details'])
+        .where('target_id', '=', ClientId)
+        .orderBy('occurred_at')
+        .execute();
+      assert.deepEqual(
+        trail.map((e) => [e.operation, e.outcome]),
+        [
+          ['CreateAppClient', 'Success'],
+          ['DeleteAppClient', 'Success'],
+          ['DeleteAppClient', 'Failure'],
+        ],
+      );
+      assert.ok(
+        trail.every((e) => !String(e.details).includes(ClientSecret)),
+        'the secret is not in the trail',
+      );
+    });
+
+    it('refuses bad redirect URIs and non-operator keys with Chime-format errors', async () => {
+      const create = (body: unknown, credentials = server().operator) =>
+        signedFetch(server().url, credentials, { method: 'POST', path: '/app-clients', body });
+      const http = await create({ Name: 'Chat', RedirectUris: ['http://chat.example.com/cb'] });
+      assert.equal(http.status, 400);
+      assert.equal(http.errorType, 'BadRequestException');
+      assert.match(http.json.Message, /must use https:\/\/ \(http:\/\/ is allowed only for 127\.0\.0\.1/);
+      const relative = await create({ Name: 'Chat', RedirectUris: ['/callback'] });
+      assert.equal(relative.status, 400);
+      assert.match(relative.json.Message, /"\/callback" is not an absolute URL/);
+      const fragment = await create({ Name: 'Chat', RedirectUris: ['https://chat.example.com/cb#x'] });
+      assert.match(fragment.json.Message, /must not have a #fragment/);
+      const missing = await create({ Name: 'Chat' });
+      assert.equal(missing.status, 400);
+      assert.match(
+        missing.json.Message,
+        /'redirectUris' failed to satisfy constraint: Member must not be null/,
+      );
+      const manager = await create(
+        { Name: 'Chat', RedirectUris: ['https://chat.example.com/cb'] },
+        await server().createKey('UserManagement'),
+      );
+      assert.equal(manager.status, 403);
+      assert.equal(manager.json.Code, 'Forbidden');
+    });
+
+    it('registers, lists and deletes clients from the CLI', async () => {
+      const created = await cli(
+        server(),
+        'clients',
+        'create',
+        '--name',
+        'Calling',
+        '--redirect-uri',
+        callback.url,
+      );
+      assert.equal(created.code, 0, created.stderr);
+      const clientId = /client id: +(\S+)/.exec(created.stdout)![1]!;
+      const secret = /client secret: +(\S+)/.exec(created.stdout)![1]!;
+      const app = await appFor(server(), clientId, secret);
+      const member = await person(server());
+      assert.ok((await signedIn(app, new Browser(server().url), member.email)).id_token);
+
+      const listed = await cli(server(), 'clients', 'list', '--json');
+      assert.equal(listed.code, 0, listed.stderr);
+      const clients = JSON.parse(listed.stdout) as Array<{
+        clientId: string;
+        name: string;
+        clientSecret?: string;
+      }>;
+      const mine = clients.find((c) => c.clientId === clientId)!;
+      assert.equal(mine.name, 'Calling');
+      assert.equal(mine.clientSecret, undefined);
+
+      const bad = await cli(
+        server(),
+        'clients',
+        'create',
+        '--name',
+        'X',
+        '--redirect-uri',
+        'ftp://x.example.com',
+      );
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /must be an https:\/\/ URL/);
+
+      const hook = await cli(
+        server(),
+        'clients',
+        'webhook',
+        'set',
+        clientId,
+        '--url',
+        'https://calls.example.com/hook',
+      );
+      assert.equal(hook.code, 0, hook.stderr);
+      assert.match(hook.stdout, /signing secret: whsec_\S+/);
+      const shown = await cli(server(), 'clients', 'webhook', 'show', clientId, '--json');
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.equal((JSON.parse(shown.stdout) as { url: string }).url, 'https://calls.example.com/hook');
+      assert.ok(!shown.stdout.includes('whsec_'), 'the signing secret is never shown again');
+      const plain = await cli(
+        server(),
+        'clients',
+        'webhook',
+        'set',
+        clientId,
+        '--url',
+        'http://calls.example.com/',
+      );
+      assert.equal(plain.code, 1);
+      assert.match(plain.stderr, /must use https/);
+
+      const deleted = await cli(server(), 'clients', 'delete', clientId);
+      assert.equal(deleted.code, 0, deleted.stderr);
+      assert.match(deleted.stdout, /Deleted app client/);
+      const gone = await cli(server(), 'clients', 'webhook', 'show', clientId);
+      assert.equal(gone.code, 1, 'the webhook goes with its app');
+    });
+
+    it('rotates signing keys: old ID tokens still verify, new ones are signed by the new key', async () => {
+      const created = await server().services.oidc.clients.createClient(systemActor('test-setup'), {
+        name: 'Rotation',
+        redirectUris: [callback.url],
+      });
+      const app = await appFor(server(), created.clientId, created.clientSecret);
+      const member = await person(server());
+      const browser = new Browser(server().url);
+      const before = (await signedIn(app, browser, member.email)).id_token!;
+      const oldKid = await verifiesWithJwks(server(), before);
+
+      const rotated = await cli(server(), 'oidc', 'rotate-keys', '--json');
+      assert.equal(rotated.code, 0, rotated.stderr);
+      const newKid = (JSON.parse(rotated.stdout) as { kid: string }).kid;
+      assert.notEqual(newKid, oldKid);
+
+      // The running server picks the new key up on its next request, without a restart.
+      const afterRotation = (await signedIn(app, browser)).id_token!;
+      assert.equal(await verifiesWithJwks(server(), afterRotation), newKid);
+      assert.equal(await verifiesWithJwks(server(), before), oldKid, 'the old key is still published');
+
+      const listed = JSON.parse((await cli(server(), 'oidc', 'keys', '--json')).stdout) as Array<{
+        kid: string;
+        state: string;
+      }>;
+      assert.deepEqual(
+        listed.filter((k) => [oldKid, newKid].includes(k.kid)).map((k) => [k.kid, k.state]),
+        [
+          [newKid, 'active'],
+          [oldKid, 'published'],
+        ],
+      );
+      const active = await cli(server(), 'oidc', 'retire-key', newKid);
+      assert.equal(active.code, 1);
+      assert.match(active.stderr, /is the active key/);
+      assert.equal((await cli(server(), 'oidc', 'retire-key', oldKid)).code, 0);
+      const jwks = (await (await fetch(`${server().url}/oidc/jwks`)).json()) as {
+        keys: Array<{ kid: string }>;
+      };
+      assert.deepEqual(
+        jwks.keys.map((k) => k.kid),
+        [newKid],
+      );
+    });
+  },
+  { PORT: String(port) },
+);

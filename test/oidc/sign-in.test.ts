@@ -1,0 +1,228 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import {
+  BatchSuspendUserCommand,
+  LogoutUserCommand,
+  UpdateUserCommand,
+  UpdateUserSettingsCommand,
+} from '@aws-sdk/client-chime';
+import * as oidc from 'openid-client';
+import { updateAccount } from '../../src/store/accounts.js';
+import { Browser, textOf } from '../helpers/browser.js';
+import { giveNumber } from '../helpers/phone-numbers.js';
+import { eachDialect } from '../helpers/suite.js';
+import {
+  freePort,
+  person,
+  refusalOf,
+  registeredApp,
+  signedIn,
+  signIn,
+  startCallback,
+  teamAccount,
+  type App,
+} from './flow.js';
+
+const port = await freePort();
+const callback = await startCallback();
+after(() => callback.close());
+
+await eachDialect(
+  'OpenID provider: sign-in, claims, refresh and revocation',
+  (server) => {
+    let app: App;
+    before(async () => {
+      app = await registeredApp(server(), callback.url);
+    });
+
+    it('publishes discovery and a JWKS for the issuer under /oidc', async () => {
+      const metadata = app.config.serverMetadata();
+      assert.equal(metadata.issuer, `${server().url}/oidc`);
+      assert.equal(metadata.authorization_endpoint, `${server().url}/oidc/auth`);
+      assert.deepEqual(metadata.response_types_supported, ['code']);
+      assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
+      for (const scope of ['openid', 'email', 'phone', 'belfry'])
+        assert.ok(metadata.scopes_supported?.includes(scope), scope);
+      const jwks = (await (await fetch(metadata.jwks_uri!)).json()) as {
+        keys: Array<Record<string, string>>;
+      };
+      assert.equal(jwks.keys.length, 1);
+      assert.equal(jwks.keys[0]!.alg, 'RS256');
+      assert.equal(jwks.keys[0]!.d, undefined, 'only the public half is published');
+    });
+
+    it('signs a Pro member in with the code flow and PKCE; the ID token carries account, tier and entitlements', async () => {
+      const accountId = await teamAccount(server());
+      const pro = await person(server(), { accountId, license: 'Pro' });
+      const browser = new Browser(server().url);
+      const outcome = await signIn(app, browser, { email: pro.email });
+      assert.ok(outcome.ok);
+      assert.match(textOf(outcome.pages[0]!), /Sign in to continue/);
+      const cookies = outcome.pages.flatMap((p) => p.setCookies);
+      assert.ok(cookies.some((c) => c.startsWith('_session=')));
+      assert.ok(
+        !cookies.some((c) => /;\s*secure/i.test(c)),
+        'no Secure cookies while the public URL is http',
+      );
+      const claims = outcome.tokens.claims()!;
+      assert.equal(claims.sub, pro.identityId);
+      assert.equal(claims.email, pro.email);
+      assert.equal(claims.email_verified, true);
+      assert.equal(claims.account_id, accountId);
+      assert.match(String(claims.account_name), /^Acme /);
+      assert.equal(claims.tier, 'Pro');
+      assert.deepEqual(claims.entitlements, ['meetings:host', 'meetings:attend', 'chat']);
+      assert.equal(claims.phone_number, undefined);
+      assert.ok(outcome.tokens.refresh_token, 'first-party apps get a refresh token');
+      const info = await oidc.fetchUserInfo(app.config, outcome.tokens.access_token, pro.identityId);
+      assert.equal(info.tier, 'Pro');
+      assert.equal(info.account_id, accountId);
+
+      // The browser is now signed in to Belfry: the next sign-in needs no password.
+      const again = await signIn(app, browser);
+      assert.ok(again.ok);
+      assert.equal(again.tokens.claims()!.sub, pro.identityId);
+      assert.match(again.pages[0]!.path, /^\/callback\?code=/, 'straight back to the app, no Belfry page');
+    });
+
+    it('gives a Basic member attend and chat only, and the phone entitlements the admin turned on', async () => {
+      const chime = server().client();
+      const accountId = await teamAccount(server());
+      const basic = await person(server(), { accountId, license: 'Basic' });
+      const e164 = await giveNumber(server(), chime, accountId, basic.userId!);
+      await chime.send(
+        new UpdateUserSettingsCommand({
+          AccountId: accountId,
+          UserId: basic.userId!,
+          UserSettings: { Telephony: { InboundCalling: true, OutboundCalling: false, SMS: true } },
+        }),
+      );
+      const tokens = await signedIn(app, new Browser(server().url), basic.email);
+      const claims = tokens.claims()!;
+      assert.equal(claims.tier, 'Basic');
+      assert.equal(claims.phone_number, e164);
+      assert.deepEqual(claims.entitlements, ['meetings:attend', 'chat', 'calling:inbound', 'sms']);
+    });
+
+    it('refreshes with new claims after a tier change, rotating the refresh token', async () => {
+      const chime = server().client();
+      const accountId = await teamAccount(server());
+      const member = await person(server(), { accountId, license: 'Pro' });
+      const tokens = await signedIn(app, new Browser(server().url), member.email);
+      await chime.send(
+        new UpdateUserCommand({ AccountId: accountId, UserId: member.userId!, LicenseType: 'Basic' }),
+      );
+      const refreshed = await oidc.refreshTokenGrant(app.config, tokens.refresh_token!);
+      assert.equal(refreshed.claims()!.tier, 'Basic');
+      assert.deepEqual(refreshed.claims()!.entitlements, ['meetings:attend', 'chat']);
+      assert.notEqual(refreshed.refresh_token, tokens.refresh_token);
+      const reused = await refusalOf(oidc.refreshTokenGrant(app.config, tokens.refresh_token!));
+      assert.equal(reused.error, 'invalid_grant', 'a rotated refresh token is spent');
+    });
+
+    it('refuses refresh and userinfo at once after BatchSuspendUser on an EnterpriseLWA account, with the reason', async () => {
+      const chime = server().client();
+      const accountId = await teamAccount(server());
+      await updateAccount(server().services.db, accountId, {
+        type: 'EnterpriseLWA',
+        updatedAt: new Date().toISOString(),
+      });
+      const member = await person(server(), { accountId });
+      const browser = new Browser(server().url);
+      const tokens = await signedIn(app, browser, member.email);
+      server().clock.advance(1000);
+      const { UserErrors } = await chime.send(
+        new BatchSuspendUserCommand({ AccountId: accountId, UserIdList: [member.userId!] }),
+      );
+      assert.deepEqual(UserErrors, []);
+      const refresh = await refusalOf(oidc.refreshTokenGrant(app.config, tokens.refresh_token!));
+      assert.equal(refresh.error, 'invalid_grant');
+      assert.match(refresh.description, /access to the Belfry account "Acme .*" is suspended/);
+      const info = await refusalOf(oidc.fetchUserInfo(app.config, tokens.access_token, member.identityId));
+      assert.equal(info.error, 'invalid_token');
+      assert.match(info.description, /suspended/);
+
+      // Signing in again is refused too, and the app is told why.
+      const again = await signIn(app, browser, { email: member.email });
+      assert.equal(again.ok, false);
+      assert.ok(!again.ok);
+      assert.equal(again.error.error, 'access_denied');
+      assert.match(again.error.error_description ?? '', /is suspended; contact your administrator/);
+    });
+
+    it('refuses refresh after LogoutUser, and signs the person in again afterwards', async () => {
+      const chime = server().client();
+      const accountId = await teamAccount(server());
+      const member = await person(server(), { accountId });
+      const browser = new Browser(server().url);
+      const tokens = await signedIn(app, browser, member.email);
+      server().clock.advance(1000);
+      await chime.send(new LogoutUserCommand({ AccountId: accountId, UserId: member.userId! }));
+      const refresh = await refusalOf(oidc.refreshTokenGrant(app.config, tokens.refresh_token!));
+      assert.equal(refresh.error, 'invalid_grant');
+      assert.match(refresh.description, /signed out/);
+      // The browser's Belfry session ended too: the password is asked for again.
+      server().clock.advance(1000);
+      const again = await signIn(app, browser, { email: member.email });
+      assert.ok(again.ok);
+      assert.equal(again.pages[0]!.path.startsWith('/interaction/'), true);
+      assert.ok(await oidc.refreshTokenGrant(app.config, again.tokens.refresh_token!));
+    });
+
+    it('signs a member removed from a Team account in as a free user without an account', async () => {
+      const chime = server().client();
+      const accountId = await teamAccount(server());
+      const member = await person(server(), { accountId });
+      const browser = new Browser(server().url);
+      const tokens = await signedIn(app, browser, member.email);
+      server().clock.advance(1000);
+      await chime.send(new BatchSuspendUserCommand({ AccountId: accountId, UserIdList: [member.userId!] }));
+      assert.equal(
+        (await refusalOf(oidc.refreshTokenGrant(app.config, tokens.refresh_token!))).error,
+        'invalid_grant',
+        'removal ends the member tokens',
+      );
+      server().clock.advance(1000);
+      const free = (await signedIn(app, browser, member.email)).claims()!;
+      assert.equal(free.sub, member.identityId);
+      assert.equal(free.account_id, undefined);
+      assert.equal(free.tier, undefined);
+      assert.deepEqual(free.entitlements, ['meetings:attend', 'chat']);
+    });
+
+    it('refuses a member of a deleted account, with the reason, at sign-in and at refresh', async () => {
+      const accountId = await teamAccount(server());
+      const member = await person(server(), { accountId });
+      const tokens = await signedIn(app, new Browser(server().url), member.email);
+      await updateAccount(server().services.db, accountId, {
+        status: 'Suspended',
+        updatedAt: new Date().toISOString(),
+      });
+      const refresh = await refusalOf(oidc.refreshTokenGrant(app.config, tokens.refresh_token!));
+      assert.match(refresh.description, /was deleted/);
+      const outcome = await signIn(app, new Browser(server().url), { email: member.email });
+      assert.ok(!outcome.ok);
+      assert.equal(outcome.error.error, 'access_denied');
+      assert.match(outcome.error.error_description ?? '', /The Belfry account "Acme .*" was deleted/);
+    });
+
+    it('keeps a wrong password on the sign-in page', async () => {
+      const member = await person(server());
+      const browser = new Browser(server().url);
+      const url = oidc.buildAuthorizationUrl(app.config, {
+        redirect_uri: app.redirectUri,
+        scope: 'openid',
+        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+      });
+      const form = await browser.get(url.href);
+      const wrong = await browser.submit(form, form.path, {
+        email: member.email,
+        password: 'not the password',
+      });
+      assert.equal(wrong.status, 400);
+      assert.match(textOf(wrong), /The email or password is wrong/);
+    });
+  },
+  { PORT: String(port) },
+);
