@@ -8,14 +8,22 @@ export interface BareRoute {
   /** path and query, as requested */
   url: string;
   body: string;
+  /** GET unless said (the token endpoint's refresh grant is a form POST) */
+  method?: 'POST';
 }
 
 // A file rather than the environment: a page of users is larger than one variable may be.
 const routes = JSON.parse(readFileSync(process.env.BENCH_BARE_ROUTES!, 'utf8')) as BareRoute[];
 const bodies = new Map(routes.map((r) => [r.url, r.body]));
 const app = Fastify({ logger: false });
+// Read, not parsed: enough for the token endpoint's form bodies to be accepted.
+app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_r, body, done) =>
+  done(null, body),
+);
+for (const route of routes.filter((r) => r.method === 'POST'))
+  app.post(route.url, async (_request, reply) => reply.type('application/json').send(route.body));
 // One static route per distinct path; the query (a page token) picks the body, as it would pick the page.
-for (const path of new Set(routes.map((r) => r.url.split('?')[0]!))) {
+for (const path of new Set(routes.filter((r) => r.method !== 'POST').map((r) => r.url.split('?')[0]!))) {
   app.get(path, async (request, reply) => reply.type('application/json').send(bodies.get(request.url)));
 }
 await app.listen({ host: '127.0.0.1', port: 0 });

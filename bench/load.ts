@@ -57,7 +57,7 @@ async function run(target: SignedGet, connections: number, seconds: number) {
   return { requests: result.requests.total, seconds: result.duration, latencies };
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }

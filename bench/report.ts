@@ -18,7 +18,7 @@ export interface TargetResult {
   verdict: 'PASS' | 'MISS' | 'n/a';
 }
 
-export const TARGETS = { getUserRatio: 0.5, listP99Ms: 10 } as const;
+export const TARGETS = { getUserRatio: 0.5, listP99Ms: 10, liveCheckP99Ms: 5 } as const;
 
 export function compare(name: string, body: string, belfry: Measurement, bare: Measurement): ScenarioResult {
   return {
@@ -34,22 +34,38 @@ export function compare(name: string, body: string, belfry: Measurement, bare: M
 /**
  * The issues' targets: GetUser at ≥ half the bare route's throughput (SQLite), and every listed
  * page (ListUsers in a 100,000-user account, ListPhoneNumbers over 100,000 numbers) under 10 ms
- * p99 for a client fetching it (the one-connection run).
+ * p99 for a client fetching it (the one-connection run); the live entitlement check under 5 ms p99
+ * for an app asking it (one connection) among 100,000 users. Token issuance has no target: its
+ * figures are reported for the note.
  */
 export function checkTargets(dialect: string, results: ScenarioResult[]): TargetResult[] {
-  return results.map((r) =>
-    r.name === 'GetUser'
-      ? {
-          target: `GetUser throughput >= ${TARGETS.getUserRatio} x bare (SQLite)`,
-          value: `${r.ratio.toFixed(2)} x (by CPU per request ${r.cpuRatio.toFixed(2)} x)`,
-          verdict: dialect !== 'sqlite' ? 'n/a' : r.ratio >= TARGETS.getUserRatio ? 'PASS' : 'MISS',
-        }
-      : {
-          target: `${r.name} p99 < ${TARGETS.listP99Ms} ms (one client)`,
-          value: `${ms(r.belfry.single.p99Ms)} (bare ${ms(r.bare.single.p99Ms)})`,
-          verdict: r.belfry.single.p99Ms < TARGETS.listP99Ms ? 'PASS' : 'MISS',
-        },
+  return results.flatMap((r): TargetResult[] =>
+    r.name.startsWith('Token issuance')
+      ? []
+      : r.name.startsWith('Live check')
+        ? [
+            {
+              target: `${r.name} p99 < ${TARGETS.liveCheckP99Ms} ms (one client)`,
+              value: `${ms(r.belfry.single.p99Ms)} (bare ${ms(r.bare.single.p99Ms)})`,
+              verdict: r.belfry.single.p99Ms < TARGETS.liveCheckP99Ms ? 'PASS' : 'MISS',
+            },
+          ]
+        : [checkListOrGet(dialect, r)],
   );
+}
+
+function checkListOrGet(dialect: string, r: ScenarioResult): TargetResult {
+  return r.name === 'GetUser'
+    ? {
+        target: `GetUser throughput >= ${TARGETS.getUserRatio} x bare (SQLite)`,
+        value: `${r.ratio.toFixed(2)} x (by CPU per request ${r.cpuRatio.toFixed(2)} x)`,
+        verdict: dialect !== 'sqlite' ? 'n/a' : r.ratio >= TARGETS.getUserRatio ? 'PASS' : 'MISS',
+      }
+    : {
+        target: `${r.name} p99 < ${TARGETS.listP99Ms} ms (one client)`,
+        value: `${ms(r.belfry.single.p99Ms)} (bare ${ms(r.bare.single.p99Ms)})`,
+        verdict: r.belfry.single.p99Ms < TARGETS.listP99Ms ? 'PASS' : 'MISS',
+      };
 }
 
 export function printResults(results: ScenarioResult[], connections: number, dialect: string): void {

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import type { Dialect } from '../src/store/database.js';
 import type { BareRoute } from './bare.js';
 import { startChild, type Child } from './children.js';
-import { measure, type LoadOptions } from './load.js';
+import { measure, percentile, type LoadOptions, type Measurement } from './load.js';
 import { explainPhoneListing } from './plans.js';
 import {
   checkTargets,
@@ -21,8 +21,10 @@ import {
   type ScenarioResult,
   type TargetResult,
 } from './report.js';
-import { prepareScenarios } from './scenarios.js';
-import { seed } from './seed.js';
+import { prepareScenarios, type Scenario } from './scenarios.js';
+import { basicAuth, liveCheckRequest, refreshLoops, refreshTokensOf } from './sign-in.js';
+import { freePort, startCallback } from '../test/oidc/flow.js';
+import { seed, type Seeded } from './seed.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -76,7 +78,8 @@ async function benchDialect(dialect: Dialect): Promise<DialectReport> {
     `\n== ${dialect}: seeding ${size.users.toLocaleString('en')} users in one account and ` +
       `${size.phoneNumbers.toLocaleString('en')} phone numbers`,
   );
-  const seeded = await seed(dialect, size);
+  const callback = await startCallback();
+  const seeded = await seed(dialect, size, callback.url);
   console.log(`   seeded in ${seeded.seedSeconds.toFixed(1)} s (not measured)`);
   const scratch = mkdtempSync(join(tmpdir(), 'belfry-bench-'));
   const children: Child[] = [];
@@ -84,6 +87,7 @@ async function benchDialect(dialect: Dialect): Promise<DialectReport> {
   const cleanUp = () =>
     (cleaning ??= (async () => {
       for (const child of [...children].reverse()) await child.stop();
+      await callback.close();
       rmSync(scratch, { recursive: true, force: true });
       await seeded.drop();
     })());
@@ -91,8 +95,12 @@ async function benchDialect(dialect: Dialect): Promise<DialectReport> {
   const onInterrupt = () => void cleanUp().finally(() => process.exit(130));
   process.once('SIGINT', onInterrupt);
   try {
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
     const belfry = await startChild('server', {
       env: {
+        PORT: String(port),
+        BELFRY_PUBLIC_URL: origin,
         DATABASE_URL: seeded.databaseUrl,
         BELFRY_MASTER_KEY: seeded.masterKeyHex,
         BELFRY_DATA_DIR: scratch,
@@ -102,7 +110,12 @@ async function benchDialect(dialect: Dialect): Promise<DialectReport> {
       nodeFlags: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`] : [],
     });
     children.push(belfry);
-    const scenarios = await prepareScenarios(`http://127.0.0.1:${belfry.port}`, seeded, args.only);
+    const scenarios = [
+      ...(await prepareScenarios(origin, seeded, args.only)),
+      ...(await liveCheckScenarios(origin, seeded)),
+    ];
+    const issuance = wanted(TOKEN_ISSUANCE) ? await prepareIssuance(origin, seeded) : undefined;
+    if (scenarios.length === 0 && !issuance) throw new Error(`--only ${args.only} matches no scenario`);
     const queryPlans: Record<string, string[]> = {};
     for (const { name, phoneQuery } of scenarios)
       if (phoneQuery) queryPlans[name] = await explainPhoneListing(seeded.db, dialect, phoneQuery);
@@ -113,6 +126,7 @@ async function benchDialect(dialect: Dialect): Promise<DialectReport> {
       const url = new URL(s.request.url);
       return { url: url.pathname + url.search, body: s.body };
     });
+    if (issuance) routes.push({ url: '/oidc/token', body: issuance.sampleBody, method: 'POST' });
     writeFileSync(routesFile, JSON.stringify(routes));
     const bare = await startChild('bare', { env: { BENCH_BARE_ROUTES: routesFile } });
     children.push(bare);
@@ -133,6 +147,24 @@ async function benchDialect(dialect: Dialect): Promise<DialectReport> {
       console.log('done');
       results.push(compare(scenario.name, scenario.body, onBelfry, onBare));
     }
+    if (issuance) {
+      process.stdout.write(`   ${TOKEN_ISSUANCE}: Belfry… `);
+      const onBelfry = await measureIssuance(
+        `${origin}/oidc/token`,
+        issuance.tokens,
+        belfry.cpuMicros,
+        seeded,
+      );
+      process.stdout.write('bare… ');
+      const onBare = await measureIssuance(
+        `http://127.0.0.1:${bare.port}/oidc/token`,
+        issuance.tokens.map(() => 'bare'),
+        bare.cpuMicros,
+        seeded,
+      );
+      console.log('done');
+      results.push(compare(TOKEN_ISSUANCE, issuance.sampleBody, onBelfry, onBare));
+    }
     console.log();
     printResults(results, load.connections, dialect);
     console.log();
@@ -151,6 +183,63 @@ async function benchDialect(dialect: Dialect): Promise<DialectReport> {
     process.off('SIGINT', onInterrupt);
     await cleanUp();
   }
+}
+
+const TOKEN_ISSUANCE = 'Token issuance (refresh grant)';
+const wanted = (name: string) => args.only === undefined || name.includes(args.only);
+
+/**
+ * The live check as an app asks it, for a Pro user (may host) and a Basic one (may not), each
+ * fetched once and checked like the other scenarios.
+ */
+async function liveCheckScenarios(origin: string, seeded: Seeded): Promise<Scenario[]> {
+  const { userIds, subs, licenses } = seeded;
+  const pro = userIds.find((id, i) => i > userIds.length / 2 && licenses.get(id) === 'Pro')!;
+  const basic = userIds.find((id, i) => i > userIds.length / 2 && licenses.get(id) === 'Basic')!;
+  const scenarios: Scenario[] = [];
+  for (const [name, userId, allowed] of [
+    ['Live check meetings:host (Pro)', pro, true],
+    ['Live check meetings:host (Basic)', basic, false],
+  ] as const) {
+    if (!wanted(name)) continue;
+    const request = liveCheckRequest(origin, seeded, subs.get(userId)!, 'meetings:host');
+    const response = await fetch(request.url, { headers: request.headers });
+    const body = await response.text();
+    if (!response.ok || (JSON.parse(body) as { allowed?: boolean }).allowed !== allowed)
+      throw new Error(`${name}: Belfry answered ${response.status} ${body}`);
+    scenarios.push({ name, request, body });
+  }
+  return scenarios;
+}
+
+/** Signs people in for the refresh chains, and takes one answer as the bare route's body. */
+async function prepareIssuance(origin: string, seeded: Seeded) {
+  const [sample, ...tokens] = await refreshTokensOf(origin, seeded, load.connections + 1);
+  const once = await refreshLoops(`${origin}/oidc/token`, basicAuth(seeded), [sample!], 0.001);
+  return { tokens, sampleBody: once.lastBody };
+}
+
+/** The refresh grant, measured like the autocannon scenarios: warm-up, one chain, then all. */
+async function measureIssuance(
+  tokenUrl: string,
+  tokens: string[],
+  cpuMicros: () => Promise<number>,
+  seeded: Seeded,
+): Promise<Measurement> {
+  const auth = basicAuth(seeded);
+  // Each loop hands back its chains' newest tokens: a rotated-away token is refused.
+  let chains = (await refreshLoops(tokenUrl, auth, tokens, load.warmupSeconds)).tokens;
+  const single = await refreshLoops(tokenUrl, auth, chains.slice(0, 1), load.latencySeconds);
+  chains = [single.tokens[0]!, ...chains.slice(1)];
+  const before = await cpuMicros();
+  const loaded = await refreshLoops(tokenUrl, auth, chains, load.seconds);
+  const cpu = (await cpuMicros()) - before;
+  return {
+    requestsPerSecond: loaded.requests / loaded.seconds,
+    p99Ms: percentile(loaded.latencies, 0.99),
+    cpuMicrosPerRequest: cpu / loaded.requests,
+    single: { p50Ms: percentile(single.latencies, 0.5), p99Ms: percentile(single.latencies, 0.99) },
+  };
 }
 
 // Figures from a machine that is busy with other work are noisy: say so up front.

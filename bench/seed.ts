@@ -48,11 +48,11 @@ export interface SeedSize {
  * inside one transaction (minutes of single inserts otherwise); the account and the key go through
  * their services, so they are made (and the key sealed) as in production.
  */
-export async function seed(dialect: Dialect, size: SeedSize): Promise<Seeded> {
+export async function seed(dialect: Dialect, size: SeedSize, redirectUri: string): Promise<Seeded> {
   const started = performance.now();
   const database = await createTestDatabase(dialect);
   try {
-    return await fill(database, dialect, size, started);
+    return await fill(database, dialect, size, started, redirectUri);
   } catch (error) {
     await database.drop();
     throw error;
@@ -64,6 +64,7 @@ async function fill(
   dialect: Dialect,
   size: SeedSize,
   started: number,
+  redirectUri: string,
 ): Promise<Seeded> {
   const { db } = database;
   const userCount = size.users;
@@ -106,7 +107,6 @@ async function fill(
     name: 'bench',
     policy: 'FullAccess',
   });
-  const redirectUri = 'http://127.0.0.1:9/callback';
   const app = await services.oidc.clients.createClient(seeder, {
     name: 'Bench app',
     redirectUris: [redirectUri],

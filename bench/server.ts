@@ -10,7 +10,8 @@ const config = loadConfig();
 const database = openDatabase(config.database);
 await migrateToLatest(database.db);
 const app = await buildApp(await composeServices(config, database), config);
-await app.listen({ host: '127.0.0.1', port: 0 });
+// PORT when the parent chose one (the OpenID issuer is BELFRY_PUBLIC_URL, so it must be known first).
+await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) });
 const address = app.server.address();
 if (address === null || typeof address === 'string') throw new Error('Belfry has no port');
 serveUntilStopped(address.port, async () => {
