@@ -38,8 +38,26 @@ describe('loadConfig', () => {
         idTokenTtlSeconds: 3600,
         refreshTokenTtlSeconds: 30 * 86400,
       },
+      domains: { dnsServers: undefined, verificationHours: 72, pendingCheckMinutes: 10, recheckHours: 24 },
     });
     assert.ok(Object.isFrozen(config));
+  });
+
+  it('reads the DNS servers of domain checks as IP[:port] entries', () => {
+    const config = loadConfig(
+      { DNS_SERVERS: '127.0.0.1:5353, [::1]:53,9.9.9.9', BELFRY_DOMAIN_VERIFICATION_HOURS: '24' },
+      CWD,
+    );
+    assert.deepEqual(config.domains.dnsServers, ['127.0.0.1:5353', '[::1]:53', '9.9.9.9']);
+    assert.equal(config.domains.verificationHours, 24);
+    assert.deepEqual(
+      problemsOf({ DNS_SERVERS: 'dns.example,127.0.0.1:0', BELFRY_DOMAIN_CHECK_MINUTES: '0' }),
+      [
+        'DNS_SERVERS must list IP[:port] entries (IPv6 as [addr]:port), not "dns.example"',
+        'DNS_SERVERS must list IP[:port] entries (IPv6 as [addr]:port), not "127.0.0.1:0"',
+        'BELFRY_DOMAIN_CHECK_MINUTES must be an integer from 1 to 1440, not "0"',
+      ],
+    );
   });
 
   it('derives the OpenID issuer from the public URL and reads the token lifetimes', () => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /** Everything Belfry reads from its environment, validated once at start. */
@@ -24,6 +25,14 @@ export interface Config {
   readonly invitationTtlDays: number;
   /** SMTP_URL (may hold a password: never log it); without it, mail is written to <dataDir>/mail */
   readonly mail: { readonly smtpUrl: string | undefined; readonly from: string };
+  /** claimed domains: where TXT records are looked up and how often claims are checked */
+  readonly domains: {
+    /** DNS_SERVERS (`host[:port]`, comma-separated); undefined means the system's resolvers */
+    readonly dnsServers: readonly string[] | undefined;
+    readonly verificationHours: number;
+    readonly pendingCheckMinutes: number;
+    readonly recheckHours: number;
+  };
   /** Belfry as the apps' OpenID provider: issuer `<publicUrl>/oidc`, token lifetimes in seconds */
   readonly oidc: {
     readonly issuer: string;
@@ -86,6 +95,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (!isUrl(publicUrl, ['http:', 'https:']))
     problems.push(`BELFRY_PUBLIC_URL must be an http:// or https:// URL, not "${publicUrl}"`);
 
+  const dnsServers = read
+    .string('DNS_SERVERS', '')
+    .split(',')
+    .map((server) => server.trim())
+    .filter(Boolean);
+  for (const server of dnsServers)
+    if (!isDnsServer(server))
+      problems.push(`DNS_SERVERS must list IP[:port] entries (IPv6 as [addr]:port), not "${server}"`);
+
   const config: Config = {
     host,
     port,
@@ -120,6 +138,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     publicUrl: publicUrl.replace(/\/+$/, ''),
     invitationTtlDays: read.integer('BELFRY_INVITATION_TTL_DAYS', 14, 1, 365),
     mail: { smtpUrl: smtpUrl === '' ? undefined : smtpUrl, from: mailFrom },
+    domains: {
+      dnsServers: dnsServers.length > 0 ? dnsServers : undefined,
+      verificationHours: read.integer('BELFRY_DOMAIN_VERIFICATION_HOURS', 72, 1, 720),
+      pendingCheckMinutes: read.integer('BELFRY_DOMAIN_CHECK_MINUTES', 10, 1, 1440),
+      recheckHours: read.integer('BELFRY_DOMAIN_RECHECK_HOURS', 24, 1, 720),
+    },
     oidc: {
       issuer: `${publicUrl.replace(/\/+$/, '')}/oidc`,
       accessTokenTtlSeconds: read.integer('BELFRY_OIDC_ACCESS_TOKEN_TTL_SECONDS', 3600, 60, 86400),
@@ -134,6 +158,15 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** An IP address with an optional port, as `Resolver.setServers` takes it (no host names). */
+function isDnsServer(value: string): boolean {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)|([0-9a-fA-F:]+))(?::(\d{1,5}))?$/.exec(value);
+  if (!match) return false;
+  const port = match[4] === undefined ? 53 : Number(match[4]);
+  if (match[3] !== undefined && match[4] !== undefined) return false;
+  return isIP(match[1] ?? match[2] ?? match[3] ?? '') !== 0 && port >= 1 && port <= 65535;
 }
 
 function isUrl(value: string, protocols: string[]): boolean {

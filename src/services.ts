@@ -20,6 +20,9 @@ import { createOidc, type OidcService } from './domain/oidc/service.js';
 import { createEntitlementChecks, type EntitlementChecks } from './domain/entitlements/checks.js';
 import { deliverAppEventJob } from './domain/entitlements/delivery.js';
 import { createAppWebhooks, type AppWebhooks } from './domain/entitlements/webhooks.js';
+import { createTxtLookup } from './domain/domains/dns.js';
+import { checkDomainJob } from './domain/domains/jobs.js';
+import { createDomainsService, type DomainsService } from './domain/domains/service.js';
 import type { Actor } from './domain/access/actor.js';
 import { createJobs, type JobHandler } from './jobs/queue.js';
 import type { Clock } from './lib/clock.js';
@@ -52,6 +55,8 @@ export interface Services {
   entitlements: EntitlementChecks;
   /** where apps receive entitlement changes */
   appWebhooks: AppWebhooks;
+  /** claimed email domains: claims, DNS checks, release */
+  domains: DomainsService;
   audit: {
     listAuditEvents(actor: Actor, accountId: string, query: AuditQuery): ReturnType<typeof listAuditEvents>;
     listInstallationAuditEvents(actor: Actor, query: AuditQuery): ReturnType<typeof listAuditEvents>;
@@ -67,7 +72,8 @@ export interface ServiceInputs {
   clock: Clock;
   ids: Ids;
   secrets: SecretBox;
-  config: Pick<Config, 'accountRetentionDays' | 'publicUrl' | 'invitationTtlDays'>;
+  config: Pick<Config, 'accountRetentionDays' | 'publicUrl' | 'invitationTtlDays'> &
+    Partial<Pick<Config, 'domains'>>;
   /** where emails go (src/mail/create-mailer.ts builds it from the configuration) */
   mailer: Mailer;
   /** where phone numbers are searched and ordered; the simulated carrier unless given */
@@ -102,6 +108,12 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
   const identityDeps = { ...deps, mailer: inputs.mailer, publicUrl: config.publicUrl };
   handlers.push(...identityJobs(identityDeps));
   handlers.push(deliverAppEventJob({ db, clock, secrets, timeoutMs: WEBHOOK_TIMEOUT_MS }));
+  const domainDeps = {
+    ...deps,
+    lookupTxt: createTxtLookup(config.domains?.dnsServers),
+    domainSchedule: domainSchedule(config),
+  };
+  handlers.push(checkDomainJob(domainDeps));
   const installationId = await ensureInstallationValue(db, 'installation_id', twelveDigits());
   return {
     db,
@@ -120,12 +132,31 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     oidc: createOidc({ db, ids, clock, secrets }),
     entitlements: createEntitlementChecks({ db, clock, secrets }),
     appWebhooks: createAppWebhooks({ db, ids, clock, secrets }),
+    domains: createDomainsService(domainDeps),
     audit: {
       listAuditEvents: (actor, accountId, query) => listAuditEvents(db, actor, accountId, query),
       listInstallationAuditEvents: (actor, query) => listInstallationAuditEvents(db, actor, query),
       recordRefusal: (actor, subject, error) => recordRefusal({ db, ids, clock }, actor, subject, error),
     },
     jobHandlers: handlers,
+  };
+}
+
+/** The configuration's defaults, for callers that build services without one (benchmarks, unit tests). */
+const DEFAULT_DOMAINS: Config['domains'] = {
+  dnsServers: undefined,
+  verificationHours: 72,
+  pendingCheckMinutes: 10,
+  recheckHours: 24,
+};
+
+/** The claim-check timings of the configuration, in milliseconds. */
+function domainSchedule({ domains = DEFAULT_DOMAINS }: Partial<Pick<Config, 'domains'>>) {
+  const MINUTE_MS = 60_000;
+  return {
+    verificationMs: domains.verificationHours * 60 * MINUTE_MS,
+    pendingCheckMs: domains.pendingCheckMinutes * MINUTE_MS,
+    recheckMs: domains.recheckHours * 60 * MINUTE_MS,
   };
 }
 

@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'phone-numbers': async () => (await import('./phone-numbers.js')).phoneNumbers,
   clients: async () => (await import('./clients.js')).clients,
   oidc: async () => (await import('./oidc.js')).oidc,
+  domains: async () => (await import('./domains.js')).domains,
 };
 
 /** Runs one command; returns the exit code (0 done, 1 failed, 2 usage error). */

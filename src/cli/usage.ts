@@ -65,6 +65,18 @@ Commands:
       Make a new active signing key; the previous one stays published until retired.
   oidc retire-key <key-id>
       Take a published (no longer active) key out of the JWKS.
+  domains claim <account-id> <domain> [--json]
+      Claim an email domain for the account and print the TXT record to publish. Checks run
+      every BELFRY_DOMAIN_CHECK_MINUTES until the record is found or the deadline passes.
+  domains list <account-id> [--json]
+  domains show <account-id> <domain> [--json]
+  domains verify <account-id> <domain> [--json]
+      Look the TXT record up now (DNS_SERVERS, or the system's resolvers).
+  domains preview-release <account-id> <domain> [--json]
+      List the users a release would change and what becomes of each.
+  domains release <account-id> <domain> --yes [--json]
+      Release the domain: its users are signed out, Registered ones are Released and leave the
+      account, Suspended ones stay suspended. Without --yes, only shows the preview.
   help
       Show this text. Every command also takes --help.
 `;

@@ -27,6 +27,7 @@ export interface Database {
   oidc_signing_keys: OidcSigningKeysTable;
   oidc_sign_ins: OidcSignInsTable;
   app_webhooks: AppWebhooksTable;
+  claimed_domains: ClaimedDomainsTable;
 }
 
 export interface InstallationTable {
@@ -266,6 +267,24 @@ export interface AppWebhooksTable {
   client_id: string;
   url: string;
   secret_sealed: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An email domain an account claimed; see migration 0008. */
+export interface ClaimedDomainsTable {
+  id: string;
+  account_id: string;
+  domain_name: string;
+  status: string;
+  txt_record_name: string;
+  txt_record_value: string;
+  verification_deadline: string;
+  verified_at: string | null;
+  record_missing_since: string | null;
+  last_checked_at: string | null;
+  last_check_result: string | null;
+  next_check_at: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -22,9 +22,9 @@ export interface SignedUpMember {
  */
 export async function signedUpMember(
   server: TestServer,
-  options: { type?: AccountType; accountId?: string } = {},
+  options: { type?: AccountType; accountId?: string; email?: string } = {},
 ): Promise<SignedUpMember> {
-  const email = uniqueEmail();
+  const email = options.email ?? uniqueEmail();
   const chime = server.client();
   const accountId = options.accountId ?? (await newAccountId(chime));
   await chime.send(new InviteUsersCommand({ AccountId: accountId, UserEmailList: [email] }));

@@ -107,6 +107,61 @@ export const extensionOperations = {
     output: 'Unit',
     errors: [],
   },
+  // Claimed email domains (DESIGN §4; see README "Claimed domains").
+  CreateAccountDomain: {
+    name: 'CreateAccountDomain',
+    method: 'POST',
+    uri: '/accounts/{AccountId}/domains',
+    code: 201,
+    input: 'CreateAccountDomainRequest',
+    output: 'AccountDomainResponse',
+    errors: [],
+  },
+  ListAccountDomains: {
+    name: 'ListAccountDomains',
+    method: 'GET',
+    uri: '/accounts/{AccountId}/domains',
+    code: 200,
+    input: 'ListAccountDomainsRequest',
+    output: 'ListAccountDomainsResponse',
+    errors: [],
+  },
+  GetAccountDomain: {
+    name: 'GetAccountDomain',
+    method: 'GET',
+    uri: '/accounts/{AccountId}/domains/{DomainName}',
+    code: 200,
+    input: 'AccountDomainRequest',
+    output: 'AccountDomainResponse',
+    errors: [],
+  },
+  VerifyAccountDomain: {
+    name: 'VerifyAccountDomain',
+    method: 'POST',
+    uri: '/accounts/{AccountId}/domains/{DomainName}?operation=verify',
+    code: 200,
+    input: 'AccountDomainRequest',
+    output: 'AccountDomainResponse',
+    errors: [],
+  },
+  PreviewDomainRelease: {
+    name: 'PreviewDomainRelease',
+    method: 'GET',
+    uri: '/accounts/{AccountId}/domains/{DomainName}/release-preview',
+    code: 200,
+    input: 'AccountDomainRequest',
+    output: 'DomainReleaseResponse',
+    errors: [],
+  },
+  ReleaseAccountDomain: {
+    name: 'ReleaseAccountDomain',
+    method: 'POST',
+    uri: '/accounts/{AccountId}/domains/{DomainName}?operation=release',
+    code: 200,
+    input: 'AccountDomainRequest',
+    output: 'DomainReleaseResponse',
+    errors: [],
+  },
 } as const satisfies Record<string, OperationSpec>;
 
 export const extensionSchemas: Readonly<Record<string, Schema>> = {
@@ -181,6 +236,26 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
     members: { ClientId: { target: 'NonEmptyString', required: true, location: 'label' } },
   },
   AppWebhookUrl: { kind: 'string', min: 1, max: 2048 },
+  CreateAccountDomainRequest: {
+    kind: 'structure',
+    members: {
+      AccountId: { target: 'NonEmptyString', required: true, location: 'label' },
+      DomainName: { target: 'AccountDomainName', required: true },
+    },
+  },
+  ListAccountDomainsRequest: {
+    kind: 'structure',
+    members: { AccountId: { target: 'NonEmptyString', required: true, location: 'label' } },
+  },
+  AccountDomainRequest: {
+    kind: 'structure',
+    members: {
+      AccountId: { target: 'NonEmptyString', required: true, location: 'label' },
+      DomainName: { target: 'AccountDomainName', required: true, location: 'label' },
+    },
+  },
+  // The domain rules (labels, IDNA, public mailbox providers) are the domain's; this is the wire limit.
+  AccountDomainName: { kind: 'string', min: 1, max: 260 },
 };
 
 export interface DisabledAccount extends Account {
@@ -225,7 +300,39 @@ export interface AppWebhook {
   UpdatedTimestamp: string;
 }
 
+/** A claimed domain; publish `TxtRecordValue` as a TXT record at `TxtRecordName`. */
+export interface AccountDomain {
+  DomainName: string;
+  Status: 'PendingVerification' | 'Verified' | 'RecordMissing' | 'Failed';
+  TxtRecordName: string;
+  TxtRecordValue: string;
+  VerificationDeadline: string;
+  VerifiedTimestamp?: string;
+  RecordMissingSince?: string;
+  LastCheckedTimestamp?: string;
+  LastCheckResult?: string;
+  NextCheckTimestamp?: string;
+  CreatedTimestamp: string;
+}
+
+/** One member a release changes, and how (see README "Claimed domains"). */
+export interface DomainReleaseEffect {
+  UserId: string;
+  PrimaryEmail: string;
+  RegistrationStatus: string;
+  Outcome: 'Released' | 'StaysSuspended' | 'Removed';
+}
+
+type AccountDomainInput = { AccountId: string; DomainName: string };
+type DomainRelease = { Domain?: AccountDomain; AffectedUsers?: DomainReleaseEffect[] };
+
 export interface ExtensionIO {
+  CreateAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };
+  ListAccountDomains: { input: { AccountId: string }; output: { Domains?: AccountDomain[] } };
+  GetAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };
+  VerifyAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };
+  PreviewDomainRelease: { input: AccountDomainInput; output: DomainRelease };
+  ReleaseAccountDomain: { input: AccountDomainInput; output: DomainRelease };
   PutAppWebhook: { input: { ClientId: string; Url: string }; output: { Webhook?: AppWebhook } };
   GetAppWebhook: { input: { ClientId: string }; output: { Webhook?: AppWebhook } };
   DeleteAppWebhook: { input: { ClientId: string }; output: Record<string, never> };

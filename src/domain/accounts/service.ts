@@ -13,6 +13,7 @@ import {
   type License,
 } from '../../store/accounts.js';
 import { countMembers, normalizeEmail } from '../../store/users.js';
+import { listDomainsOfAccount } from '../../store/domains.js';
 import { DAY_MS } from '../../lib/clock.js';
 import { keysetPage, type Page } from '../paging.js';
 import type { Db } from '../../store/database.js';
@@ -159,11 +160,14 @@ export function createAccountsService(deps: DomainDeps) {
           const account = await lockAccountById(tx, accountId, deps.dialect);
           if (!account) throw notFound(`Account ${accountId} not found`);
           if (account.status !== 'Active') throw conflict(`Account ${accountId} is already deleted`);
-          if (account.type !== 'Team')
+          // Enterprise accounts release their domains first (which signs their people out);
+          // their suspended members then stay with the deleted account, refused at sign-in.
+          const domains = await listDomainsOfAccount(tx, accountId);
+          if (account.type !== 'Team' && domains.length > 0)
             throw preconditionFailed(
-              `Account ${accountId} is an ${account.type} account: release its claimed domains before deleting it`,
+              `Account ${accountId} is an ${account.type} account: release its claimed domains (${domains.map((d) => d.domainName).join(', ')}) before deleting it`,
             );
-          const members = await countMembers(tx, accountId);
+          const members = account.type === 'Team' ? await countMembers(tx, accountId) : 0;
           if (members > 0)
             throw preconditionFailed(
               `Account ${accountId} still has ${members} member${members === 1 ? '' : 's'}: remove them with BatchSuspendUser first`,

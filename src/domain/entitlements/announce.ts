@@ -11,7 +11,15 @@ export const DELIVER_APP_EVENT_JOB = 'deliver-app-event';
 
 /** What changed a person's entitlements; apps may act on it (end a call on `suspended`). */
 export type ChangeReason =
-  'tier' | 'suspended' | 'unsuspended' | 'removed' | 'signed-out' | 'joined' | 'phone-number' | 'telephony';
+  | 'tier'
+  | 'suspended'
+  | 'unsuspended'
+  | 'removed'
+  | 'signed-out'
+  | 'joined'
+  | 'phone-number'
+  | 'telephony'
+  | 'released';
 
 /** The body of a webhook delivery; `id` is the same for every app, so receivers can deduplicate. */
 export type AppEvent =

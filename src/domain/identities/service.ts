@@ -30,6 +30,7 @@ import { checkPassword, hashPassword, needsRehash, verifyPassword, verifyDecoy }
 import { hashOpaqueToken, newOpaqueToken } from './secrets.js';
 import { createInvitationAcceptance } from './invitations.js';
 import { createThrottle } from './throttle.js';
+import { joinByDomain } from '../domains/auto-join.js';
 
 export type { IdentityRecord as Identity };
 
@@ -175,12 +176,15 @@ export function createIdentities(deps: IdentityDeps) {
         await recordRefusal(deps, actor, subject, wrong);
         throw wrong;
       }
-      return auditedChange(deps, actor, subject, async (tx) => {
+      const confirmed = await auditedChange(deps, actor, subject, async (tx) => {
         const at = clock.now().toISOString();
         if ((await useIdentityToken(tx, hash, 'verify-email', at)) !== identity.id) throw expired();
         await updateIdentity(tx, identity.id, { emailVerifiedAt: at, updatedAt: at });
         return (await findIdentityById(tx, identity.id))!;
       });
+      // A confirmed address on a verified domain joins its account now (DESIGN §3).
+      await joinByDomain(deps, confirmed, actor);
+      return confirmed;
     },
 
     /**
@@ -192,7 +196,7 @@ export function createIdentities(deps: IdentityDeps) {
     async signIn(
       email: string,
       password: string,
-      client: { sourceIp: string | undefined },
+      client: { sourceIp: string | undefined; requestId?: string },
     ): Promise<SessionGrant> {
       const keys = throttle.keys(email, client.sourceIp);
       await throttle.reserve(keys);
@@ -209,6 +213,8 @@ export function createIdentities(deps: IdentityDeps) {
         );
       if (await accessSuspended(db, identity.email))
         throw new DomainError('PreconditionFailed', ACCESS_SUSPENDED);
+      // Before the session starts: leaving a Team account for the domain's signs that one out.
+      await joinByDomain(deps, identity, identityActor(identity.id, { ...unknownClient(), ...client }));
       // Hashes made with older parameters are upgraded while the password is at hand.
       const rehashed = needsRehash(identity.passwordHash) ? await hashPassword(password) : undefined;
       return db.transaction().execute(async (tx) => {

@@ -13,6 +13,9 @@ import { invalid } from '../errors.js';
 import { SEND_INVITATION_EMAIL_JOB } from './invitation-email.js';
 import { activeAccount } from './lookups.js';
 import { checkEmail, newMember } from './rules.js';
+import { domainOfEmail } from '../domains/names.js';
+import { findHeldDomain } from '../../store/domains.js';
+import type { Db } from '../../store/database.js';
 
 /** InviteUsers: how people join a Team account. */
 export function createInvitations(deps: DomainDeps) {
@@ -47,6 +50,7 @@ export function createInvitations(deps: DomainDeps) {
           const unique = new Map<string, string>();
           for (const raw of emails) {
             const email = checkEmail(raw);
+            await refuseHeldElsewhere(tx, accountId, email);
             if (!unique.has(email.toLowerCase())) unique.set(email.toLowerCase(), email);
           }
           const at = now();
@@ -118,4 +122,15 @@ export function createInvitations(deps: DomainDeps) {
       );
     },
   };
+}
+
+/**
+ * An address on a domain another account verified belongs to that account's people: they join it
+ * by signing in (DESIGN §3), so no Team account may invite them.
+ */
+async function refuseHeldElsewhere(tx: Db, accountId: string, email: string): Promise<void> {
+  const domainName = domainOfEmail(email);
+  const holder = domainName === undefined ? undefined : await findHeldDomain(tx, domainName);
+  if (holder && holder.accountId !== accountId)
+    throw invalid(`${email} cannot be invited: ${domainName} is a domain claimed by another account`);
 }

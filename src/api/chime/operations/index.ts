@@ -3,6 +3,7 @@ import * as accounts from './accounts.js';
 import * as appClients from './app-clients.js';
 import * as appWebhooks from './app-webhooks.js';
 import * as audit from './audit.js';
+import * as domains from './domains.js';
 import * as phoneNumbers from './phone-numbers.js';
 import * as users from './users.js';
 
@@ -14,4 +15,5 @@ export const handlers: { [N in AnyOperationName]?: ChimeOperation<N> } = {
   ...phoneNumbers,
   ...appClients,
   ...appWebhooks,
+  ...domains,
 };

@@ -1,0 +1,95 @@
+import { updateAccount, type AccountRecord } from '../../store/accounts.js';
+import type { Db } from '../../store/database.js';
+import { isUniqueViolation } from '../../store/database.js';
+import { findHeldDomain, HELD_STATUSES, updateDomain, type DomainRecord } from '../../store/domains.js';
+import type { AuditLog } from '../audit/trail.js';
+import { conflict } from '../errors.js';
+import type { TxtAnswer } from './dns.js';
+import { CHECK_DOMAIN_JOB, type DomainsDeps } from './deps.js';
+
+/** What one check changed, for the audit trail; undefined when the claim stays as it was. */
+export type CheckEvent = 'Verified' | 'Failed' | 'RecordMissing' | 'RecordRestored' | undefined;
+
+export const isHeld = (domain: Pick<DomainRecord, 'status'>) => HELD_STATUSES.includes(domain.status);
+
+/**
+ * Applies one lookup's answer to the claim, in the caller's transaction with the account
+ * locked. A found record verifies a pending (or failed) claim unless another account holds the
+ * domain; the first verified domain turns a Team account into EnterpriseLWA (DESIGN §2). A held
+ * domain whose record is gone becomes RecordMissing — reported, never released — and Verified
+ * again once the record is back. A pending claim past its deadline is Failed. An unreachable
+ * resolver says nothing about the record: only the check's result is noted.
+ */
+export async function applyCheck(
+  tx: Db,
+  deps: DomainsDeps,
+  account: AccountRecord,
+  domain: DomainRecord,
+  answer: TxtAnswer,
+  log: AuditLog,
+): Promise<{ domain: DomainRecord; event: CheckEvent }> {
+  const at = deps.clock.now().toISOString();
+  const detail = answer.kind === 'found' ? 'record found' : answer.detail;
+  let changes: Partial<DomainRecord> = { lastCheckedAt: at, lastCheckResult: detail, updatedAt: at };
+  let event: CheckEvent;
+  if (isHeld(domain)) {
+    if (answer.kind === 'found' && domain.status === 'RecordMissing') {
+      changes = { ...changes, status: 'Verified', recordMissingSince: undefined };
+      event = 'RecordRestored';
+    } else if (answer.kind === 'absent' && domain.status === 'Verified') {
+      changes = { ...changes, status: 'RecordMissing', recordMissingSince: at };
+      event = 'RecordMissing';
+    }
+  } else if (answer.kind === 'found') {
+    const holder = await findHeldDomain(tx, domain.domainName);
+    if (holder && holder.accountId !== domain.accountId)
+      changes = { ...changes, lastCheckResult: 'record found, but another account holds the domain' };
+    else {
+      changes = { ...changes, status: 'Verified', verifiedAt: at, recordMissingSince: undefined };
+      event = 'Verified';
+    }
+  }
+  if (event === undefined && domain.status === 'PendingVerification' && at >= domain.verificationDeadline) {
+    changes = { ...changes, status: 'Failed' };
+    event = 'Failed';
+  }
+  await updateDomain(tx, domain.id, changes).catch((error: unknown) => {
+    // Another account verified the same domain at the same moment (unique index of 0008).
+    throw isUniqueViolation(error) ? conflict(`${domain.domainName} is claimed by another account`) : error;
+  });
+  if (event === 'Verified' && account.type === 'Team') await convertToEnterprise(tx, account, at, log);
+  return { domain: { ...domain, ...changes }, event };
+}
+
+/** Team → EnterpriseLWA: suspension now suspends, and the domain's people join by signing in. */
+async function convertToEnterprise(tx: Db, account: AccountRecord, at: string, log: AuditLog) {
+  await updateAccount(tx, account.id, { type: 'EnterpriseLWA', updatedAt: at });
+  log.item({
+    targetType: 'Account',
+    targetId: account.id,
+    details: { accountType: { from: account.type, to: 'EnterpriseLWA' } },
+  });
+}
+
+/**
+ * Records when the claim's next periodic check is due and queues it: pending claims every
+ * `pendingCheckMs` (and once at the deadline), held domains every `recheckMs`, failed ones
+ * never. The job carries the due time, so only the check the row expects does anything.
+ */
+export async function scheduleNextCheck(tx: Db, deps: DomainsDeps, domain: DomainRecord): Promise<void> {
+  const now = deps.clock.now().getTime();
+  const { pendingCheckMs, recheckMs } = deps.domainSchedule;
+  let due: number | undefined;
+  if (domain.status === 'PendingVerification')
+    due = Math.min(now + pendingCheckMs, Date.parse(domain.verificationDeadline));
+  else if (isHeld(domain)) due = now + recheckMs;
+  const nextCheckAt = due === undefined ? undefined : new Date(due).toISOString();
+  await updateDomain(tx, domain.id, { nextCheckAt });
+  if (nextCheckAt === undefined) return;
+  await deps.jobs.enqueue(
+    tx,
+    CHECK_DOMAIN_JOB,
+    { domainId: domain.id, due: nextCheckAt },
+    { accountId: domain.accountId, runAt: new Date(due!) },
+  );
+}

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import {
+  findDomain,
+  findHeldDomain,
+  insertDomain,
+  listDomainsOfAccount,
+  type DomainRecord,
+} from '../../store/domains.js';
+import { findAccountById } from '../../store/accounts.js';
+import { isUniqueViolation } from '../../store/database.js';
+import type { Actor } from '../access/actor.js';
+import { authorize } from '../access/policies.js';
+import { auditedChange } from '../audit/trail.js';
+import { conflict, DomainError, notFound } from '../errors.js';
+import { activeAccount } from '../users/lookups.js';
+import { applyCheck, scheduleNextCheck } from './checks.js';
+import type { DomainsDeps } from './deps.js';
+import { CHALLENGE_PREFIX, challengeRecordName, normalizeDomainName } from './names.js';
+import { existingDomain } from './lookups.js';
+import { createDomainRelease } from './release.js';
+
+export type { DomainRecord };
+export type DomainsService = ReturnType<typeof createDomainsService>;
+
+/** Claiming, checking and releasing an account's email domains (DESIGN §4). */
+export function createDomainsService(deps: DomainsDeps) {
+  const { db, ids, clock } = deps;
+  const subject = (operation: string, accountId: string, domainName?: string) => ({
+    operation,
+    accountId,
+    targetType: 'Domain',
+    targetId: domainName,
+  });
+
+  return {
+    ...createDomainRelease(deps),
+
+    /**
+     * Claims a domain: PendingVerification until the TXT record it answers with is published and
+     * found. Claiming again what the account already claimed answers the same claim (and record);
+     * a domain another account holds is refused, a claim another account only started is not
+     * (whoever publishes their record first verifies). The first check is queued now.
+     */
+    async claimDomain(actor: Actor, accountId: string, rawName: string): Promise<DomainRecord> {
+      return auditedChange(
+        deps,
+        actor,
+        subject('CreateAccountDomain', accountId, rawName),
+        async (tx, log) => {
+          authorize(actor, 'accounts', accountId);
+          const domainName = normalizeDomainName(rawName);
+          await activeAccount(deps, tx, accountId);
+          log.target({ accountId, targetId: domainName });
+          const mine = await findDomain(tx, accountId, domainName);
+          if (mine) {
+            log.onlyItems();
+            return mine;
+          }
+          const holder = await findHeldDomain(tx, domainName);
+          if (holder) throw conflict(`${domainName} is verified by another account`);
+          const now = clock.now();
+          const at = now.toISOString();
+          const domain: DomainRecord = {
+            id: ids.uuid(),
+            accountId,
+            domainName,
+            status: 'PendingVerification',
+            txtRecordName: challengeRecordName(domainName),
+            txtRecordValue: `${CHALLENGE_PREFIX}${randomBytes(24).toString('base64url')}`,
+            verificationDeadline: new Date(now.getTime() + deps.domainSchedule.verificationMs).toISOString(),
+            verifiedAt: undefined,
+            recordMissingSince: undefined,
+            lastCheckedAt: undefined,
+            lastCheckResult: undefined,
+            nextCheckAt: undefined,
+            createdAt: at,
+            updatedAt: at,
+          };
+          await insertDomain(tx, domain).catch((error: unknown) => {
+            throw isUniqueViolation(error) ? conflict(`${domainName} was claimed at the same moment`) : error;
+          });
+          await scheduleNextCheck(tx, deps, domain);
+          log.describe({ domainName, txtRecordName: domain.txtRecordName });
+          return (await findDomain(tx, accountId, domainName))!;
+        },
+      );
+    },
+
+    async getDomain(actor: Actor, accountId: string, name: string): Promise<DomainRecord> {
+      authorize(actor, 'read', accountId);
+      return existingDomain(db, accountId, name);
+    },
+
+    async listDomains(actor: Actor, accountId: string): Promise<DomainRecord[]> {
+      authorize(actor, 'read', accountId);
+      if (!(await findAccountById(db, accountId))) throw notFound(`Account ${accountId} not found`);
+      return listDomainsOfAccount(db, accountId);
+    },
+
+    /**
+     * Looks the record up now and applies the answer as the periodic check would (a failed
+     * claim can be verified this way too, once its record is published). An unreachable
+     * resolver is refused as Unavailable rather than counted as "no record".
+     */
+    async verifyDomain(actor: Actor, accountId: string, name: string): Promise<DomainRecord> {
+      authorize(actor, 'accounts', accountId);
+      const before = await existingDomain(db, accountId, name);
+      const answer = await deps.lookupTxt(before.txtRecordName, before.txtRecordValue);
+      if (answer.kind === 'unreachable')
+        throw new DomainError(
+          'Unavailable',
+          `The DNS lookup of ${before.txtRecordName} failed (${answer.detail}); try again`,
+        );
+      return auditedChange(
+        deps,
+        actor,
+        subject('VerifyAccountDomain', accountId, before.domainName),
+        async (tx, log) => {
+          const account = await activeAccount(deps, tx, accountId);
+          const domain = await existingDomain(tx, accountId, name, deps.dialect);
+          const result = await applyCheck(tx, deps, account, domain, answer, log);
+          // A failed claim verified by hand has no periodic checks left: they start again here.
+          if (result.domain.nextCheckAt === undefined) await scheduleNextCheck(tx, deps, result.domain);
+          log.describe({
+            status: result.domain.status,
+            result: result.domain.lastCheckResult,
+            ...(result.event && { event: result.event }),
+          });
+          return (await findDomain(tx, accountId, domain.domainName))!;
+        },
+      );
+    },
+  };
+}

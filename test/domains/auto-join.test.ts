@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, it } from 'node:test';
+import {
+  BadRequestException,
+  InviteUsersCommand,
+  ListUsersCommand,
+  UpdateAccountCommand,
+  type ChimeClient,
+} from '@aws-sdk/client-chime';
+import { newAccountId, uniqueSuffix } from '../helpers/accounts.js';
+import { Browser, type PageResponse } from '../helpers/browser.js';
+import { startTestDns } from '../helpers/dns.js';
+import { domainApi, domainOf, uniqueDomain, verifiedDomain } from '../helpers/domains.js';
+import { MEMBER_PASSWORD, signedUpMember } from '../helpers/members.js';
+import { rejectsWith } from '../helpers/sdk-errors.js';
+import type { TestServer } from '../helpers/server.js';
+import { eachDialect } from '../helpers/suite.js';
+
+const dns = await startTestDns();
+after(() => dns.close());
+
+/** The path and token of the newest link to `path` mailed to the address (from the .eml file). */
+async function mailedLink(server: TestServer, email: string, path: string): Promise<string> {
+  await server.runJobs();
+  const entry = server.mailLog.findLast((e) => e.obj.to === email);
+  assert.ok(entry, `nothing mailed to ${email}`);
+  const link = new RegExp(`${path}\\?token=[A-Za-z0-9_-]+`).exec(
+    quotedPrintable(readFileSync(String(entry.obj.file), 'utf8')),
+  );
+  assert.ok(link, `no ${path} link mailed to ${email}`);
+  return link[0];
+}
+
+/** The text of a quoted-printable body (how the mailer writes these messages). */
+function quotedPrintable(text: string): string {
+  return text
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** Registers through the pages and confirms the address through the mailed link. */
+async function registerThroughPages(server: TestServer, email: string): Promise<void> {
+  const browser = new Browser(server.url);
+  await browser.submit(await browser.get('/register'), '/register', { email, password: MEMBER_PASSWORD });
+  const confirm = await browser.get(await mailedLink(server, email, '/verify'));
+  assert.equal((await browser.submit(confirm, '/verify', { password: MEMBER_PASSWORD })).status, 200);
+}
+
+async function signInThroughPages(server: TestServer, email: string): Promise<PageResponse> {
+  const browser = new Browser(server.url);
+  const page = await browser.submit(await browser.get('/signin'), '/signin', {
+    email,
+    password: MEMBER_PASSWORD,
+  });
+  assert.ok(browser.cookies.has('belfry_session'), `signed in as ${email}`);
+  return page;
+}
+
+async function memberOf(chime: ChimeClient, accountId: string, email: string) {
+  const { Users } = await chime.send(new ListUsersCommand({ AccountId: accountId, UserEmail: email }));
+  return Users?.[0];
+}
+
+await eachDialect(
+  'claimed domains: auto-join',
+  (server) => {
+    it('makes a person on a verified domain a member at sign-in, on the account default tier', async () => {
+      const chime = server().client();
+      const accountId = await newAccountId(chime);
+      await chime.send(new UpdateAccountCommand({ AccountId: accountId, DefaultLicense: 'Basic' }));
+      const api = domainApi(server());
+      const name = uniqueDomain();
+      const claim = domainOf(await api.claim(accountId, name));
+      // Registered while the claim was pending: nothing to join yet.
+      const email = `ann-${uniqueSuffix()}@${name}`;
+      await registerThroughPages(server(), email);
+      assert.equal(await memberOf(chime, accountId, email), undefined);
+
+      dns.txt.set(claim.TxtRecordName, [claim.TxtRecordValue]);
+      assert.equal(domainOf(await api.verify(accountId, name)).Status, 'Verified');
+      await signInThroughPages(server(), email);
+      const member = await memberOf(chime, accountId, email);
+      assert.equal(member?.UserRegistrationStatus, 'Registered');
+      assert.equal(member?.LicenseType, 'Basic');
+      // A second sign-in changes nothing.
+      await signInThroughPages(server(), email);
+      const { Users } = await chime.send(new ListUsersCommand({ AccountId: accountId }));
+      assert.equal(Users?.filter((u) => u.PrimaryEmail === email).length, 1);
+    });
+
+    it('joins at once when the address is confirmed after the domain was verified', async () => {
+      const chime = server().client();
+      const accountId = await newAccountId(chime);
+      const name = await verifiedDomain(server(), dns, accountId);
+      const email = `cy-${uniqueSuffix()}@${name.toUpperCase()}`;
+      await registerThroughPages(server(), email);
+      assert.equal((await memberOf(chime, accountId, email))?.UserRegistrationStatus, 'Registered');
+    });
+
+    it('moves a Team member on the domain to the domain account at sign-in; Team accounts cannot invite the domain', async () => {
+      const chime = server().client();
+      const [enterprise, team, otherTeam] = [
+        await newAccountId(chime),
+        await newAccountId(chime),
+        await newAccountId(chime),
+      ];
+      const name = uniqueDomain();
+      const claim = domainOf(await domainApi(server()).claim(enterprise, name));
+      const bob = await signedUpMember(server(), { accountId: team, email: `bob-${uniqueSuffix()}@${name}` });
+      dns.txt.set(claim.TxtRecordName, [claim.TxtRecordValue]);
+      await domainApi(server()).verify(enterprise, name);
+
+      await rejectsWith(
+        chime.send(new InviteUsersCommand({ AccountId: otherTeam, UserEmailList: [`carol@${name}`] })),
+        BadRequestException,
+        /claimed by another account/,
+      );
+      // Still a Team member until they sign in.
+      assert.equal((await memberOf(chime, team, bob.email))?.UserId, bob.userId);
+      await signInThroughPages(server(), bob.email);
+      assert.equal(await memberOf(chime, team, bob.email), undefined);
+      assert.equal((await memberOf(chime, enterprise, bob.email))?.UserRegistrationStatus, 'Registered');
+      const trail = await server()
+        .services.db.selectFrom('audit_events')
+        .select(['account_id', 'operation', 'user_id'])
+        .where('operation', '=', 'AutoJoinAccount')
+        .where('account_id', 'in', [team, enterprise])
+        .execute();
+      assert.deepEqual(trail.map((e) => e.account_id).sort(), [enterprise, team].sort());
+    });
+
+    it('leaves a member of another Enterprise account where they are', async () => {
+      const chime = server().client();
+      const [enterprise, other] = [await newAccountId(chime), await newAccountId(chime)];
+      const name = uniqueDomain();
+      const claim = domainOf(await domainApi(server()).claim(enterprise, name));
+      const dee = await signedUpMember(server(), {
+        accountId: other,
+        email: `dee-${uniqueSuffix()}@${name}`,
+        type: 'EnterpriseLWA',
+      });
+      dns.txt.set(claim.TxtRecordName, [claim.TxtRecordValue]);
+      await domainApi(server()).verify(enterprise, name);
+      await signInThroughPages(server(), dee.email);
+      assert.equal((await memberOf(chime, other, dee.email))?.UserId, dee.userId);
+      assert.equal(await memberOf(chime, enterprise, dee.email), undefined);
+    });
+  },
+  { DNS_SERVERS: dns.address },
+);

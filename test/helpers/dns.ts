@@ -1,0 +1,90 @@
+import { createSocket } from 'node:dgram';
+import type { AddressInfo } from 'node:net';
+
+/** An authoritative DNS server on loopback whose TXT records a test changes while it runs. */
+export interface TestDnsServer {
+  /** `127.0.0.1:<port>`, as DNS_SERVERS takes it */
+  address: string;
+  /** TXT values by lower-case name; a name without an entry answers NXDOMAIN */
+  txt: Map<string, string[]>;
+  /** how many queries were answered (to see that a check really asked) */
+  queries: number;
+  close(): Promise<void>;
+}
+
+const TYPE_TXT = 16;
+const CLASS_IN = 1;
+const NXDOMAIN = 3;
+const FORMERR = 1;
+
+/**
+ * Answers UDP queries from `txt`: the records of a TXT question, NOERROR without answers for
+ * another type of a known name (Node reports ENODATA), NXDOMAIN for an unknown one (ENOTFOUND),
+ * as a real zone would. Answers stay small, so truncation and the TCP retry never come up.
+ */
+export async function startTestDns(): Promise<TestDnsServer> {
+  const socket = createSocket('udp4');
+  const server: TestDnsServer = {
+    address: '',
+    txt: new Map(),
+    queries: 0,
+    close: () => new Promise((resolve) => socket.close(() => resolve())),
+  };
+  socket.on('message', (query, peer) => {
+    server.queries++;
+    socket.send(answer(query, server.txt), peer.port, peer.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  server.address = `127.0.0.1:${(socket.address() as AddressInfo).port}`;
+  return server;
+}
+
+/** The response to one query message (RFC 1035 §4.1), with the question echoed. */
+function answer(query: Buffer, txt: Map<string, string[]>): Buffer {
+  const question = readQuestion(query);
+  const header = Buffer.alloc(12);
+  query.copy(header, 0, 0, 2); // the id
+  const recursionDesired = query.readUInt16BE(2) & 0x0100;
+  if (!question) {
+    header.writeUInt16BE(0x8400 | recursionDesired | FORMERR, 2);
+    return header;
+  }
+  const records = txt.get(question.name.toLowerCase());
+  const answers = records && question.type === TYPE_TXT ? records : [];
+  header.writeUInt16BE(0x8400 | recursionDesired | (records ? 0 : NXDOMAIN), 2);
+  header.writeUInt16BE(1, 4);
+  header.writeUInt16BE(answers.length, 6);
+  return Buffer.concat([header, question.raw, ...answers.map(txtRecord)]);
+}
+
+function readQuestion(query: Buffer): { name: string; type: number; raw: Buffer } | undefined {
+  if (query.length < 12 || query.readUInt16BE(4) !== 1) return undefined;
+  const labels: string[] = [];
+  let at = 12;
+  while (at < query.length && query[at] !== 0) {
+    const length = query[at]!;
+    if (length > 63) return undefined; // compression does not occur in a question
+    labels.push(query.toString('latin1', at + 1, at + 1 + length));
+    at += 1 + length;
+  }
+  if (at + 5 > query.length) return undefined;
+  return { name: labels.join('.'), type: query.readUInt16BE(at + 1), raw: query.subarray(12, at + 5) };
+}
+
+/** One TXT answer pointing at the question's name; the value split into 255-byte strings. */
+function txtRecord(value: string): Buffer {
+  const bytes = Buffer.from(value, 'utf8');
+  const strings: Buffer[] = [];
+  for (let i = 0; i === 0 || i < bytes.length; i += 255) {
+    const chunk = bytes.subarray(i, i + 255);
+    strings.push(Buffer.from([chunk.length]), chunk);
+  }
+  const rdata = Buffer.concat(strings);
+  const fixed = Buffer.alloc(12);
+  fixed.writeUInt16BE(0xc00c, 0); // the name: a pointer to the question's
+  fixed.writeUInt16BE(TYPE_TXT, 2);
+  fixed.writeUInt16BE(CLASS_IN, 4);
+  fixed.writeUInt32BE(0, 6); // TTL 0: every lookup asks again
+  fixed.writeUInt16BE(rdata.length, 10);
+  return Buffer.concat([fixed, rdata]);
+}
