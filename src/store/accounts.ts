@@ -21,7 +21,7 @@ export interface AccountRecord {
   purgeAfter: string | undefined;
 }
 
-function toRecord(row: AccountsTable): AccountRecord {
+export function accountFromRow(row: AccountsTable): AccountRecord {
   return {
     id: row.id,
     name: row.name,
@@ -60,7 +60,7 @@ export async function insertAccount(db: Db, account: AccountRecord): Promise<voi
 
 export async function findAccountById(db: Db, id: string): Promise<AccountRecord | undefined> {
   const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toRecord(row);
+  return row && accountFromRow(row);
 }
 
 /** Locks the account row for the rest of the transaction (PostgreSQL); SQLite serialises writers anyway. */
@@ -68,7 +68,7 @@ export async function lockAccountById(db: Db, id: string, dialect: 'sqlite' | 'p
   let query = db.selectFrom('accounts').selectAll().where('id', '=', id);
   if (dialect === 'postgres') query = query.forUpdate();
   const row = await query.executeTakeFirst();
-  return row && toRecord(row);
+  return row && accountFromRow(row);
 }
 
 export interface AccountFilter {
@@ -100,7 +100,7 @@ export async function listAccounts(db: Db, filter: AccountFilter): Promise<Accou
   if (filter.onlyId !== undefined) query = query.where('id', '=', filter.onlyId);
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
   const rows = await query.orderBy('id').limit(filter.limit).execute();
-  return rows.map(toRecord);
+  return rows.map(accountFromRow);
 }
 
 export type AccountChanges = Partial<

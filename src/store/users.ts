@@ -34,7 +34,7 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function toRecord(row: UsersTable): UserRecord {
+export function userFromRow(row: UsersTable): UserRecord {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -107,7 +107,7 @@ export async function insertUsers(db: Db, users: UserRecord[]): Promise<void> {
 export async function findUserById(db: Db, accountId: string, id: string): Promise<UserRecord | undefined> {
   const { rows } = await sql<UsersTable>`
     select * from users where id = ${id} and account_id = ${accountId} and removed_at is null`.execute(db);
-  return rows[0] && toRecord(rows[0]);
+  return rows[0] && userFromRow(rows[0]);
 }
 
 export async function findUserByEmail(
@@ -122,7 +122,7 @@ export async function findUserByEmail(
     .where('email_normalized', '=', normalizeEmail(email))
     .where('removed_at', 'is', null)
     .executeTakeFirst();
-  return row && toRecord(row);
+  return row && userFromRow(row);
 }
 
 /** Members of any account with this address who have signed up (registered or suspended). */
@@ -134,7 +134,7 @@ export async function findRegisteredMembershipsByEmail(db: Db, email: string): P
     .where('removed_at', 'is', null)
     .where('registration_status', 'in', ['Registered', 'Suspended'])
     .execute();
-  return rows.map(toRecord);
+  return rows.map(userFromRow);
 }
 
 export interface UserFilter {
@@ -156,7 +156,7 @@ export async function listUsers(db: Db, filter: UserFilter): Promise<UserRecord[
   if (filter.userType !== undefined) query = query.where('user_type', '=', filter.userType);
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
   const rows = await query.orderBy('id').limit(filter.limit).execute();
-  return rows.map(toRecord);
+  return rows.map(userFromRow);
 }
 
 export async function countMembers(db: Db, accountId: string): Promise<number> {

@@ -1,7 +1,7 @@
 import type { Db } from '../../store/database.js';
-import { findIdentityByEmail, findIdentityById, type IdentityRecord } from '../../store/identities.js';
+import { findIdentityByEmail, type IdentityRecord } from '../../store/identities.js';
 import type { UserRecord } from '../../store/users.js';
-import { loadSignInFacts } from '../oidc/facts.js';
+import { loadSignInFacts, loadSignInFactsOf } from '../oidc/facts.js';
 import { decideSignIn, type BelfryClaims, type GateDecision } from '../oidc/gate.js';
 
 /** Where a person stands now, as apps see it: the sign-in gate's answer and the token claims. */
@@ -14,8 +14,8 @@ export type Standing = { sub: string; email: string } & (
  * announces it, so the change and the announcement agree). Undefined for an unknown identity.
  */
 export async function currentStanding(db: Db, identityId: string, now: Date): Promise<Standing | undefined> {
-  const identity = await findIdentityById(db, identityId);
-  return identity && standingOfIdentity(db, identity, now);
+  const facts = await loadSignInFactsOf(db, identityId);
+  return facts && toStanding(facts.identity, decideSignIn(facts, now));
 }
 
 /** The standing of the person who holds this member's address, if they have signed up. */

@@ -1,13 +1,13 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Db } from '../../store/database.js';
-import { findIdentityByEmail, findIdentityById } from '../../store/identities.js';
+import { findIdentityByEmail } from '../../store/identities.js';
 import {
   deleteExpiredSignIns,
   findSignIn,
   insertSignIn,
   latestMemberRevocation,
 } from '../../store/oidc-sign-ins.js';
-import { loadSignInFacts } from './facts.js';
+import { loadSignInFactsOf } from './facts.js';
 import { decideSignIn, type GateDecision, type Refusal, type SignInFacts } from './gate.js';
 
 export interface SignInDeps {
@@ -35,8 +35,7 @@ export function createAppSignIns(deps: SignInDeps) {
   const { db, clock } = deps;
 
   async function facts(identityId: string): Promise<SignInFacts | undefined> {
-    const identity = await findIdentityById(db, identityId);
-    return identity && loadSignInFacts(db, identity);
+    return loadSignInFactsOf(db, identityId);
   }
 
   return {
