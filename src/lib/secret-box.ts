@@ -43,3 +43,25 @@ export function createSecretBox(masterKey: Buffer): SecretBox {
     },
   };
 }
+
+/**
+ * The same box, opening each sealed value once: callers on a hot path (SigV4, the live
+ * entitlement check) open the same few secrets on every request, and each opening is an AES-GCM
+ * decryption. A changed secret is a new sealed value, so nothing stale is ever returned.
+ */
+export function cachingOpens(box: SecretBox, maxEntries = 10_000): SecretBox {
+  const opened = new Map<string, string>();
+  return {
+    keyFingerprint: box.keyFingerprint,
+    seal: (plain) => box.seal(plain),
+    open(sealed) {
+      let plain = opened.get(sealed);
+      if (plain === undefined) {
+        plain = box.open(sealed);
+        if (opened.size >= maxEntries) opened.clear();
+        opened.set(sealed, plain);
+      }
+      return plain;
+    },
+  };
+}

@@ -10,26 +10,12 @@ import {
   GetPhoneNumberCommand,
   NotFoundException,
 } from '@aws-sdk/client-chime';
-import { sql } from 'kysely';
+import { databaseUrlOf } from '../helpers/databases.js';
 import { eachDialect } from '../helpers/suite.js';
 import type { TestServer } from '../helpers/server.js';
 import { belfry } from './processes.js';
 
-/**
- * The DATABASE_URL of a test server's database, read back from the database itself, so the CLI
- * works on the very inventory the server (and the SDK calls below) see.
- */
-async function databaseUrl(server: TestServer): Promise<string> {
-  const { db } = server.database;
-  if (server.dialect === 'sqlite') {
-    const { rows } = await sql<{ name: string; file: string }>`pragma database_list`.execute(db);
-    return `sqlite:${rows.find((r) => r.name === 'main')!.file}`;
-  }
-  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
-  const url = new URL(process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  url.pathname = `/${rows[0]!.name}`;
-  return url.toString();
-}
+const databaseUrl = (server: TestServer) => databaseUrlOf(server.database);
 
 await eachDialect('belfry phone-numbers', (server) => {
   const dir = mkdtempSync(join(tmpdir(), 'belfry-phones-'));

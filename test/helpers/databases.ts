@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest, openDatabase, type OpenDatabase, type Dialect } from '../../src/store/database.js';
 
@@ -75,4 +76,20 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
       await c.end();
     },
   };
+}
+
+/**
+ * The DATABASE_URL of an open test database, read back from the database itself, so a CLI
+ * process started by a test works on the very data the test's server sees.
+ */
+export async function databaseUrlOf(database: OpenDatabase): Promise<string> {
+  const { db } = database;
+  if (database.dialect === 'sqlite') {
+    const { rows } = await sql<{ name: string; file: string }>`pragma database_list`.execute(db);
+    return `sqlite:${rows.find((r) => r.name === 'main')!.file}`;
+  }
+  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
+  const url = new URL(adminUrl);
+  url.pathname = `/${rows[0]!.name}`;
+  return url.toString();
 }

@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { sql } from 'kysely';
 import * as oidc from 'openid-client';
 import { systemActor } from '../../src/domain/access/actor.js';
 import { Browser } from '../helpers/browser.js';
 import type { TestServer } from '../helpers/server.js';
 import { signedFetch } from '../helpers/signed-fetch.js';
+import { databaseUrlOf } from '../helpers/databases.js';
 import { eachDialect } from '../helpers/suite.js';
 import { belfry } from '../cli/processes.js';
 import { freePort, person, refusalOf, signedIn, startCallback, type App } from './flow.js';
@@ -25,17 +25,7 @@ after(async () => {
 /** The test servers seal secrets with this key (test/helpers/server.ts). */
 const MASTER_KEY = '07'.repeat(32);
 
-async function databaseUrl(server: TestServer): Promise<string> {
-  const { db } = server.database;
-  if (server.dialect === 'sqlite') {
-    const { rows } = await sql<{ name: string; file: string }>`pragma database_list`.execute(db);
-    return `sqlite:${rows.find((r) => r.name === 'main')!.file}`;
-  }
-  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(db);
-  const url = new URL(process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  url.pathname = `/${rows[0]!.name}`;
-  return url.toString();
-}
+const databaseUrl = (server: TestServer) => databaseUrlOf(server.database);
 
 async function cli(server: TestServer, ...args: string[]) {
   const env = {

@@ -1,6 +1,6 @@
 import type { Clock } from '../../lib/clock.js';
 import { newAccessKeyId, newSecretAccessKey, type Ids } from '../../lib/ids.js';
-import type { SecretBox } from '../../lib/secret-box.js';
+import { cachingOpens, type SecretBox } from '../../lib/secret-box.js';
 import { findAccountById } from '../../store/accounts.js';
 import {
   countAccessKeys,
@@ -56,21 +56,11 @@ export interface ResolvedKey {
  * installation's master key (SigV4 needs it in clear to compute the HMAC, so it cannot be hashed).
  */
 export function createAccessKeys(deps: KeyDeps) {
-  const opened = new Map<string, string>();
+  const secrets = cachingOpens(deps.secrets);
   const lastRecorded = new Map<string, number>();
   // keys resolved while the database's change marker read `resolvedAt`
   const resolved = new Map<string, ResolvedKey>();
   let resolvedAt: string | undefined;
-
-  function openSecret(sealed: string): string {
-    let secret = opened.get(sealed);
-    if (secret === undefined) {
-      secret = deps.secrets.open(sealed);
-      if (opened.size > 10_000) opened.clear();
-      opened.set(sealed, secret);
-    }
-    return secret;
-  }
 
   return {
     /** Mints a key for a new admin principal; `actor` is who asked (audited). */
@@ -186,7 +176,7 @@ export function createAccessKeys(deps: KeyDeps) {
       }
       const key = await findAccessKey(deps.db, accessKeyId);
       if (!key) return undefined;
-      const result = { secretAccessKey: openSecret(key.secretSealed), principal: key.principal };
+      const result = { secretAccessKey: secrets.open(key.secretSealed), principal: key.principal };
       if (marker !== undefined && marker === resolvedAt && resolved.size < 10_000)
         resolved.set(accessKeyId, result);
       return result;

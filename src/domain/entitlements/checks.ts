@@ -1,5 +1,5 @@
 import type { Clock } from '../../lib/clock.js';
-import type { SecretBox } from '../../lib/secret-box.js';
+import { cachingOpens, type SecretBox } from '../../lib/secret-box.js';
 import type { Db } from '../../store/database.js';
 import { authenticateClient, type ClientSummary } from '../oidc/clients.js';
 import { currentStanding, type Standing } from './current.js';
@@ -21,7 +21,7 @@ export type CheckAnswer =
  * database as it is now, so a suspension, a tier change or a number taken away shows at once.
  */
 export function createEntitlementChecks(deps: CheckDeps) {
-  const secrets = createOpenedSecrets(deps.secrets);
+  const secrets = cachingOpens(deps.secrets, 1000);
   return {
     /** The app calling, by its client id and secret; undefined when they do not match. */
     authenticateApp: (clientId: string, secret: string): Promise<ClientSummary | undefined> =>
@@ -53,24 +53,3 @@ const WHY_NOT: Record<Entitlement, string> = {
 };
 
 const notEntitled = (entitlement: Entitlement) => ({ code: 'not_entitled', message: WHY_NOT[entitlement] });
-
-/**
- * Opening a sealed secret is an AES-GCM decryption; apps call the check often, so each sealed
- * value is opened once. A changed secret is a new sealed value, so nothing stale is kept.
- */
-function createOpenedSecrets(box: SecretBox): SecretBox {
-  const opened = new Map<string, string>();
-  return {
-    keyFingerprint: box.keyFingerprint,
-    seal: (plain) => box.seal(plain),
-    open(sealed) {
-      let plain = opened.get(sealed);
-      if (plain === undefined) {
-        plain = box.open(sealed);
-        if (opened.size > 1000) opened.clear();
-        opened.set(sealed, plain);
-      }
-      return plain;
-    },
-  };
-}
