@@ -1,4 +1,4 @@
-// npm run bench -- [--dialect sqlite|postgres|both] [--seconds 5] [--warmup 1] [--latency-seconds 3] [--connections 10]
+// npm run bench -- [--dialect sqlite|postgres|both] [--seconds 5] [--warmup 3] [--latency-seconds 3] [--connections 10]
 //                  [--users 100000] [--numbers 100000] [--profile] [--only <scenario name part>]
 // Belfry and a bare Fastify route, each in its own process, driven from here over loopback with
 // autocannon; the ratios compare the two as measured in the same run. See bench/README.md.
@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
   options: {
     dialect: { type: 'string', default: 'sqlite' },
     seconds: { type: 'string', default: '5' },
-    warmup: { type: 'string', default: '1' },
+    warmup: { type: 'string', default: '3' },
     'latency-seconds': { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
     users: { type: 'string', default: '100000' },

@@ -1,3 +1,5 @@
+// First: it sets how V8 collects garbage before the rest of Belfry allocates anything.
+import './lib/gc-tuning.js';
 import { hostname } from 'node:os';
 import { relative } from 'node:path';
 import { buildApp } from './app.js';

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { selectRows } from './direct-reads.js';
 
 export type Policy = 'FullAccess' | 'UserManagement' | 'ReadOnly';
 
@@ -91,12 +91,12 @@ function toRecord(row: {
  * once), hence plain SQL: building this join with the query builder took longer than running it.
  */
 export async function findAccessKey(db: Db, accessKeyId: string): Promise<AccessKeyRecord | undefined> {
-  const { rows } = await sql<Parameters<typeof toRecord>[0]>`
+  const [row] = await selectRows<Parameters<typeof toRecord>[0]>(db)`
     select k.access_key_id, k.secret_sealed, k.created_at, k.last_used_at, p.id as principal_id, p.name,
       p.policy, p.account_id, p.created_at as principal_created_at
     from access_keys k join admin_principals p on p.id = k.principal_id
-    where k.access_key_id = ${accessKeyId}`.execute(db);
-  return rows[0] && toRecord(rows[0]);
+    where k.access_key_id = ${accessKeyId}`;
+  return row && toRecord(row);
 }
 
 export async function listAccessKeys(db: Db): Promise<AccessKeyRecord[]> {

@@ -10,7 +10,9 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import pg from 'pg';
+import { enableDirectReads } from './direct-reads.js';
 import { migrations } from './migrations/index.js';
+import { preparingPool } from './prepared-pool.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -40,7 +42,7 @@ export function openDatabase(
     // An idle connection the server drops (restart, failover, DROP DATABASE … WITH (FORCE)) is
     // discarded by the pool, which then emits 'error'; unheard, that would crash the process.
     pool.on('error', (error) => options.onConnectionLost?.(error));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   // A new data directory is the server's alone: the database holds sealed secrets and token hashes.
@@ -50,7 +52,9 @@ export function openDatabase(
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }) });
+  const statements = reusingStatements(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  enableDirectReads(db, { sqlite, prepare: statements.prepare });
   // data_version moves when another connection commits; total_changes() counts this
   // connection's own writes (rolled-back ones too, which only makes a cache re-read).
   const dataVersion = sqlite.prepare('pragma data_version').pluck();
@@ -65,11 +69,14 @@ export function openDatabase(
  * gives the same text for the same query shape, so prepared statements are kept by text, the
  * most recently used `limit`. A statement still being iterated is never handed out twice.
  */
-function reusingStatements(sqlite: SQLite.Database, limit = 256): SqliteDatabase {
+function reusingStatements(
+  sqlite: SQLite.Database,
+  limit = 256,
+): SqliteDatabase & { prepare(sql: string): SQLite.Statement } {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare(sql) {
+    prepare(sql: string) {
       let statement = statements.get(sql);
       if (statement === undefined || statement.busy) statement = sqlite.prepare(sql);
       statements.delete(sql);

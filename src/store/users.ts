@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { selectRows } from './direct-reads.js';
 import type { License } from './accounts.js';
 import type { UsersTable } from './schema.js';
 
@@ -105,9 +105,9 @@ export async function insertUsers(db: Db, users: UserRecord[]): Promise<void> {
 /** A current member of the account (removed users are not found). */
 /** Written as plain SQL: GetUser's hot path, where building the query cost more than running it. */
 export async function findUserById(db: Db, accountId: string, id: string): Promise<UserRecord | undefined> {
-  const { rows } = await sql<UsersTable>`
-    select * from users where id = ${id} and account_id = ${accountId} and removed_at is null`.execute(db);
-  return rows[0] && userFromRow(rows[0]);
+  const [row] = await selectRows<UsersTable>(db)`
+    select * from users where id = ${id} and account_id = ${accountId} and removed_at is null`;
+  return row && userFromRow(row);
 }
 
 export async function findUserByEmail(
