@@ -15,7 +15,7 @@ import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
 import { auditedChange, type AuditLog } from '../audit/trail.js';
 import { conflict, DomainError, invalid, notFound } from '../errors.js';
-import { keysetPage, type Page } from '../paging.js';
+import { keysetPageBy, type Page } from '../paging.js';
 import { APPLY_CALLING_NAME_JOB, RELEASE_NUMBER_JOB, type PhoneDeps } from './deps.js';
 import { fromPhoneNumberId, normalizeE164 } from './e164.js';
 import {
@@ -210,17 +210,19 @@ export function createPhoneInventory(deps: PhoneDeps) {
         accountId ?? null,
         userId ?? null,
       ];
-      const page = await keysetPage({ scope, ...query }, (afterId, limit) =>
-        listPhoneNumbers(db, {
-          status: query.status,
-          productType: query.productType,
-          accountId,
-          userId,
-          afterId,
-          limit,
-        }).then((rows) => rows.map((r) => ({ ...r, id: r.e164 }))),
+      return keysetPageBy(
+        { scope, ...query },
+        (afterId, limit) =>
+          listPhoneNumbers(db, {
+            status: query.status,
+            productType: query.productType,
+            accountId,
+            userId,
+            afterId,
+            limit,
+          }),
+        (number) => number.e164,
       );
-      return page;
     },
 
     async getPhoneNumber(actor: Actor, id: string): Promise<PhoneNumberRecord> {
