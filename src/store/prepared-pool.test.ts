@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { createTestDatabase, skipReason, type TestDatabase } from '../../test/helpers/databases.js';
+import {
+  createTestDatabase,
+  databaseUrlOf,
+  skipReason,
+  type TestDatabase,
+} from '../../test/helpers/databases.js';
 import { preparingPool } from './prepared-pool.js';
 
 describe('preparingPool [postgres]', async () => {
@@ -15,11 +20,7 @@ describe('preparingPool [postgres]', async () => {
   before(async () => {
     if (skip) return;
     database = await createTestDatabase('postgres');
-    // The test database's URL, found from the server it is on.
-    const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(database.db);
-    const url = new URL(process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-    url.pathname = `/${rows[0]!.name}`;
-    connectionString = url.toString();
+    connectionString = await databaseUrlOf(database);
   });
   after(async () => {
     await db?.destroy();
