@@ -1,6 +1,6 @@
-import '../src/lib/gc-tuning.js';
 // Belfry as src/main.ts builds it, on the database the parent seeded (DATABASE_URL, BELFRY_MASTER_KEY
 // in the environment), listening on a free loopback port that it reports to the parent over IPC.
+import '../src/lib/gc-tuning.js';
 import { buildApp } from '../src/app.js';
 import { composeServices } from '../src/compose.js';
 import { loadConfig } from '../src/config.js';

@@ -47,10 +47,8 @@ export function preparingPool(pool: pg.Pool, limit = 2000): PostgresPool {
         typeof query === 'string'
           ? run(query, [...values])
           : client.query(query as never)) as unknown as PostgresPoolClient['query'],
-      release: () => {
-        if (outdated) wrapped.delete(client);
-        client.release(outdated);
-      },
+      // An outdated connection is closed, never handed out again.
+      release: () => client.release(outdated),
     };
   };
   return {
