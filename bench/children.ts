@@ -22,7 +22,10 @@ type ChildMessage = { port: number } | { cpuMicros: number };
  * Forks bench/<name>.ts under tsx and waits for `{ port }` over IPC. Stopping asks the child to
  * close and exit by itself, so a CPU profile it was started with gets written.
  */
-export async function startChild(name: 'server' | 'bare', options: ChildOptions = {}): Promise<Child> {
+export async function startChild(
+  name: 'server' | 'bare' | 'floor',
+  options: ChildOptions = {},
+): Promise<Child> {
   const file = fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
   const child = fork(file, [], {
     execArgv: ['--import', 'tsx', ...(options.nodeFlags ?? [])],

@@ -35,14 +35,29 @@ export async function measure(
   await run(target, options.connections, options.warmupSeconds);
   // Latency first, while the heap holds no garbage from the loaded run to collect in its middle.
   const single = await run(target, 1, options.latencySeconds);
+  const loaded = await throughput(target, options.connections, options.seconds, serverCpuMicros);
+  return {
+    ...loaded,
+    single: { p50Ms: percentile(single.latencies, 0.5), p99Ms: percentile(single.latencies, 0.99) },
+  };
+}
+
+export type Throughput = Pick<Measurement, 'requestsPerSecond' | 'p99Ms' | 'cpuMicrosPerRequest'>;
+
+/** One closed-loop run with `connections` keep-alive connections, and the server's CPU time in it. */
+export async function throughput(
+  target: SignedGet,
+  connections: number,
+  seconds: number,
+  serverCpuMicros: () => Promise<number>,
+): Promise<Throughput> {
   const cpuBefore = await serverCpuMicros();
-  const loaded = await run(target, options.connections, options.seconds);
+  const loaded = await run(target, connections, seconds);
   const cpu = (await serverCpuMicros()) - cpuBefore;
   return {
     requestsPerSecond: loaded.requests / loaded.seconds,
     p99Ms: percentile(loaded.latencies, 0.99),
     cpuMicrosPerRequest: cpu / loaded.requests,
-    single: { p50Ms: percentile(single.latencies, 0.5), p99Ms: percentile(single.latencies, 0.99) },
   };
 }
 

@@ -10,18 +10,21 @@ import { parseArgs } from 'node:util';
 import type { Dialect } from '../src/store/database.js';
 import type { BareRoute } from './bare.js';
 import { startChild, type Child } from './children.js';
-import { measure, percentile, type LoadOptions, type Measurement } from './load.js';
+import { measure, percentile, throughput, type LoadOptions, type Measurement } from './load.js';
 import { explainPhoneListing } from './plans.js';
 import {
   checkTargets,
   compare,
   printPlans,
+  printFloor,
   printResults,
   printTargets,
+  type FloorComparison,
   type ScenarioResult,
   type TargetResult,
 } from './report.js';
-import { prepareScenarios, type Scenario } from './scenarios.js';
+import { fetchOk, prepareScenarios, type Scenario } from './scenarios.js';
+import { signGet } from './sign.js';
 import { basicAuth, liveCheckRequest, refreshLoops, refreshTokensOf } from './sign-in.js';
 import { freePort, startCallback } from '../test/oidc/flow.js';
 import { seed, type Seeded } from './seed.js';
@@ -70,6 +73,8 @@ interface DialectReport {
   /** the plan of the store query behind each ListPhoneNumbers scenario */
   queryPlans: Record<string, string[]>;
   scenarios: ScenarioResult[];
+  /** GetUser beside its floor (bench/floor.ts) and the bare route, on SQLite */
+  floor?: FloorComparison;
   targets: TargetResult[];
 }
 
@@ -165,10 +170,16 @@ async function benchDialect(dialect: Dialect): Promise<DialectReport> {
       console.log('done');
       results.push(compare(TOKEN_ISSUANCE, issuance.sampleBody, onBelfry, onBare));
     }
+    const getUser = scenarios.find((s) => s.name === 'GetUser');
+    const floor =
+      dialect === 'sqlite' && getUser
+        ? await compareWithFloor(getUser, seeded, belfry, bare, children)
+        : undefined;
     console.log();
     printResults(results, load.connections, dialect);
+    if (floor) printFloor(floor, load.connections);
     console.log();
-    const targets = checkTargets(dialect, results);
+    const targets = checkTargets(dialect, results, floor);
     printTargets(targets);
     return {
       dialect,
@@ -177,12 +188,59 @@ async function benchDialect(dialect: Dialect): Promise<DialectReport> {
       seedSeconds: seeded.seedSeconds,
       queryPlans,
       scenarios: results,
+      ...(floor && { floor }),
       targets,
     };
   } finally {
     process.off('SIGINT', onInterrupt);
     await cleanUp();
   }
+}
+
+const FLOOR_ROUNDS = 3;
+
+/**
+ * GetUser on Belfry, on its floor (bench/floor.ts: the least any server can do to answer it) and
+ * on the bare route, each in turn for a throughput run, FLOOR_ROUNDS times: this machine's speed
+ * drifts between runs, so each round's ratios are taken against the bare route of that round.
+ * The floor's answer is checked first to be Belfry's, byte for byte.
+ */
+async function compareWithFloor(
+  getUser: Scenario,
+  seeded: Seeded,
+  belfry: Child,
+  bare: Child,
+  children: Child[],
+): Promise<FloorComparison> {
+  process.stdout.write('   GetUser beside its floor: ');
+  const floor = await startChild('floor', {
+    env: { DATABASE_URL: seeded.databaseUrl, BENCH_FLOOR_SECRET: seeded.credentials.secretAccessKey },
+  });
+  children.push(floor);
+  // Signed anew for the floor's own address (the signature covers the Host header).
+  const signedFor = new URL(getUser.request.url);
+  const onFloor = await signGet(
+    `http://127.0.0.1:${floor.port}`,
+    signedFor.pathname + signedFor.search,
+    seeded.credentials,
+  );
+  const answer = await fetchOk(onFloor);
+  if (answer !== getUser.body) throw new Error(`the GetUser floor answered ${answer}, not Belfry's body`);
+  const onBare = new URL(getUser.request.url);
+  onBare.port = String(bare.port);
+  const bareRequest = { url: onBare.toString(), headers: { ...getUser.request.headers, host: onBare.host } };
+  await throughput(onFloor, load.connections, load.warmupSeconds, floor.cpuMicros);
+  const rounds: FloorComparison['rounds'] = [];
+  for (let round = 1; round <= FLOOR_ROUNDS; round++) {
+    process.stdout.write(`${round}… `);
+    rounds.push({
+      belfry: await throughput(getUser.request, load.connections, load.seconds, belfry.cpuMicros),
+      floor: await throughput(onFloor, load.connections, load.seconds, floor.cpuMicros),
+      bare: await throughput(bareRequest, load.connections, load.seconds, bare.cpuMicros),
+    });
+  }
+  console.log('done');
+  return { rounds };
 }
 
 const TOKEN_ISSUANCE = 'Token issuance (refresh grant)';

@@ -166,7 +166,8 @@ async function walkToToken(
   return token!;
 }
 
-async function fetchOk(request: SignedGet): Promise<string> {
+/** GETs a signed request once (fetch sets Host from the URL) and gives its body; anything but 200 throws. */
+export async function fetchOk(request: SignedGet): Promise<string> {
   const { host: _, ...headers } = request.headers;
   const response = await fetch(request.url, { headers });
   const body = await response.text();

@@ -54,7 +54,7 @@ export function openDatabase(
   sqlite.pragma('busy_timeout = 5000');
   const statements = reusingStatements(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-  enableDirectReads(db, { sqlite, prepare: statements.prepare });
+  enableDirectReads(db, sqlite);
   // data_version moves when another connection commits; total_changes() counts this
   // connection's own writes (rolled-back ones too, which only makes a cache re-read).
   const dataVersion = sqlite.prepare('pragma data_version').pluck();

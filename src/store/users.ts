@@ -34,7 +34,10 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function userFromRow(row: UsersTable): UserRecord {
+/** What a member record is made from: every column but the lookup key kept for email searches. */
+type MemberRow = Omit<UsersTable, 'email_normalized'>;
+
+export function userFromRow(row: MemberRow): UserRecord {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -105,8 +108,12 @@ export async function insertUsers(db: Db, users: UserRecord[]): Promise<void> {
 /** A current member of the account (removed users are not found). */
 /** Written as plain SQL: GetUser's hot path, where building the query cost more than running it. */
 export async function findUserById(db: Db, accountId: string, id: string): Promise<UserRecord | undefined> {
-  const [row] = await selectRows<UsersTable>(db)`
-    select * from users where id = ${id} and account_id = ${accountId} and removed_at is null`;
+  const [row] = await selectRows<MemberRow>(db)`
+    select id, account_id, email, display_name, license, user_type, registration_status,
+      invitation_status, registered_on, invited_on, personal_pin, alexa_enabled, alexa_room_arn,
+      primary_provisioned_number, telephony_inbound, telephony_outbound, telephony_sms,
+      sessions_revoked_at, removed_at, created_at, updated_at
+    from users where id = ${id} and account_id = ${accountId} and removed_at is null`;
   return row && userFromRow(row);
 }
 

@@ -2,7 +2,7 @@ import { schemas } from './generated/model.js';
 import { extensionSchemas } from './extensions.js';
 import type { OperationSpec, Schema } from './model-types.js';
 import { badRequest } from './errors.js';
-import { validateMembers } from './validate.js';
+import { memberEntries, validateMembers } from './validate.js';
 
 const allSchemas: Readonly<Record<string, Schema>> = { ...schemas, ...extensionSchemas };
 
@@ -21,7 +21,7 @@ export function bindInput(
   if (!shape || shape.kind !== 'structure') return {};
   const json = parseBody(body);
   const input: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(shape.members)) {
+  for (const [name, member] of memberEntries(shape.members)) {
     if (member.location === 'label') input[name] = labels[name];
     else if (member.location === 'query') {
       const raw = query[member.locationName!];

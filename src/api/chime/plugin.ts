@@ -69,7 +69,10 @@ export async function chimeApi(app: FastifyInstance, options: { services: Servic
     const actor = await authenticate(request, body, services, config);
     const query = request.query as Record<string, string | string[]>;
     const flatQuery: Record<string, string> = {};
-    for (const [k, v] of Object.entries(query)) flatQuery[k] = Array.isArray(v) ? v[0]! : v;
+    for (const k in query) {
+      const v = query[k]!;
+      flatQuery[k] = Array.isArray(v) ? v[0]! : v;
+    }
     const candidate = selectCandidate(group, flatQuery);
     if (!candidate) {
       const literalKey = group.candidates.find((c) => c.literal)?.literal?.[0] ?? 'operation';

@@ -17,6 +17,8 @@ export interface RouteGroup {
   /** label names in path order */
   labels: string[];
   candidates: RouteCandidate[];
+  /** the query keys the candidates' literals use, e.g. ['operation'] */
+  literalKeys: string[];
 }
 
 /** Groups every Chime and extension operation by method and path template. */
@@ -32,11 +34,12 @@ export function buildRouteGroups(): RouteGroup[] {
     const key = `${spec.method} ${path}`;
     let group = groups.get(key);
     if (!group) {
-      group = { method: spec.method, path, labels, candidates: [] };
+      group = { method: spec.method, path, labels, candidates: [], literalKeys: [] };
       groups.set(key, group);
     }
     const literal = query ? (query.split('=') as [string, string]) : undefined;
     group.candidates.push({ spec, literal });
+    if (literal && !group.literalKeys.includes(literal[0])) group.literalKeys.push(literal[0]);
   }
   return [...groups.values()];
 }
@@ -51,7 +54,6 @@ export function selectCandidate(
 ): RouteCandidate | undefined {
   const withLiteral = group.candidates.find((c) => c.literal && query[c.literal[0]] === c.literal[1]);
   if (withLiteral) return withLiteral;
-  const literalKeys = new Set(group.candidates.flatMap((c) => (c.literal ? [c.literal[0]] : [])));
-  for (const key of literalKeys) if (query[key] !== undefined) return undefined;
+  for (const key of group.literalKeys) if (query[key] !== undefined) return undefined;
   return group.candidates.find((c) => !c.literal);
 }

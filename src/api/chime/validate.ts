@@ -15,14 +15,13 @@ export function validateShape(
   const schema = schemas[shapeName];
   if (!schema) throw new Error(`unknown shape ${shapeName}`);
   if (value === undefined || value === null) return;
-  const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
   switch (schema.kind) {
     case 'string': {
       if (typeof value !== 'string') return void problems.push(`Value at '${path}' must be a string`);
       // No store accepts NUL in text (PostgreSQL refuses it outright), so no member may carry one.
       if (value.includes('\u0000'))
         return void problems.push(`Value at '${path}' must not contain NUL characters`);
-      const length = [...value].length;
+      const length = codePointLength(value);
       if (schema.min !== undefined && length < schema.min)
         problems.push(
           `Value at '${path}' failed to satisfy constraint: Member must have length greater than or equal to ${schema.min}`,
@@ -98,7 +97,7 @@ export function validateMembers(
   path: string,
   problems: string[],
 ): void {
-  for (const [name, member] of Object.entries(members)) {
+  for (const [name, member] of memberEntries(members)) {
     const memberPath = path ? `${path}.${lowerFirst(name)}` : lowerFirst(name);
     const v = value[name];
     if (v === undefined || v === null) {
@@ -120,6 +119,43 @@ function patternFor(source: string): RegExp {
   return re;
 }
 
+const memberLists = new WeakMap<object, ReadonlyArray<[string, MemberSpec]>>();
+/** A structure's members as a list, made once per shape: every request walks them. */
+export function memberEntries(
+  members: Readonly<Record<string, MemberSpec>>,
+): ReadonlyArray<[string, MemberSpec]> {
+  let list = memberLists.get(members);
+  if (!list) {
+    list = Object.entries(members);
+    memberLists.set(members, list);
+  }
+  return list;
+}
+
+const lowerFirsts = new Map<string, string>();
+/** The member's name as AWS words it in a path (`accountId`); names are few, so each is kept. */
 function lowerFirst(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
+  let lower = lowerFirsts.get(name);
+  if (lower === undefined) {
+    lower = name.charAt(0).toLowerCase() + name.slice(1);
+    lowerFirsts.set(name, lower);
+  }
+  return lower;
+}
+
+/** Lengths in the model count code points: a surrogate pair is one character. */
+function codePointLength(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff && i > 0) {
+      const before = text.charCodeAt(i - 1);
+      if (before >= 0xd800 && before <= 0xdbff) pairs++;
+    }
+  }
+  return text.length - pairs;
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
