@@ -47,6 +47,15 @@ export async function deleteSignIn(db: Db, grantId: string): Promise<void> {
   await db.deleteFrom('oidc_sign_ins').where('grant_id', '=', grantId).execute();
 }
 
+/** Ends every app sign-in of the identity (its apps' tokens die at their next check); how many. */
+export async function deleteSignInsOfIdentity(db: Db, identityId: string): Promise<number> {
+  const result = await db
+    .deleteFrom('oidc_sign_ins')
+    .where('identity_id', '=', identityId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function deleteExpiredSignIns(db: Db, at: string): Promise<void> {
   await db.deleteFrom('oidc_sign_ins').where('expires_at', '<=', at).execute();
 }

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, it } from 'node:test';
 import {
   BadRequestException,
@@ -16,28 +15,10 @@ import { MEMBER_PASSWORD, signedUpMember } from '../helpers/members.js';
 import { rejectsWith } from '../helpers/sdk-errors.js';
 import type { TestServer } from '../helpers/server.js';
 import { eachDialect } from '../helpers/suite.js';
+import { mailedLink } from '../helpers/mailed-links.js';
 
 const dns = await startTestDns();
 after(() => dns.close());
-
-/** The path and token of the newest link to `path` mailed to the address (from the .eml file). */
-async function mailedLink(server: TestServer, email: string, path: string): Promise<string> {
-  await server.runJobs();
-  const entry = server.mailLog.findLast((e) => e.obj.to === email);
-  assert.ok(entry, `nothing mailed to ${email}`);
-  const link = new RegExp(`${path}\\?token=[A-Za-z0-9_-]+`).exec(
-    quotedPrintable(readFileSync(String(entry.obj.file), 'utf8')),
-  );
-  assert.ok(link, `no ${path} link mailed to ${email}`);
-  return link[0];
-}
-
-/** The text of a quoted-printable body (how the mailer writes these messages). */
-function quotedPrintable(text: string): string {
-  return text
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
 
 /** Registers through the pages and confirms the address through the mailed link. */
 async function registerThroughPages(server: TestServer, email: string): Promise<void> {

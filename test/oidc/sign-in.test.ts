@@ -9,6 +9,7 @@ import {
 import * as oidc from 'openid-client';
 import { updateAccount } from '../../src/store/accounts.js';
 import { Browser, textOf } from '../helpers/browser.js';
+import { mailedLink } from '../helpers/mailed-links.js';
 import { giveNumber } from '../helpers/phone-numbers.js';
 import { eachDialect } from '../helpers/suite.js';
 import {
@@ -167,6 +168,50 @@ await eachDialect(
       assert.ok(again.ok);
       assert.equal(again.pages[0]!.path.startsWith('/interaction/'), true);
       assert.ok(await oidc.refreshTokenGrant(app.config, again.tokens.refresh_token!));
+    });
+
+    it('refuses refresh and userinfo after the person resets their password; the audit event counts it', async () => {
+      const accountId = await teamAccount(server());
+      const member = await person(server(), { accountId });
+      const tokens = await signedIn(app, new Browser(server().url), member.email);
+      server().clock.advance(1000);
+      const { identities } = server().services;
+      await identities.requestPasswordReset(member.email);
+      const link = await mailedLink(server(), member.email, '/password/reset');
+      await identities.resetPassword(
+        new URL(link, server().url).searchParams.get('token')!,
+        'a new passphrase',
+      );
+      const refresh = await refusalOf(oidc.refreshTokenGrant(app.config, tokens.refresh_token!));
+      assert.equal(refresh.error, 'invalid_grant');
+      const info = await refusalOf(oidc.fetchUserInfo(app.config, tokens.access_token, member.identityId));
+      assert.equal(info.error, 'invalid_token');
+      const reset = await server()
+        .services.db.selectFrom('audit_events')
+        .select('details')
+        .where('operation', '=', 'ResetIdentityPassword')
+        .where('target_id', '=', member.identityId)
+        .executeTakeFirstOrThrow();
+      assert.equal((JSON.parse(reset.details!) as { appSignInsEnded: number }).appSignInsEnded, 1);
+    });
+
+    it('ends the Belfry session too when the person signs out through an app (RP-initiated logout)', async () => {
+      const accountId = await teamAccount(server());
+      const member = await person(server(), { accountId });
+      const browser = new Browser(server().url);
+      const tokens = await signedIn(app, browser, member.email);
+      const confirm = await browser.get(
+        oidc.buildEndSessionUrl(app.config, { id_token_hint: tokens.id_token! }).href,
+      );
+      // The provider's confirmation page: its form carries the xsrf value; "Yes, sign me out" adds logout.
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.html)?.[1];
+      assert.ok(xsrf, confirm.html);
+      const done = await browser.post('/oidc/session/end/confirm', { xsrf, logout: 'yes' });
+      assert.equal(done.status, 200);
+      assert.equal(browser.cookies.has('belfry_session'), false);
+      const again = await signIn(app, browser, { email: member.email });
+      assert.ok(again.ok);
+      assert.ok(again.pages[0]!.path.startsWith('/interaction/'), 'the password is asked for again');
     });
 
     it('signs a member removed from a Team account in as a free user without an account', async () => {

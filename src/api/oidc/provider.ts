@@ -9,7 +9,7 @@ import type { Config } from '../../config.js';
 import type { BelfryClaims } from '../../domain/oidc/gate.js';
 import type { PrivateJwk } from '../../domain/oidc/keys.js';
 import type { Services } from '../../services.js';
-import { SESSION_COOKIE } from '../pages/cookies.js';
+import { clearingCookieHeader, SESSION_COOKIE } from '../pages/cookies.js';
 import { html, page } from '../pages/html.js';
 
 /** Where the provider is mounted; the issuer is `<BELFRY_PUBLIC_URL>/oidc`. */
@@ -131,6 +131,16 @@ export function createProvider({ services, config, keys, cookieKeys, log }: Prov
   // The mount states the scheme and host from BELFRY_PUBLIC_URL (see plugin.ts).
   provider.proxy = true;
   provider.on('server_error', (_ctx, err) => log.error({ err }, 'OpenID provider failed'));
+  // "Yes, sign me out" at an app's RP-initiated logout ends the person's Belfry session as well as
+  // the provider's: otherwise the next sign-in would pass on Belfry's cookie, with no password.
+  provider.use(async (ctx, next) => {
+    await next();
+    const ended = ctx.oidc?.route === 'end_session_confirm' && ctx.oidc.params?.logout && ctx.status === 303;
+    if (!ended) return;
+    const value = ctx.cookies.get(SESSION_COOKIE, { signed: false });
+    if (value !== undefined) await services.identities.signOut(value);
+    ctx.append('set-cookie', clearingCookieHeader(SESSION_COOKIE, secure));
+  });
   return provider;
 }
 

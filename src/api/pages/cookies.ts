@@ -27,14 +27,27 @@ export function setCookie(
   value: string,
   options: { secure: boolean; maxAgeSeconds?: number | undefined },
 ): void {
+  reply.header('set-cookie', cookieHeader(name, value, options));
+}
+
+function cookieHeader(
+  name: string,
+  value: string,
+  options: { secure: boolean; maxAgeSeconds?: number | undefined },
+): string {
   const parts = [`${name}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
   if (options.maxAgeSeconds !== undefined) parts.push(`Max-Age=${options.maxAgeSeconds}`);
   if (options.secure) parts.push('Secure');
-  reply.header('set-cookie', parts.join('; '));
+  return parts.join('; ');
 }
 
 export function clearCookie(reply: FastifyReply, name: string, secure: boolean): void {
-  setCookie(reply, name, 'deleted-deleted-deleted', { secure, maxAgeSeconds: 0 });
+  reply.header('set-cookie', clearingCookieHeader(name, secure));
+}
+
+/** The Set-Cookie value that makes a browser drop the cookie at once (for replies made outside Fastify). */
+export function clearingCookieHeader(name: string, secure: boolean): string {
+  return cookieHeader(name, 'deleted-deleted-deleted', { secure, maxAgeSeconds: 0 });
 }
 
 /**

@@ -224,7 +224,12 @@ for (const dialect of dialects) {
       assert.ok(await services.identities.signIn(victim, PASSWORD, ip()));
       await assert.rejects(services.identities.signIn(victim, attacker, ip()), refusedAs('Unauthorized'));
       const reset = await onlyEvent(victimId, 'ResetIdentityPassword');
-      assert.deepEqual(reset.details, { email: victim, sessionsEnded: 0, emailConfirmed: true });
+      assert.deepEqual(reset.details, {
+        email: victim,
+        sessionsEnded: 0,
+        appSignInsEnded: 0,
+        emailConfirmed: true,
+      });
       const trail = JSON.stringify(await identityEvents(victimId));
       assert.ok(!trail.includes(attacker) && !trail.includes(PASSWORD) && !trail.includes(link));
     });
@@ -399,7 +404,7 @@ for (const dialect of dialects) {
         outcome: 'Success',
         errorCode: null,
         ...client,
-        details: { email, sessionsEnded: 1 },
+        details: { email, sessionsEnded: 1, appSignInsEnded: 0 },
       });
       assert.ok(!JSON.stringify(reset).includes('passphrase') && !JSON.stringify(reset).includes(token));
     });

@@ -14,6 +14,7 @@ import {
 } from '../../store/identities.js';
 import { findAccountById } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
+import { deleteSignInsOfIdentity } from '../../store/oidc-sign-ins.js';
 import { findRegisteredMembershipsByEmail } from '../../store/users.js';
 import { auditedChange, recordRefusal } from '../audit/trail.js';
 import { DomainError, notFound } from '../errors.js';
@@ -239,8 +240,9 @@ export function createIdentities(deps: IdentityDeps) {
     },
 
     /**
-     * Sets a new password through a reset link. Every session of the identity ends (whoever knew
-     * the old password is signed out), the address counts as verified (the link came to it), and
+     * Sets a new password through a reset link. Every session of the identity ends, its browser
+     * sessions and its apps' sign-ins alike (whoever knew the old password is signed out, and an
+     * app's refresh token is refused), the address counts as verified (the link came to it), and
      * the address's failed attempts are forgotten.
      */
     async resetPassword(
@@ -266,10 +268,12 @@ export function createIdentities(deps: IdentityDeps) {
           updatedAt: at,
         });
         const sessionsEnded = await revokeIdentitySessions(tx, owner, at);
+        const appSignInsEnded = await deleteSignInsOfIdentity(tx, owner);
         await throttle.forget(tx, identity.email);
         log.describe({
           email: identity.email,
           sessionsEnded,
+          appSignInsEnded,
           ...(!identity.emailVerifiedAt && { emailConfirmed: true }),
         });
         return (await findIdentityById(tx, owner))!;
