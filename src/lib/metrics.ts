@@ -11,20 +11,10 @@ export function createMetrics() {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  // One labelled child per operation and status, kept: finding it anew hashes the labels on
-  // every request. Both label sets are bounded (the model's operations, HTTP status codes).
-  const children = new Map<string, Map<number, { observe(seconds: number): void }>>();
-  const durationOf = (operation: string, status: number) => {
-    let byStatus = children.get(operation);
-    if (!byStatus) children.set(operation, (byStatus = new Map()));
-    let child = byStatus.get(status);
-    if (!child) byStatus.set(status, (child = duration.labels(operation, String(status))));
-    return child;
-  };
   return {
     contentType: registry.contentType,
     observeRequest(operation: string, status: number, seconds: number) {
-      durationOf(operation, status).observe(seconds);
+      duration.observe({ operation, status: String(status) }, seconds);
     },
     render: () => registry.metrics(),
   };
