@@ -3,34 +3,31 @@
 // else, done with Belfry's own parts (verifier, change marker, store reads, presenter) on plain
 // Fastify with no hooks, like the bare route. No routing by the model, input checks, policy,
 // metrics, logging or request ids. Where the floor stays under a target, so does any GetUser built
-// on these parts. SQLite only (DATABASE_URL=sqlite:<file>); BENCH_FLOOR_SECRET is the key's secret.
+// on these parts. SQLite only (DATABASE_URL=sqlite:<file>, BELFRY_MASTER_KEY as hex).
 import '../src/lib/gc-tuning.js';
 import Fastify from 'fastify';
 import { toChimeUser } from '../src/api/chime/presenters.js';
 import { verifySigV4 } from '../src/api/chime/sigv4.js';
-import { findAccessKey } from '../src/store/access-keys.js';
+import { createAccessKeys } from '../src/domain/access/keys.js';
+import { systemClock } from '../src/lib/clock.js';
+import { randomIds } from '../src/lib/ids.js';
+import { createSecretBox } from '../src/lib/secret-box.js';
 import { openDatabase } from '../src/store/database.js';
 import { findUserById } from '../src/store/users.js';
 import { serveUntilStopped } from './children.js';
 
-const secret = process.env.BENCH_FLOOR_SECRET!;
 const { db, changeMarker, close } = openDatabase({
   dialect: 'sqlite',
   file: process.env.DATABASE_URL!.replace(/^sqlite:/, ''),
 });
-let knownAt: string | undefined;
-const knownKeys = new Set<string>();
-
-/** Belfry's rule: a key is looked up again whenever the database's change marker moves. */
-async function currentSecret(accessKeyId: string): Promise<string | undefined> {
-  const marker = changeMarker!();
-  if (marker !== knownAt) {
-    knownAt = marker;
-    knownKeys.clear();
-  }
-  if (!knownKeys.has(accessKeyId) && (await findAccessKey(db, accessKeyId))) knownKeys.add(accessKeyId);
-  return knownKeys.has(accessKeyId) ? secret : undefined;
-}
+// Belfry's own key check: looked up again whenever the database's change marker moves.
+const accessKeys = createAccessKeys({
+  db,
+  ids: randomIds,
+  clock: systemClock,
+  secrets: createSecretBox(Buffer.from(process.env.BELFRY_MASTER_KEY!, 'hex')),
+  changeMarker,
+});
 
 const app = Fastify({ logger: false });
 app.get('/accounts/:AccountId/users/:UserId', async (request, reply) => {
@@ -41,7 +38,7 @@ app.get('/accounts/:AccountId/users/:UserId', async (request, reply) => {
       regions: undefined,
       maxSkewMs: 15 * 60_000,
       now: new Date(),
-      lookupSecret: currentSecret,
+      lookupSecret: async (accessKeyId) => (await accessKeys.resolveKey(accessKeyId))?.secretAccessKey,
     },
   );
   const { AccountId, UserId } = request.params as { AccountId: string; UserId: string };

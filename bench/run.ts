@@ -214,7 +214,7 @@ async function compareWithFloor(
 ): Promise<FloorComparison> {
   process.stdout.write('   GetUser beside its floor: ');
   const floor = await startChild('floor', {
-    env: { DATABASE_URL: seeded.databaseUrl, BENCH_FLOOR_SECRET: seeded.credentials.secretAccessKey },
+    env: { DATABASE_URL: seeded.databaseUrl, BELFRY_MASTER_KEY: seeded.masterKeyHex },
   });
   children.push(floor);
   // Signed anew, now (a signature holds for 15 minutes, and the scenarios before took a while),

@@ -148,7 +148,7 @@ function codePointLength(text: string): number {
   let pairs = 0;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
-    if (unit >= 0xdc00 && unit <= 0xdfff && i > 0) {
+    if (unit >= 0xdc00 && unit <= 0xdfff) {
       const before = text.charCodeAt(i - 1);
       if (before >= 0xd800 && before <= 0xdbff) pairs++;
     }
