@@ -14,22 +14,39 @@ export const dialects: Dialect[] = (process.env.TEST_DIALECTS ?? 'sqlite,postgre
   .filter((d): d is Dialect => d === 'sqlite' || d === 'postgres');
 
 const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-let postgresProbe: Promise<string | undefined> | undefined;
 
-/** Why PostgreSQL cannot be used here, or undefined when it can. */
-export function postgresUnavailable(): Promise<string | undefined> {
-  postgresProbe ??= (async () => {
-    const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
+/**
+ * A missing server refuses the connection at once; a slow one only looks slow. Suites start
+ * running while a test file still awaits this probe, and a busy two-core machine (a server
+ * generating its RSA key, a CLI child starting) can hold this process's event loop for seconds,
+ * so the probe waits long and tries twice before it calls PostgreSQL unreachable.
+ */
+const PROBE_TIMEOUT_MS = 20_000;
+const PROBE_ATTEMPTS = 2;
+
+async function probePostgres(): Promise<string | undefined> {
+  let reason: string | undefined;
+  for (let attempt = 1; attempt <= PROBE_ATTEMPTS; attempt++) {
+    const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
     try {
       await client.connect();
       await client.query('select 1');
       return undefined;
     } catch (error) {
-      return `PostgreSQL at ${adminUrl.replace(/\/\/[^@]*@/, '//')} is unreachable (${(error as Error).message})`;
+      reason = `PostgreSQL at ${adminUrl.replace(/\/\/[^@]*@/, '//')} is unreachable (${(error as Error).message})`;
     } finally {
       await client.end().catch(() => undefined);
     }
-  })();
+  }
+  return reason;
+}
+
+// Started as this module loads, before any suite of the importing file is declared.
+let postgresProbe = dialects.includes('postgres') ? probePostgres() : undefined;
+
+/** Why PostgreSQL cannot be used here, or undefined when it can. */
+export function postgresUnavailable(): Promise<string | undefined> {
+  postgresProbe ??= probePostgres();
   return postgresProbe;
 }
 

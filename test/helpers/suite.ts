@@ -18,8 +18,11 @@ export async function eachDialect(
   env: Record<string, string> = {},
   options: SuiteOptions = {},
 ): Promise<void> {
-  for (const dialect of dialects) {
-    const skip = options.skip ?? (await skipReason(dialect));
+  // Every reason is known before the first suite is declared: a declared suite starts running at
+  // once, and would otherwise compete with the PostgreSQL probe for this process's event loop.
+  const skips = await Promise.all(dialects.map(async (d) => options.skip ?? (await skipReason(d))));
+  for (const [index, dialect] of dialects.entries()) {
+    const skip = skips[index];
     if (skip) console.log(`# skipping "${title}" on ${dialect}: ${skip}`);
     describe(`${title} [${dialect}]`, { skip: skip ?? false }, () => {
       let server: TestServer | undefined;

@@ -246,6 +246,11 @@ await eachDialect(
       assert.equal(rotated.code, 0, rotated.stderr);
       const newKid = (JSON.parse(rotated.stdout) as { kid: string }).kid;
       assert.notEqual(newKid, oldKid);
+      assert.match(
+        newKid,
+        /^[0-9a-f]{24}$/,
+        'a key id never starts with "-", so it never reads as an option',
+      );
 
       // The running server picks the new key up on its next request, without a restart.
       const afterRotation = (await signedIn(app, browser)).id_token!;
@@ -267,6 +272,24 @@ await eachDialect(
       assert.equal(active.code, 1);
       assert.match(active.stderr, /is the active key/);
       assert.equal((await cli(server(), 'oidc', 'retire-key', oldKid)).code, 0);
+
+      // Key ids made before they were hex were base64url, and one in 64 began with "-".
+      const legacyKid = '-QxLegacyKeyId0123456789';
+      const { db } = server().services;
+      const old = await db
+        .selectFrom('oidc_signing_keys')
+        .selectAll()
+        .where('kid', '=', oldKid)
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('oidc_signing_keys')
+        .values({ ...old, kid: legacyKid, state: 'published' })
+        .execute();
+      const asOption = await cli(server(), 'oidc', 'retire-key', legacyKid);
+      assert.equal(asOption.code, 2);
+      assert.match(asOption.stderr, /after '--'/, 'the usage error says how to pass it');
+      const legacy = await cli(server(), 'oidc', 'retire-key', '--', legacyKid);
+      assert.equal(legacy.code, 0, legacy.stderr);
       const jwks = (await (await fetch(`${server().url}/oidc/jwks`)).json()) as {
         keys: Array<{ kid: string }>;
       };

@@ -50,7 +50,9 @@ export function createSigningKeys(deps: KeyDeps) {
 
   async function addActiveKey(tx: Db): Promise<string> {
     const at = clock.now().toISOString();
-    const kid = randomBytes(12).toString('base64url');
+    // Hex, not base64url: an id that began with "-" would read as an option on the command line
+    // (`belfry oidc retire-key <kid>`).
+    const kid = randomBytes(12).toString('hex');
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const jwk: PrivateJwk = { ...privateKey.export({ format: 'jwk' }), kid, alg: ALG, use: 'sig' };
     await insertSigningKey(tx, {
