@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { systemActor } from './domain/access/actor.js';
@@ -35,6 +35,30 @@ export async function ensureOperatorKey(config: Config, keys: AccessKeys): Promi
     accessKeyId: config.bootstrapKey?.accessKeyId,
     secretAccessKey: config.bootstrapKey?.secretAccessKey,
   });
+}
+
+/**
+ * Takes back the key ensureOperatorKey just made, for a start that failed before showing it: the
+ * next start then finds no key and makes (and shows) one again. The credentials file goes too
+ * when it holds that key. Returns false, leaving both in place, when the key could not be deleted.
+ */
+export async function withdrawOperatorKey(
+  config: Config,
+  keys: AccessKeys,
+  key: NewAccessKey,
+): Promise<boolean> {
+  try {
+    await keys.deleteAccessKey(systemActor(`bootstrap-${randomUUID()}`), key.accessKeyId);
+  } catch {
+    return false;
+  }
+  const file = join(config.dataDir, 'credentials');
+  try {
+    if (readFileSync(file, 'utf8').includes(`aws_access_key_id = ${key.accessKeyId}\n`)) rmSync(file);
+  } catch {
+    // Not there (it could not be written); a stale file is replaced at the next start anyway.
+  }
+  return true;
 }
 
 /** Writes the key in the AWS shared-credentials format under profile `belfry`, mode 0600. */

@@ -151,6 +151,25 @@ describe('loadConfig', () => {
     assert.equal(problems.filter((p) => p.includes('BELFRY_BOOTSTRAP_ACCESS_KEY_ID')).length, 2);
   });
 
+  it('takes integers only as plain decimal digits', () => {
+    const config = loadConfig({ PORT: '443', BELFRY_JOBS_POLL_MS: '0250' }, CWD);
+    assert.deepEqual([config.port, config.jobs.pollMs], [443, 250]);
+    for (const value of ['0x50', ' 80', '80 ', '8080.0', '1e3', '+80', '-1', '８０'])
+      assert.deepEqual(problemsOf({ PORT: value }), [
+        `PORT must be an integer from 0 to 65535, not "${value}"`,
+      ]);
+  });
+
+  it('takes the boolean words 1/0, yes/no, on/off and true/false in any case', () => {
+    for (const word of ['1', 'yes', 'ON', 'True'])
+      assert.equal(loadConfig({ BELFRY_TRUST_PROXY: word }, CWD).trustProxy, true);
+    for (const word of ['0', 'No', 'off', 'FALSE'])
+      assert.equal(loadConfig({ BELFRY_JOBS: word }, CWD).jobs.enabled, false);
+    assert.deepEqual(problemsOf({ BELFRY_JOBS: 'enabled' }), [
+      'BELFRY_JOBS must be true or false (also 1/0, yes/no, on/off), not "enabled"',
+    ]);
+  });
+
   it('names every problem in the error message', () => {
     assert.throws(
       () => loadConfig({ PORT: 'http', BELFRY_TRUST_PROXY: '2' }, CWD),
@@ -239,6 +258,46 @@ describe('loadConfig: mail and links', () => {
       assert.match(problem!, /^SMTP_URL must be/);
       assert.ok(!problem!.includes('pw'));
     }
+  });
+
+  it('reports a bad HOST as HOST, not as the public URL made from it', () => {
+    for (const host of ['localhost', '::', '0.0.0.0', 'belfry.internal', 'belfry_app'])
+      assert.equal(loadConfig({ HOST: host }, CWD).host, host);
+    for (const host of ['bad host', '[::1]', 'http://belfry', 'belfry..internal', '-belfry'])
+      assert.deepEqual(problemsOf({ HOST: host }), [
+        `HOST must be an IP address (IPv6 without brackets) or a host name, not "${host}"`,
+      ]);
+    // A link-local address with its zone is an address to listen on, but no URL can hold it.
+    assert.deepEqual(problemsOf({ HOST: 'fe80::1%eth0' }), [
+      'BELFRY_PUBLIC_URL must be set: HOST "fe80::1%eth0" does not make a URL of its own',
+    ]);
+    const zoned = loadConfig({ HOST: 'fe80::1%eth0', BELFRY_PUBLIC_URL: 'https://belfry.example.com' }, CWD);
+    assert.equal(zoned.publicUrl, 'https://belfry.example.com');
+  });
+
+  it('takes a sender as local@domain or Name <local@domain>, nothing less', () => {
+    for (const from of [
+      'no-reply@localhost',
+      'ops+belfry@mail.example.co.uk',
+      'Belfry <no-reply@example.com>',
+      '"Acme, Inc." <ops@acme.example>',
+      '<ops@acme.example>',
+    ])
+      assert.equal(loadConfig({ BELFRY_MAIL_FROM: from }, CWD).mail.from, from);
+    for (const from of [
+      '@',
+      'no-reply@',
+      '@example.com',
+      'no-reply',
+      'a@b@example.com',
+      'no reply@example.com',
+      'no-reply@exa mple.com',
+      'Belfry <@>',
+      'Belfry <no-reply>',
+      'Belfry <no-reply@example.com',
+      'Belfry\r\nBcc: x@example.com <no-reply@example.com>',
+    ])
+      assert.match(problemsOf({ BELFRY_MAIL_FROM: from })[0]!, /^BELFRY_MAIL_FROM must be an address/, from);
   });
 
   it('refuses a public URL that is not http(s) and a lifetime out of range', () => {

@@ -80,20 +80,28 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const regions = read.string('BELFRY_SIGV4_REGIONS', '');
 
   const host = read.string('HOST', '127.0.0.1');
+  const hostValid = isHost(host);
+  if (!hostValid)
+    problems.push(`HOST must be an IP address (IPv6 without brackets) or a host name, not "${host}"`);
   const port = read.integer('PORT', 8080, 0, 65535);
   const smtpUrl = read.string('SMTP_URL', '');
   // The URL is not echoed: it may carry the SMTP password.
   if (smtpUrl !== '' && !isUrl(smtpUrl, ['smtp:', 'smtps:']))
     problems.push('SMTP_URL must be smtp://[user:password@]host[:port] or smtps://… (value not shown)');
   const mailFrom = read.string('BELFRY_MAIL_FROM', 'Belfry <no-reply@localhost>');
-  if (!/^[^\r\n]*@[^\r\n]*$/.test(mailFrom))
-    problems.push('BELFRY_MAIL_FROM must be an address, e.g. "Belfry <no-reply@example.com>"');
-  const publicUrl = read.string(
-    'BELFRY_PUBLIC_URL',
-    `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-  );
-  if (!isUrl(publicUrl, ['http:', 'https:']))
-    problems.push(`BELFRY_PUBLIC_URL must be an http:// or https:// URL, not "${publicUrl}"`);
+  if (!isMailbox(mailFrom))
+    problems.push(
+      `BELFRY_MAIL_FROM must be an address, e.g. "no-reply@example.com" or "Belfry <no-reply@example.com>", not "${mailFrom}"`,
+    );
+  const givenPublicUrl = read.string('BELFRY_PUBLIC_URL', '');
+  const publicUrl = givenPublicUrl || `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (givenPublicUrl !== '') {
+    if (!isUrl(givenPublicUrl, ['http:', 'https:']))
+      problems.push(`BELFRY_PUBLIC_URL must be an http:// or https:// URL, not "${givenPublicUrl}"`);
+  } else if (hostValid && !isUrl(publicUrl, ['http:', 'https:'])) {
+    // A valid HOST that makes no URL of its own, such as an IPv6 address with a zone (fe80::1%eth0).
+    problems.push(`BELFRY_PUBLIC_URL must be set: HOST "${host}" does not make a URL of its own`);
+  }
 
   const dnsServers = read
     .string('DNS_SERVERS', '')
@@ -169,6 +177,24 @@ function isDnsServer(value: string): boolean {
   return isIP(match[1] ?? match[2] ?? match[3] ?? '') !== 0 && port >= 1 && port <= 65535;
 }
 
+/** An IP address or a host name (letters, digits, hyphens and, as container names have, underscores). */
+function isHost(value: string): boolean {
+  const label = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+  const name = new RegExp(`^${label}(?:\\.${label})*\\.?$`);
+  return isIP(value) !== 0 || (value.length <= 253 && name.test(value));
+}
+
+/**
+ * `local@domain` or `Name <local@domain>`: enough to catch a typo like "@" or a missing domain
+ * before the first email fails. The mail server has the last word on the address itself.
+ */
+function isMailbox(value: string): boolean {
+  const address =
+    /^[^\s@<>()[\],;:\\"]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)*$/u;
+  const named = /^[^<>\r\n]*<([^<>]*)>$/.exec(value);
+  return address.test(named ? named[1]! : value);
+}
+
 function isUrl(value: string, protocols: string[]): boolean {
   try {
     const url = new URL(value);
@@ -192,7 +218,8 @@ class Reader {
   integer(name: string, fallback: number, min: number, max: number): number {
     const raw = this.env[name];
     if (raw === undefined || raw === '') return fallback;
-    const n = Number(raw);
+    // Plain decimal digits only: Number() would also take " 80", "0x50", "8080.0" and "1e3".
+    const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isInteger(n) || n < min || n > max) {
       this.problems.push(`${name} must be an integer from ${min} to ${max}, not "${raw}"`);
       return fallback;
@@ -205,7 +232,7 @@ class Reader {
     if (raw === undefined || raw === '') return fallback;
     if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
     if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-    this.problems.push(`${name} must be true or false, not "${this.env[name]}"`);
+    this.problems.push(`${name} must be true or false (also 1/0, yes/no, on/off), not "${this.env[name]}"`);
     return fallback;
   }
 

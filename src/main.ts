@@ -3,7 +3,7 @@ import './lib/gc-tuning.js';
 import { hostname } from 'node:os';
 import { relative } from 'node:path';
 import { buildApp } from './app.js';
-import { ensureOperatorKey, writeCredentialsFile } from './bootstrap.js';
+import { ensureOperatorKey, withdrawOperatorKey, writeCredentialsFile } from './bootstrap.js';
 import { composeServices } from './compose.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import type { NewAccessKey } from './domain/access/keys.js';
@@ -49,43 +49,90 @@ async function main(): Promise<void> {
       })
     : undefined;
 
+  const stop = async () => {
+    await app.close();
+    await worker?.stop();
+    await database.close();
+  };
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    await app.close();
-    await worker?.stop();
-    await database.close();
+    await stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void close('SIGINT'));
   process.on('SIGTERM', () => void close('SIGTERM'));
 
+  // Every plugin is loaded before the first key exists, so only listening itself can fail after.
+  await app.ready();
   const operatorKey = await ensureOperatorKey(config, services.accessKeys);
-  const url = await app.listen({ host: config.host, port: config.port });
-  if (operatorKey) announceOperatorKey(config, operatorKey, url);
+  // Saved before listening: a start stopped before the key is shown still leaves it in the file.
+  const saved = operatorKey && saveOperatorKey(config, operatorKey);
+  let url: string;
+  try {
+    url = await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    closing = true;
+    console.error(listenFailure(config, error));
+    // Taken back, so the next start (on a free port) creates, shows and saves the key anew.
+    if (operatorKey && !(await withdrawOperatorKey(config, services.accessKeys, operatorKey)))
+      announceOperatorKey(config, operatorKey, saved || {}, undefined);
+    await stop();
+    process.exit(1);
+  }
+  if (operatorKey) announceOperatorKey(config, operatorKey, saved || {}, url);
   app.log.info({ url, database: database.dialect }, 'Belfry is ready');
 }
 
-/** Shows the first-start key once, on the terminal rather than in the structured log. */
-function announceOperatorKey(config: Config, key: NewAccessKey, url: string): void {
-  const file = writeCredentialsFile(config.dataDir, key);
-  const near = relative(process.cwd(), file);
-  const shown = near.startsWith('..') ? file : near;
-  process.stdout.write(
-    [
-      '',
-      'Belfry created the operator administrator (FullAccess):',
-      `  access key id:     ${key.accessKeyId}`,
-      config.bootstrapKey
-        ? '  secret access key: (as given in BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY)'
-        : `  secret access key: ${key.secretAccessKey}`,
+type Saved = { file?: string; error?: string };
+
+function saveOperatorKey(config: Config, key: NewAccessKey): Saved {
+  try {
+    return { file: writeCredentialsFile(config.dataDir, key) };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * Shows the first-start key once, on the terminal rather than in the structured log. Without a
+ * `url` (the server could not listen, and the key could not be taken back) there is no command to try.
+ */
+function announceOperatorKey(config: Config, key: NewAccessKey, saved: Saved, url: string | undefined) {
+  const near = saved.file && relative(process.cwd(), saved.file);
+  const shown = near && near.startsWith('..') ? saved.file : near;
+  const lines = [
+    '',
+    'Belfry created the operator administrator (FullAccess):',
+    `  access key id:     ${key.accessKeyId}`,
+    config.bootstrapKey
+      ? '  secret access key: (as given in BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY)'
+      : `  secret access key: ${key.secretAccessKey}`,
+  ];
+  if (!shown) lines.push(`It could not be saved (${saved.error}): keep it now, it is not shown again.`);
+  else if (!url) lines.push(`It is saved in ${shown} (profile belfry).`);
+  else
+    lines.push(
       `It is saved in ${shown} (profile belfry). Try:`,
       `  AWS_SHARED_CREDENTIALS_FILE=${shown} AWS_PROFILE=belfry aws chime list-accounts --endpoint-url ${url} --region us-east-1`,
-      '',
-    ].join('\n') + '\n',
-  );
+    );
+  process.stdout.write([...lines, ''].join('\n') + '\n');
+}
+
+/** One line on why the server could not listen, naming the setting to change. */
+function listenFailure(config: Config, error: unknown): string {
+  const where = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  const reasons: Record<string, string> = {
+    EADDRINUSE: 'address already in use; set PORT to a free port',
+    EACCES: 'permission denied (ports below 1024 need privileges); set PORT',
+    EADDRNOTAVAIL: 'no such address on this machine; set HOST',
+    ENOTFOUND: 'the host name does not resolve; set HOST',
+  };
+  const reason = reasons[code] ?? (error instanceof Error ? error.message : String(error));
+  return `cannot listen on ${where}: ${reason}`;
 }
 
 main().catch((error: unknown) => {

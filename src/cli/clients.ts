@@ -32,7 +32,7 @@ async function create(args: string[]): Promise<void> {
   );
   if (values.name === undefined) throw new UsageError('clients create needs --name <name>');
   if (!values['redirect-uri']?.length) throw new UsageError('clients create needs --redirect-uri <url>');
-  await withServices({ masterKey: true }, async (services, actor) => {
+  await withServices({ masterKey: true }, async (services, actor, config) => {
     const client = await services.oidc.clients.createClient(actor, {
       name: values.name!,
       redirectUris: values['redirect-uri']!,
@@ -43,7 +43,9 @@ async function create(args: string[]): Promise<void> {
     print(`Registered app client "${client.name}":`);
     print(`  client id:     ${client.clientId}`);
     print(`  client secret: ${client.clientSecret}`);
-    print(`  issuer:        ${issuerHint()}`);
+    // From BELFRY_PUBLIC_URL as this command reads it: the server's own setting when both share one.
+    print(`  issuer:        ${config.oidc.issuer}`);
+    print(`  discovery:     ${config.oidc.issuer}/.well-known/openid-configuration`);
     print('The secret is shown only this once.');
   });
 }
@@ -68,8 +70,4 @@ async function remove(args: string[]): Promise<void> {
     await services.oidc.clients.deleteClient(actor, clientId);
     print(`Deleted app client ${clientId}; its tokens no longer work.`);
   });
-}
-
-function issuerHint(): string {
-  return '<BELFRY_PUBLIC_URL>/oidc (discovery at /oidc/.well-known/openid-configuration)';
 }

@@ -51,7 +51,7 @@ export async function pendingMigrations(db: Db): Promise<string[]> {
  */
 export async function withServices<T>(
   options: { masterKey: boolean },
-  use: (services: Services, actor: Actor) => Promise<T>,
+  use: (services: Services, actor: Actor, config: Config) => Promise<T>,
 ): Promise<T> {
   return withDatabase({ create: false }, async (database, config) => {
     const pending = await pendingMigrations(database.db);
@@ -71,7 +71,7 @@ export async function withServices<T>(
       mailer: createMailer(config, { info: (obj, msg) => console.error(msg, obj) }),
     });
     if (options.masterKey) await checkMasterKey(services);
-    return use(services, operatorActor());
+    return use(services, operatorActor(), config);
   });
 }
 

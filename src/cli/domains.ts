@@ -66,7 +66,7 @@ async function list(args: string[]): Promise<void> {
   });
 }
 
-/** Without --yes, `release` only shows what it would do: the release cannot be undone. */
+/** Without --yes, `release` shows what it would do and fails (exit 1): the release cannot be undone. */
 async function release(args: string[], apply: boolean): Promise<void> {
   const { values, positionals } = parseCommand(
     args,

@@ -1,5 +1,6 @@
 import { ConfigError } from '../config.js';
 import { DomainError } from '../domain/errors.js';
+import { write } from './output.js';
 import { CliError, USAGE, UsageError } from './usage.js';
 
 type Command = (args: string[]) => Promise<void>;
@@ -16,11 +17,14 @@ const commands: Record<string, () => Promise<Command>> = {
   domains: async () => (await import('./domains.js')).domains,
 };
 
-/** Runs one command; returns the exit code (0 done, 1 failed, 2 usage error). */
+/**
+ * Runs one command; returns the exit code: 0 done, 1 failed, 2 usage error, 78 invalid
+ * configuration (as the server exits, EX_CONFIG).
+ */
 export async function run(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (name === 'help' || argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(USAGE);
+    write(USAGE);
     return 0;
   }
   try {
@@ -38,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
     process.stderr.write(`belfry: ${describe(error)}\n`);
-    return 1;
+    return error instanceof ConfigError ? 78 : 1;
   }
 }
 

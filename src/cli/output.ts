@@ -1,6 +1,19 @@
+// A reader that stops early (`belfry access-keys list | head -2`) closes the pipe: the command then
+// finishes its work as usual and what it still prints goes nowhere, as with any command-line tool.
+let readerGone = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  readerGone = true;
+});
+
+/** Writes text to standard output as it is, unless nobody reads it any more. */
+export function write(text: string): void {
+  if (!readerGone) process.stdout.write(text);
+}
+
 /** Writes a line (or lines) to standard output. */
 export function print(text = ''): void {
-  process.stdout.write(text + '\n');
+  write(text + '\n');
 }
 
 /** Machine-readable output: one JSON document, indented for people who read it too. */

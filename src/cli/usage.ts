@@ -76,7 +76,8 @@ Commands:
       List the users a release would change and what becomes of each.
   domains release <account-id> <domain> --yes [--json]
       Release the domain: its users are signed out, Registered ones are Released and leave the
-      account, Suspended ones stay suspended. Without --yes, only shows the preview.
+      account, Suspended ones stay suspended. Without --yes, shows the preview, releases nothing
+      and exits with status 1.
   help
       Show this text. Every command also takes --help.
 `;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,7 +14,7 @@ import {
 import { Migrator, NO_MIGRATIONS, sql } from 'kysely';
 import { migrations } from '../../src/store/migrations/index.js';
 import { createTestDatabase, dialects, skipReason, type TestDatabase } from '../helpers/databases.js';
-import { belfry, chime, readProfile, startServer, type ServerProcess } from './processes.js';
+import { belfry, chime, failedStart, readProfile, startServer, type ServerProcess } from './processes.js';
 import type { Dialect } from '../../src/store/database.js';
 
 /**
@@ -304,7 +305,35 @@ for (const dialect of dialects) {
       assert.equal((await run('--help')).stdout, help.stdout);
     });
 
-    it('reports refusals and configuration errors on one line with exit code 1', async () => {
+    it('prints the issuer the configuration gives when it registers an app client', async () => {
+      const created = await belfry(
+        { ...site.env, BELFRY_PUBLIC_URL: 'https://belfry.example.com/' },
+        ['clients', 'create', '--name', 'Meetings', '--redirect-uri', 'https://meet.example.com/callback'],
+        elsewhere,
+      );
+      assert.equal(created.code, 0, created.stderr);
+      assert.match(created.stdout, /^ {2}issuer: +https:\/\/belfry\.example\.com\/oidc$/m);
+      assert.match(
+        created.stdout,
+        /^ {2}discovery: +https:\/\/belfry\.example\.com\/oidc\/\.well-known\/openid-configuration$/m,
+      );
+      const byDefault = await run('clients create --name Chat --redirect-uri http://127.0.0.1:3000/cb');
+      assert.equal(byDefault.code, 0, byDefault.stderr);
+      assert.match(byDefault.stdout, /^ {2}issuer: +http:\/\/127\.0\.0\.1:8080\/oidc$/m);
+    });
+
+    it('ends quietly, with its usual exit code, when the reader of its output goes away', async () => {
+      const [listed, help] = await Promise.all([
+        belfry(site.env, ['access-keys', 'list'], elsewhere, { readerGone: true }),
+        belfry(site.env, ['help'], elsewhere, { readerGone: true }),
+      ]);
+      for (const r of [listed, help]) {
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stderr, '');
+      }
+    });
+
+    it('reports refusals on one line with exit code 1, bad configuration with 78', async () => {
       const policy = await run('access-keys create --name x --policy Admin');
       assert.equal(policy.code, 1);
       assert.equal(
@@ -317,8 +346,15 @@ for (const dialect of dialects) {
         ['access-keys', 'list'],
         elsewhere,
       );
-      assert.equal(config.code, 1);
+      assert.equal(config.code, 78);
       assert.match(config.stderr, /^belfry: invalid configuration: DATABASE_URL must be .+\n$/);
+      const port = await belfry({ ...site.env, PORT: 'abc' }, ['access-keys', 'list'], elsewhere);
+      assert.equal(port.code, 78);
+      assert.equal(
+        port.stderr,
+        'belfry: invalid configuration: PORT must be an integer from 0 to 65535, not "abc"\n',
+      );
+      assert.equal(port.stdout, '');
 
       // A CLI pointed at another master key would mint keys the server cannot verify.
       const otherKey = await belfry(
@@ -363,6 +399,43 @@ for (const dialect of dialects) {
       assert.doesNotMatch(second.stdout, /operator administrator|access key id/);
       assert.ok(!second.stdout.includes(key.secretAccessKey));
       await chime(second.url, key).send(new ListAccountsCommand({}));
+    });
+
+    it('takes the key back when the port is busy, so the next start shows and saves a new one', async () => {
+      const site = await installation(dialect, { migrated: false });
+      sites.push(site);
+      const busy = createServer();
+      await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+      const port = (busy.address() as AddressInfo).port;
+      let failed;
+      try {
+        failed = await failedStart({ ...site.env, PORT: String(port) });
+      } finally {
+        await new Promise((resolve) => busy.close(resolve));
+      }
+      assert.equal(failed.code, 1, failed.stderr);
+      // Node 20 also gets oidc-provider's runtime warning; nothing else is said, and no stack.
+      assert.deepEqual(
+        failed.stderr.split('\n').filter((line) => line !== '' && !/oidc-provider WARNING/.test(line)),
+        [`cannot listen on 127.0.0.1:${port}: address already in use; set PORT to a free port`],
+      );
+      assert.doesNotMatch(failed.stdout, /operator administrator|access key id/);
+      assert.ok(!existsSync(join(site.dataDir, 'credentials')), 'no file holds a key that was taken back');
+
+      const next = await start(site.env);
+      const key = readProfile(join(site.dataDir, 'credentials'), 'belfry');
+      assert.match(next.stdout, new RegExp(`access key id:\\s+${key.accessKeyId}`));
+      assert.ok(next.stdout.includes(key.secretAccessKey));
+      assert.ok(
+        next.stdout.includes(`--endpoint-url ${next.url} `),
+        'the command to try names the real port',
+      );
+      await chime(next.url, key).send(new ListAccountsCommand({}));
+      const keys = await belfry(site.env, ['access-keys', 'list', '--json'], site.dataDir);
+      assert.deepEqual(
+        (JSON.parse(keys.stdout) as Array<{ accessKeyId: string }>).map((k) => k.accessKeyId),
+        [key.accessKeyId],
+      );
     });
 
     it('seeds the operator key given in BELFRY_BOOTSTRAP_*', async () => {

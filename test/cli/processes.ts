@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ChimeClient } from '@aws-sdk/client-chime';
@@ -26,10 +27,20 @@ export interface Result {
   stderr: string;
 }
 
-/** Runs `node bin/belfry.mjs …` from a directory of the test's choosing, as an operator would. */
-export function belfry(env: Record<string, string>, args: string[], cwd: string): Promise<Result> {
+/**
+ * Runs `node bin/belfry.mjs …` from a directory of the test's choosing, as an operator would.
+ * With `readerGone`, its standard output is a pipe nobody reads any more, as in `belfry … | head -1`
+ * once head has exited.
+ */
+export function belfry(
+  env: Record<string, string>,
+  args: string[],
+  cwd: string,
+  options: { readerGone?: boolean } = {},
+): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [launcher, ...args], { cwd, env: childEnv(env) });
+    if (options.readerGone) child.stdout.destroy();
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -64,12 +75,7 @@ export interface ServerProcess {
  * stop() ends npm and node together.
  */
 export function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn('npm', ['start', '--silent'], {
-    cwd: root,
-    env: childEnv({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env }),
-    detached: true,
-  });
-  if (child.pid !== undefined) running.add(child.pid);
+  const child = npmStart(env);
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -92,6 +98,38 @@ export function startServer(env: Record<string, string>): Promise<ServerProcess>
       resolve({ url: listening[1]!, stdout, stop: () => stopGroup(child) });
     });
   });
+}
+
+/** Starts the real server like startServer, for a start that must fail: resolves once it exits. */
+export function failedStart(env: Record<string, string>): Promise<Result> {
+  const child = npmStart(env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stopGroup(child);
+      reject(new Error(`server did not exit within 30 s:\n${stdout}\n${stderr}`));
+    }, 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (child.pid !== undefined) running.delete(child.pid);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** `npm start` in the project root, in a process group of its own that the exit hook ends. */
+function npmStart(env: Record<string, string>): ChildProcess & { stdout: Readable; stderr: Readable } {
+  const child = spawn('npm', ['start', '--silent'], {
+    cwd: root,
+    env: childEnv({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env }),
+    detached: true,
+  });
+  if (child.pid !== undefined) running.add(child.pid);
+  return child;
 }
 
 async function stopGroup(child: ChildProcess): Promise<void> {

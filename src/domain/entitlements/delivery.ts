@@ -16,8 +16,9 @@ export interface DeliveryDeps {
 
 /**
  * POSTs one event to one app's webhook, signed with the app's secret. Anything but a 2xx answer
- * (or no answer in time) fails the job, which the queue retries with back-off for about two
- * and a half hours before giving up. A webhook removed meanwhile ends the job quietly.
+ * (or no answer in time) fails the job. The queue gives it ten attempts: nine retries, 10 s after
+ * the first failure and doubling (retryDelayMs), about 85 minutes in all, before giving up. A
+ * webhook removed meanwhile ends the job quietly.
  */
 export function deliverAppEventJob(deps: DeliveryDeps): JobHandler {
   return {
