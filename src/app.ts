@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Services } from './services.js';
-import { chimeApi } from './api/chime/plugin.js';
+import { chimeApi, sendError } from './api/chime/plugin.js';
 import { endUserPages } from './api/pages/plugin.js';
 import { oidcProvider } from './api/oidc/plugin.js';
 import { entitlementApi } from './api/entitlements/plugin.js';
@@ -21,6 +21,12 @@ export async function buildApp(services: Services, config: Config): Promise<Fast
     routerOptions: { maxParamLength: 2048 },
     // One line per request, written by the onResponse hook below with the operation name.
     logController: new LogController({ disableRequestLogging: true }),
+    // A URL that cannot be decoded fails before any route or hook: answered in the Chime format
+    // (the API is what most traffic is), with the request id the hooks would have set.
+    frameworkErrors: (error, request, reply) => {
+      reply.header('x-amzn-RequestId', request.id);
+      return sendError(request, reply, error);
+    },
   });
   const metrics = createMetrics();
 

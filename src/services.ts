@@ -99,6 +99,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
   handlers.push(
     invitationEmailJob({
       db,
+      ids: deps.ids,
       clock,
       mailer: inputs.mailer,
       publicUrl: config.publicUrl,

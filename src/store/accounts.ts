@@ -94,7 +94,10 @@ export async function listAccounts(db: Db, filter: AccountFilter): Promise<Accou
         .selectFrom('users')
         .select('users.account_id')
         .where('users.email_normalized', '=', email)
-        .where('users.removed_at', 'is', null),
+        .where('users.removed_at', 'is', null)
+        // The account the person belongs to: a pending invitation is not membership yet, and
+        // one address may be invited by several Team accounts at once.
+        .where('users.registration_status', 'in', ['Registered', 'Suspended']),
     );
   }
   if (filter.onlyId !== undefined) query = query.where('id', '=', filter.onlyId);

@@ -52,6 +52,12 @@ export function openDatabase(
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // SQLite's own lower() folds ASCII only, so a case-insensitive name filter missed "Ärzte";
+  // JavaScript's folds Unicode, as PostgreSQL's lower() does. (No index is built on lower():
+  // one built before this override would disagree with it.)
+  sqlite.function('lower', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
   const statements = reusingStatements(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
   enableDirectReads(db, sqlite);

@@ -81,20 +81,16 @@ export async function updateIdentity(db: Db, id: string, changes: IdentityChange
 
 export type IdentityTokenPurpose = 'verify-email' | 'reset-password';
 
-/**
- * Stores a new token's hash and drops the identity's earlier unused tokens of the same purpose:
- * only the newest email's link works, so a resend invalidates the one before it.
- */
-export async function replaceIdentityToken(
-  db: Db,
-  token: { hash: string; identityId: string; purpose: IdentityTokenPurpose; expiresAt: string; at: string },
-): Promise<void> {
-  await db
-    .deleteFrom('identity_tokens')
-    .where('identity_id', '=', token.identityId)
-    .where('purpose', '=', token.purpose)
-    .where('used_at', 'is', null)
-    .execute();
+export interface NewIdentityToken {
+  hash: string;
+  identityId: string;
+  purpose: IdentityTokenPurpose;
+  expiresAt: string;
+  at: string;
+}
+
+/** Stores a token beside any others of the identity and purpose. */
+export async function insertIdentityToken(db: Db, token: NewIdentityToken): Promise<void> {
   await db
     .insertInto('identity_tokens')
     .values({
@@ -106,6 +102,27 @@ export async function replaceIdentityToken(
       created_at: token.at,
     })
     .execute();
+}
+
+/** Deletes the identity's unused tokens of the purpose; returns how many. */
+export async function retireIdentityTokens(
+  db: Db,
+  identityId: string,
+  purpose: IdentityTokenPurpose,
+): Promise<number> {
+  const result = await db
+    .deleteFrom('identity_tokens')
+    .where('identity_id', '=', identityId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Stores a token in place of the identity's unused ones of the purpose. */
+export async function replaceIdentityToken(db: Db, token: NewIdentityToken): Promise<void> {
+  await retireIdentityTokens(db, token.identityId, token.purpose);
+  await insertIdentityToken(db, token);
 }
 
 /**
@@ -224,21 +241,36 @@ export async function insertBrowserSession(db: Db, session: BrowserSessionRecord
     .execute();
 }
 
+/**
+ * A live session (neither revoked nor expired): its identity, and when the person signed in to
+ * open it (the session is never extended, so that is when the password was last entered).
+ */
+export async function findLiveSession(
+  db: Db,
+  idHash: string,
+  at: string,
+): Promise<{ identity: IdentityRecord; signedInAt: string } | undefined> {
+  const row = await db
+    .selectFrom('browser_sessions as s')
+    .innerJoin('identities as i', 'i.id', 's.identity_id')
+    .selectAll('i')
+    .select('s.created_at as session_created_at')
+    .where('s.id_hash', '=', idHash)
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', at)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { session_created_at: signedInAt, ...identity } = row;
+  return { identity: toRecord(identity), signedInAt };
+}
+
 /** The session's identity while the session is neither revoked nor expired. */
 export async function findLiveSessionIdentity(
   db: Db,
   idHash: string,
   at: string,
 ): Promise<IdentityRecord | undefined> {
-  const row = await db
-    .selectFrom('browser_sessions as s')
-    .innerJoin('identities as i', 'i.id', 's.identity_id')
-    .selectAll('i')
-    .where('s.id_hash', '=', idHash)
-    .where('s.revoked_at', 'is', null)
-    .where('s.expires_at', '>', at)
-    .executeTakeFirst();
-  return row && toRecord(row);
+  return (await findLiveSession(db, idHash, at))?.identity;
 }
 
 export async function revokeBrowserSession(db: Db, idHash: string, at: string): Promise<void> {

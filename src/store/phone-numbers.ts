@@ -108,6 +108,30 @@ export async function findPhoneNumberOfUser(db: Db, userId: string): Promise<Pho
   return row && toRecord(row);
 }
 
+/**
+ * The numbers associated with the account or with one of its users, in any state, in E.164
+ * order. The inventory is the operator's and outlives accounts, so deleting or purging an
+ * account frees these; matching on the users too finds a number whose account link went astray.
+ */
+export async function listPhoneNumbersOfAccount(db: Db, accountId: string): Promise<PhoneNumberRecord[]> {
+  const rows = await db
+    .selectFrom('phone_numbers')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('account_id', '=', accountId),
+        eb(
+          'user_id',
+          'in',
+          eb.selectFrom('users').select('users.id').where('users.account_id', '=', accountId),
+        ),
+      ]),
+    )
+    .orderBy('id')
+    .execute();
+  return rows.map(toRecord);
+}
+
 export interface PhoneNumberFilter {
   status?: PhoneNumberStatus | undefined;
   productType?: ProductType | undefined;

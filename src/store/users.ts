@@ -203,3 +203,24 @@ export async function updateUser(db: Db, accountId: string, id: string, changes:
   if ('removedAt' in changes) set.removed_at = changes.removedAt ?? null;
   await db.updateTable('users').set(set).where('account_id', '=', accountId).where('id', '=', id).execute();
 }
+
+/**
+ * A pending invitee's invitation fails (its email could not be delivered). Conditional, so an
+ * acceptance or a new invitation that got there first wins; false when one did.
+ */
+export async function failPendingInvitation(
+  db: Db,
+  accountId: string,
+  id: string,
+  at: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ invitation_status: 'Failed', updated_at: at })
+    .where('account_id', '=', accountId)
+    .where('id', '=', id)
+    .where('registration_status', '=', 'Unregistered')
+    .where('invitation_status', '=', 'Pending')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -6,6 +6,7 @@ import {
   CreateUserCommand,
   ForbiddenException,
   GetAccountCommand,
+  InviteUsersCommand,
   ListAccountsCommand,
   NotFoundException,
   paginateListAccounts,
@@ -130,6 +131,13 @@ await eachDialect('accounts', (server) => {
       narrower.Accounts?.map((a) => a.Name),
       [`${prefix}Alpha`],
     );
+    // Letters beyond ASCII fold too, on SQLite as on PostgreSQL.
+    const umlaut = await createAccount(chime, `Ärzte ${prefix}`);
+    const folded = await chime.send(new ListAccountsCommand({ Name: `äRZTE ${prefix.toUpperCase()}` }));
+    assert.deepEqual(
+      folded.Accounts?.map((a) => a.AccountId),
+      [umlaut.AccountId],
+    );
     // LIKE wildcards in the filter are literal characters
     assert.deepEqual((await chime.send(new ListAccountsCommand({ Name: `${prefix}%` }))).Accounts, []);
     assert.deepEqual(
@@ -149,6 +157,16 @@ await eachDialect('accounts', (server) => {
       found.Accounts?.map((a) => a.AccountId),
       [home.AccountId],
     );
+    // A pending invitation elsewhere is not membership: the answer is the one account.
+    const inviter = await createAccount(chime, 'Email Inviter');
+    await chime.send(new InviteUsersCommand({ AccountId: inviter.AccountId, UserEmailList: [email] }));
+    const invitee = uniqueEmail();
+    await chime.send(new InviteUsersCommand({ AccountId: inviter.AccountId, UserEmailList: [invitee] }));
+    assert.deepEqual(
+      (await chime.send(new ListAccountsCommand({ UserEmail: email }))).Accounts?.map((a) => a.AccountId),
+      [home.AccountId],
+    );
+    assert.deepEqual((await chime.send(new ListAccountsCommand({ UserEmail: invitee }))).Accounts, []);
     const nobody = await chime.send(new ListAccountsCommand({ UserEmail: 'nobody@example.com' }));
     assert.deepEqual(nobody.Accounts, []);
     await rejectsWith(

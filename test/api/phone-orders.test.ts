@@ -4,6 +4,7 @@ import {
   BadRequestException,
   ConflictException,
   CreatePhoneNumberOrderCommand,
+  ForbiddenException,
   GetPhoneNumberCommand,
   GetPhoneNumberOrderCommand,
   ListPhoneNumberOrdersCommand,
@@ -16,6 +17,7 @@ import {
   type ChimeClient,
   type PhoneNumberProductType,
 } from '@aws-sdk/client-chime';
+import { newAccountId } from '../helpers/accounts.js';
 import { rejectsWith } from '../helpers/sdk-errors.js';
 import { signedFetch } from '../helpers/signed-fetch.js';
 import { eachDialect } from '../helpers/suite.js';
@@ -155,6 +157,31 @@ await eachDialect('phone number search and orders', (server) => {
       BadRequestException,
       /ProductType/i,
     );
+  });
+
+  it('lets ReadOnly and UserManagement keys read supported countries, searches and orders; an account-limited key none', async () => {
+    const countries = new ListSupportedPhoneNumberCountriesCommand({ ProductType: 'BusinessCalling' });
+    const orders = new ListPhoneNumberOrdersCommand({ MaxResults: 1 });
+    for (const policy of ['ReadOnly', 'UserManagement'] as const) {
+      const reader = server().client(await server().createKey(policy));
+      assert.deepEqual(
+        (await reader.send(countries)).PhoneNumberCountries,
+        [{ CountryCode: 'US', SupportedPhoneNumberTypes: ['Local'] }],
+        policy,
+      );
+      assert.equal((await search(reader, { AreaCode: '206', MaxResults: 1 })).length, 1, policy);
+      assert.equal((await reader.send(orders)).$metadata.httpStatusCode, 200, policy);
+    }
+    // What the carrier offers belongs to the installation, as its inventory and orders do.
+    const scoped = server().client(
+      await server().createKey('ReadOnly', await newAccountId(server().client())),
+    );
+    const refused = [
+      () => scoped.send(countries),
+      () => search(scoped, { AreaCode: '206' }),
+      () => scoped.send(orders),
+    ];
+    for (const read of refused) await rejectsWith(read(), ForbiddenException, /limited to account/);
   });
 
   it('fulfils an order of pool numbers: Processing, then Successful with the numbers Unassigned', async () => {

@@ -75,6 +75,34 @@ await eachDialect('review fixes', (server) => {
     assert.equal(mine?.Details?.attemptedAccountId, other);
   });
 
+  it('refuses a query key given twice rather than running one of its meanings', async () => {
+    const accountId = await newAccountId(server().client());
+    const email = uniqueEmail();
+    const response = await signedFetch(server().url, server().operator, {
+      method: 'POST',
+      path: `/accounts/${accountId}/users`,
+      query: { operation: ['create', 'add'] },
+      body: { Email: email },
+    });
+    assert.equal(response.status, 400);
+    assert.equal(response.errorType, 'BadRequestException');
+    assert.match(response.json.Message, /operation is given more than once/);
+    const { Users } = await server()
+      .client()
+      .send(new ListUsersCommand({ AccountId: accountId, UserEmail: email }));
+    assert.deepEqual(Users, []);
+  });
+
+  it('answers a URL that cannot be decoded in the Chime error format', async () => {
+    const response = await fetch(`${server().url}/accounts/%E0%A4%A`);
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get('x-amzn-errortype'), 'BadRequestException');
+    assert.ok(response.headers.get('x-amzn-requestid'));
+    const body = (await response.json()) as { Code: string; Message: string };
+    assert.equal(body.Code, 'BadRequest');
+    assert.ok(body.Message);
+  });
+
   it('refuses to restore a number the release job has claimed, and releases it', async () => {
     const number = await importedNumber(server());
     await signedFetch(server().url, server().operator, {

@@ -160,6 +160,24 @@ await eachDialect('users', (server) => {
     );
   });
 
+  it('answers one Invite per address asked for, in order, though an address given twice is invited once', async () => {
+    const chime = server().client();
+    const accountId = await newAccountId(chime);
+    const { Invites } = await chime.send(
+      new InviteUsersCommand({
+        AccountId: accountId,
+        UserEmailList: ['a@example.com', 'b@example.com', 'A@Example.com'],
+      }),
+    );
+    assert.equal(Invites?.length, 3);
+    assert.deepEqual(
+      Invites.map((i) => i.EmailAddress?.toLowerCase()),
+      ['a@example.com', 'b@example.com', 'a@example.com'],
+    );
+    assert.equal(Invites[2]!.InviteId, Invites[0]!.InviteId, 'the same invite');
+    assert.deepEqual(emailsOf(await listAll(chime, accountId)), ['a@example.com', 'b@example.com']);
+  });
+
   it('takes 50 addresses at once, refuses 51, and writes nothing when one address is bad', async () => {
     const chime = server().client();
     const accountId = await newAccountId(chime);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
 import {
   BadRequestException,
+  CreateUserCommand,
   InviteUsersCommand,
   ListUsersCommand,
   UpdateAccountCommand,
@@ -79,7 +80,7 @@ await eachDialect(
       assert.equal((await memberOf(chime, accountId, email))?.UserRegistrationStatus, 'Registered');
     });
 
-    it('moves a Team member on the domain to the domain account at sign-in; Team accounts cannot invite the domain', async () => {
+    it('moves a Team member on the domain to the domain account at sign-in; Team accounts cannot invite or add people on the domain', async () => {
       const chime = server().client();
       const [enterprise, team, otherTeam] = [
         await newAccountId(chime),
@@ -97,6 +98,12 @@ await eachDialect(
         BadRequestException,
         /claimed by another account/,
       );
+      await rejectsWith(
+        chime.send(new CreateUserCommand({ AccountId: otherTeam, Email: `dan@${name}` })),
+        BadRequestException,
+        /dan@.* cannot be added: .* claimed by another account/,
+      );
+      assert.equal(await memberOf(chime, otherTeam, `dan@${name}`), undefined);
       // Still a Team member until they sign in.
       assert.equal((await memberOf(chime, team, bob.email))?.UserId, bob.userId);
       await signInThroughPages(server(), bob.email);

@@ -28,7 +28,8 @@ export interface SignedRequestOptions {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** the path as it goes on the wire: labels already percent-encoded (`encodeURIComponent`) */
   path: string;
-  query?: Record<string, string>;
+  /** a list sends the key once per value */
+  query?: Record<string, string | string[]>;
   /** serialised as JSON with `Content-Type: application/json`; omit for a bodiless request */
   body?: unknown;
   region?: string;
@@ -75,7 +76,11 @@ export async function signedFetch(
     headers,
     ...(body !== undefined && { body }),
   });
-  const search = new URLSearchParams(options.query ?? {}).toString();
+  const search = new URLSearchParams(
+    Object.entries(options.query ?? {}).flatMap(([k, v]) =>
+      (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]),
+    ),
+  ).toString();
   // fetch derives Host from the URL itself, identical to the signed value.
   const { host: _host, ...sendHeaders } = signed.headers;
   const response = await fetch(`${url.origin}${options.path}${search ? `?${search}` : ''}`, {

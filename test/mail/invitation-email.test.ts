@@ -196,6 +196,30 @@ await eachDialect(
       server().clock.advance(DAY_MS);
       assert.equal(await server().runJobs(), 0, 'a failed delivery is not retried again');
       assert.equal(mailsTo(email).length, 0);
+
+      // The admin sees it through the API, and the trail says why.
+      const listed = async () =>
+        (
+          await server()
+            .client()
+            .send(new ListUsersCommand({ AccountId: accountId, UserEmail: email }))
+        ).Users?.[0]?.UserInvitationStatus;
+      assert.equal(await listed(), 'Failed');
+      const event = await db
+        .selectFrom('audit_events')
+        .select(['principal', 'request_id', 'user_id', 'details'])
+        .where('account_id', '=', accountId)
+        .where('operation', '=', 'FailInvitation')
+        .executeTakeFirstOrThrow();
+      assert.equal(event.principal, 'belfry');
+      assert.match(event.request_id ?? '', /^job-/);
+      assert.equal(event.user_id, stored?.userId);
+      const details = JSON.parse(event.details!) as { invitationStatus: string; error: string };
+      assert.equal(details.invitationStatus, 'Failed');
+      assert.match(details.error, /550|rejected/);
+      // Inviting the address again starts afresh.
+      assert.equal((await invite(server(), accountId, email)).Status, 'Pending');
+      assert.equal(await listed(), 'Pending');
     });
   },
   {

@@ -129,6 +129,8 @@ export async function signIn(
   app: App,
   browser: Browser,
   credentials?: { email: string; password?: string },
+  /** further authorization request parameters, such as max_age */
+  parameters: Record<string, string> = {},
 ): Promise<SignInOutcome & { pages: PageResponse[] }> {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
@@ -140,6 +142,7 @@ export async function signIn(
     code_challenge_method: 'S256',
     state,
     nonce,
+    ...parameters,
   });
   const pages: PageResponse[] = [];
   let page = await browser.get(url.href);

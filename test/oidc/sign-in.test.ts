@@ -170,6 +170,33 @@ await eachDialect(
       assert.ok(await oidc.refreshTokenGrant(app.config, again.tokens.refresh_token!));
     });
 
+    it('asks for the password again when the app sends max_age and the password is older; auth_time is when it was entered', async () => {
+      const member = await person(server(), { accountId: await teamAccount(server()) });
+      const browser = new Browser(server().url);
+      // An app that sends max_age gets auth_time in the ID token.
+      const signedInFirst = await signIn(app, browser, { email: member.email }, { max_age: '86400' });
+      assert.ok(signedInFirst.ok);
+      const first = signedInFirst.tokens.claims()!;
+      assert.ok(first.auth_time);
+      // The provider keeps its own session, on the real clock: without it, the app's request
+      // comes to Belfry's page, which vouches for its own session when it is recent enough.
+      const forgetProviderSession = () => {
+        for (const name of browser.cookies.keys())
+          if (name.startsWith('_session')) browser.cookies.delete(name);
+      };
+      server().clock.advance(120_000);
+      forgetProviderSession();
+      const recent = await signIn(app, browser, undefined, { max_age: '3600' });
+      assert.ok(recent.ok);
+      assert.equal(recent.tokens.claims()!.auth_time, first.auth_time, 'auth_time stays the first sign-in');
+
+      forgetProviderSession();
+      const stale = await signIn(app, browser, { email: member.email }, { max_age: '60' });
+      assert.ok(stale.pages[0]!.path.startsWith('/interaction/'), 'the password is asked for');
+      assert.ok(stale.ok);
+      assert.ok(stale.tokens.claims()!.auth_time! >= first.auth_time! + 120);
+    });
+
     it('refuses refresh and userinfo after the person resets their password; the audit event counts it', async () => {
       const accountId = await teamAccount(server());
       const member = await person(server(), { accountId });

@@ -71,7 +71,10 @@ export async function chimeApi(app: FastifyInstance, options: { services: Servic
     const flatQuery: Record<string, string> = {};
     for (const k in query) {
       const v = query[k]!;
-      flatQuery[k] = Array.isArray(v) ? v[0]! : v;
+      // No in-scope operation takes a list in its query, and taking one of two values would let
+      // a request mean something other than what was signed (the signature sorts the pairs).
+      if (Array.isArray(v)) throw badRequest(`The query parameter ${k} is given more than once`);
+      flatQuery[k] = v;
     }
     const candidate = selectCandidate(group, flatQuery);
     if (!candidate) {
@@ -105,7 +108,8 @@ export async function chimeApi(app: FastifyInstance, options: { services: Servic
   }
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+/** Answers an error in the Chime format: `x-amzn-ErrorType` and `{ Code, Message }`. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
   let shape: ChimeErrorShape;
   let message: string;
   if (error instanceof ChimeProtocolError) [shape, message] = [error.shape, error.message];

@@ -58,6 +58,8 @@ interface SignOptions {
   /** false: no x-amz-content-sha256 header, like botocore */
   applyChecksum?: boolean;
   uriEscapePath?: boolean;
+  /** headers to leave out of SignedHeaders */
+  unsigned?: string[];
 }
 
 /** Signs with the real @smithy/signature-v4 and returns the request as the server receives it. */
@@ -91,7 +93,7 @@ async function sign(request: ToSign, options: SignOptions = {}): Promise<SignedR
       headers,
       ...(request.body !== undefined && { body: request.body }),
     },
-    { signingDate: options.at ?? NOW },
+    { signingDate: options.at ?? NOW, unsignableHeaders: new Set(options.unsigned ?? []) },
   );
   const rawQuery = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   return {
@@ -234,6 +236,20 @@ describe('verifySigV4 refuses', () => {
     await verify(request);
     for (const rawUrl of ['/accounts/a1/users/..', '/accounts/./a1'])
       await assertRefused(verify({ ...request, rawUrl }), 'IncompleteSignature', /"\." or "\.\."/);
+  });
+
+  it('a signature that leaves X-Amz-Date out of the signed headers', async () => {
+    const request = await sign({ path: '/accounts' }, { unsigned: ['x-amz-date'] });
+    assert.doesNotMatch(request.headers['authorization'] as string, /x-amz-date/);
+    await assertRefused(verify(request), 'IncompleteSignature', /must include 'x-amz-date'/);
+  });
+
+  it('a raw "+" read as anything but the space the router reads', async () => {
+    const spaced = await sign({ path: '/accounts', query: [['name', 'Acme Corp']] });
+    await verify({ ...spaced, rawUrl: '/accounts?name=Acme+Corp' });
+    const plus = await sign({ path: '/accounts', query: [['name', 'Acme+Corp']] });
+    assert.equal(plus.rawUrl, '/accounts?name=Acme%2BCorp');
+    await assertRefused(verify({ ...plus, rawUrl: '/accounts?name=Acme+Corp' }), 'InvalidSignature');
   });
 
   it('a wrong secret', async () => {

@@ -68,8 +68,11 @@ export async function verifySigV4(request: SignedRequest, options: VerifyOptions
       'IncompleteSignature',
       `Credential should be scoped to one of the regions ${options.regions.join(', ')}, not '${region}'`,
     );
-  if (!signedHeaders.includes('host'))
-    throw new SigV4Error('IncompleteSignature', "Signed headers must include 'host'");
+  // The date is in the string to sign anyway, but SigV4 asks for both headers to be signed, and
+  // every AWS client signs them: a request that does not was not made by one.
+  for (const required of ['host', 'x-amz-date'])
+    if (!signedHeaders.includes(required))
+      throw new SigV4Error('IncompleteSignature', `Signed headers must include '${required}'`);
   if (header(request.headers, 'x-amz-security-token') !== undefined)
     throw new SigV4Error(
       'UnrecognizedClient',
@@ -190,8 +193,10 @@ function canonicalQuery(rawQuery: string): string {
   for (const part of rawQuery.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    const key = safeDecode(eq < 0 ? part : part.slice(0, eq));
-    const value = eq < 0 ? '' : safeDecode(part.slice(eq + 1));
+    // A raw "+" is decoded as a space, as the router reads the query: the signature covers the
+    // values the operation receives. (AWS clients send a space as %20 and "+" as %2B.)
+    const key = safeDecode((eq < 0 ? part : part.slice(0, eq)).replaceAll('+', ' '));
+    const value = eq < 0 ? '' : safeDecode(part.slice(eq + 1).replaceAll('+', ' '));
     if (key.toLowerCase() === 'x-amz-signature') continue;
     pairs.push([escapeUri(key), escapeUri(value)]);
   }

@@ -171,7 +171,7 @@ export function accountPages(app: FastifyInstance, t: PageTools) {
   app.post('/password/forgot', async (request, reply) => {
     const email = t.field(request, 'email');
     try {
-      await identities.requestPasswordReset(email);
+      await identities.requestPasswordReset(email, t.client(request));
     } catch (error) {
       const e = t.formError(error);
       return t.send(

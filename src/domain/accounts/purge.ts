@@ -2,12 +2,14 @@ import { deleteAccountRow, findAccountById, lockAccountById } from '../../store/
 import type { JobHandler } from '../../jobs/queue.js';
 import { systemActor } from '../access/actor.js';
 import { auditedChange } from '../audit/trail.js';
+import { freeNumbersOfAccount } from '../phone-numbers/assignment.js';
 import type { DomainDeps } from '../deps.js';
 import { PURGE_ACCOUNT_JOB } from './service.js';
 
 /**
  * Purges a deleted account once its retention period is over. A restored account, or one whose
- * purge date moved, is left alone, so the job is safe to run early, late or twice.
+ * purge date moved, is left alone, so the job is safe to run early, late or twice. Any phone
+ * number still associated with the account or its users goes back to the inventory first.
  */
 export function purgeAccountJob(deps: DomainDeps): JobHandler {
   return {
@@ -33,6 +35,9 @@ export function purgeAccountJob(deps: DomainDeps): JobHandler {
           const locked = await lockAccountById(tx, accountId, deps.dialect);
           const due = locked?.status === 'Suspended' && locked.purgeAfter !== undefined;
           if (!due || locked.purgeAfter! > deps.clock.now().toISOString()) return log.onlyItems();
+          // Defensive: DeleteAccount freed the numbers, but one may still point here (an account
+          // deleted before it did). The inventory outlives the account; a link to it must not.
+          await freeNumbersOfAccount(tx, accountId, deps.clock.now().toISOString(), log);
           await deleteAccountRow(tx, accountId);
         },
       );

@@ -22,6 +22,7 @@ import { authorize } from '../access/policies.js';
 import { auditedChange } from '../audit/trail.js';
 import type { DomainDeps } from '../deps.js';
 import { conflict, invalid, notFound, preconditionFailed } from '../errors.js';
+import { freeNumbersOfAccount } from '../phone-numbers/assignment.js';
 import { checkAccountName, checkLicenseForAccount } from './rules.js';
 
 export interface Account extends AccountRecord {
@@ -148,7 +149,8 @@ export function createAccountsService(deps: DomainDeps) {
     /**
      * Team accounts must have no members left; Enterprise accounts must first release their
      * claimed domains. The account is then disabled (status Suspended), restorable for the
-     * retention period, and purged by a job enqueued with the deletion.
+     * retention period, and purged by a job enqueued with the deletion. Phone numbers its users
+     * still hold go back to the operator's inventory as Unassigned, in the same transaction.
      */
     async deleteAccount(actor: Actor, accountId: string): Promise<void> {
       await auditedChange(
@@ -180,14 +182,24 @@ export function createAccountsService(deps: DomainDeps) {
             purgeAfter: purgeAfter.toISOString(),
             updatedAt: deletedAt.toISOString(),
           });
+          // The numbers are the operator's. An EnterpriseLWA account keeps Registered members after
+          // its domains are released (shared devices, addresses on other domains); their numbers
+          // would otherwise stay Assigned to a deleted account, impossible to unassign or delete.
+          // A restore does not give them back: an admin assigns numbers again. Apps learn what
+          // this means for the members from the account.deleted event, not one event per member.
+          const freed = await freeNumbersOfAccount(tx, accountId, deletedAt.toISOString(), log);
           await deps.jobs.enqueue(tx, PURGE_ACCOUNT_JOB, { accountId }, { accountId, runAt: purgeAfter });
           await announceAccountChange(tx, deps, { id: accountId }, 'account.deleted');
-          log.describe({ purgeAfter: purgeAfter.toISOString() });
+          log.describe({ purgeAfter: purgeAfter.toISOString(), freedNumbers: freed.length });
         },
       );
     },
 
-    /** Brings a deleted account back within its retention period (operator only). */
+    /**
+     * Brings a deleted account back within its retention period (operator only). The phone
+     * numbers its deletion freed are not given back (they may have gone to others meanwhile):
+     * its users come back without numbers, and an admin assigns them again.
+     */
     async restoreAccount(actor: Actor, accountId: string): Promise<Account> {
       return auditedChange(
         deps,

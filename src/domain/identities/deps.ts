@@ -32,4 +32,12 @@ export const IDENTITY_RULES = {
     /** failures per client address: stops spraying one password over many people */
     perIp: 20,
   },
+  /** emails that anyone may trigger (password reset, "you already have an identity") */
+  mail: {
+    windowMs: HOUR_MS,
+    /** per address: nobody can flood a mailbox through Belfry */
+    perEmail: 5,
+    /** per client address: nobody can mail many people through Belfry, or register them in bulk */
+    perIp: 30,
+  },
 } as const;

@@ -1,5 +1,10 @@
 import type { JobHandler } from '../../jobs/queue.js';
-import { findIdentityById, replaceIdentityToken, type IdentityTokenPurpose } from '../../store/identities.js';
+import {
+  findIdentityById,
+  insertIdentityToken,
+  replaceIdentityToken,
+  type IdentityTokenPurpose,
+} from '../../store/identities.js';
 import {
   IDENTITY_RULES,
   SEND_ALREADY_REGISTERED_JOB,
@@ -12,18 +17,24 @@ import { hashOpaqueToken, newOpaqueToken } from './secrets.js';
 
 /**
  * The emails of the identities area. Each job carries only the identity id: the link's token is
- * made when the mail is sent (never stored raw, never in the job table), and each send replaces
- * the previous link. A job that runs twice sends a second, equally valid mail and retires the
- * first link, which is the worst a retry can do.
+ * made when the mail is sent (never stored raw, never in the job table). A verification link
+ * replaces the one before it. Reset links do not: anyone may ask for one for any address, and a
+ * link that retired the owner's earlier one would let a stranger keep the owner from resetting;
+ * using any of them retires the rest (resetPassword), and the mail budget bounds how many exist.
  */
 export function identityJobs(deps: IdentityDeps): JobHandler[] {
   const link = (path: string) => new URL(path, deps.publicUrl).toString();
 
-  /** Stores a fresh token for the identity (retiring older ones) and returns the raw value. */
-  async function issueToken(identityId: string, purpose: IdentityTokenPurpose, validMs: number) {
+  /** Stores a fresh token for the identity and returns the raw value. */
+  async function issueToken(
+    identityId: string,
+    purpose: IdentityTokenPurpose,
+    validMs: number,
+    store: typeof insertIdentityToken,
+  ) {
     const token = newOpaqueToken();
     const now = deps.clock.now();
-    await replaceIdentityToken(deps.db, {
+    await store(deps.db, {
       hash: hashOpaqueToken(token),
       identityId,
       purpose,
@@ -41,7 +52,7 @@ export function identityJobs(deps: IdentityDeps): JobHandler[] {
         const identity = await findIdentityById(deps.db, identityId);
         if (!identity || identity.emailVerifiedAt) return;
         const validMs = IDENTITY_RULES.verificationTokenMs;
-        const token = await issueToken(identityId, 'verify-email', validMs);
+        const token = await issueToken(identityId, 'verify-email', validMs, replaceIdentityToken);
         const url = link(`/verify?token=${token}`);
         await deps.mailer.send(verificationEmail(identity.email, url, validMs / 86_400_000));
       },
@@ -53,7 +64,7 @@ export function identityJobs(deps: IdentityDeps): JobHandler[] {
         const identity = await findIdentityById(deps.db, identityId);
         if (!identity) return;
         const validMs = IDENTITY_RULES.resetTokenMs;
-        const token = await issueToken(identityId, 'reset-password', validMs);
+        const token = await issueToken(identityId, 'reset-password', validMs, insertIdentityToken);
         const url = link(`/password/reset?token=${token}`);
         await deps.mailer.send(passwordResetEmail(identity.email, url, validMs / 60_000));
       },

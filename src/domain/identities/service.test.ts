@@ -15,6 +15,7 @@ import { createServices, type Services } from '../../services.js';
 import { findIdentityByEmail } from '../../store/identities.js';
 import { DomainError, type ErrorKind } from '../errors.js';
 import { WRONG_CREDENTIALS } from './service.js';
+import { IDENTITY_RULES } from './deps.js';
 
 const PUBLIC_URL = 'https://belfry.test.example';
 const PASSWORD = 'correct horse battery';
@@ -407,6 +408,45 @@ for (const dialect of dialects) {
         details: { email, sessionsEnded: 1, appSignInsEnded: 0 },
       });
       assert.ok(!JSON.stringify(reset).includes('passphrase') && !JSON.stringify(reset).includes(token));
+    });
+
+    it("bounds the mails anyone can trigger, per address and per client; a stranger cannot retire the owner's reset link", async () => {
+      const { perEmail, perIp, windowMs } = IDENTITY_RULES.mail;
+      const email = await verifiedIdentity();
+      const stranger = { requestId: `strangers-${counter}`, sourceIp: `198.51.100.${counter % 250}` };
+      await services.identities.requestPasswordReset(email);
+      const ownersLink = await linkSentTo(email, '/password/reset');
+      // The owner's registration mail counted too; the stranger spends the rest of the budget.
+      for (let i = 2; i < perEmail; i++) await services.identities.requestPasswordReset(email, stranger);
+      await assert.rejects(
+        services.identities.requestPasswordReset(email, stranger),
+        refusedAs('Throttled', /Too many emails have been sent to this address/),
+      );
+      await assert.rejects(
+        services.identities.register({ email, password: PASSWORD }, stranger),
+        refusedAs('Throttled'),
+        'registering the address again mails it too',
+      );
+      const strangersLink = await linkSentTo(email, '/password/reset');
+      assert.notEqual(strangersLink, ownersLink);
+      assert.equal(await services.identities.isPasswordResetTokenUsable(ownersLink), true);
+      await services.identities.resetPassword(ownersLink, 'the owner chose this one');
+      assert.equal(
+        await services.identities.isPasswordResetTokenUsable(strangersLink),
+        false,
+        'using one link retires the others',
+      );
+
+      // Per client: many addresses, one network. An unknown address counts like a known one.
+      const spammer = { requestId: `spammer-${counter}`, sourceIp: `203.0.113.${counter % 250}` };
+      for (let i = 0; i < perIp; i++) await services.identities.requestPasswordReset(newEmail(), spammer);
+      await assert.rejects(
+        services.identities.requestPasswordReset(newEmail(), spammer),
+        refusedAs('Throttled', /from your network/),
+      );
+      clock.advance(windowMs);
+      await services.identities.requestPasswordReset(newEmail(), spammer);
+      await services.identities.requestPasswordReset(email, stranger);
     });
   });
 }

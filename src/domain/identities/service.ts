@@ -1,12 +1,13 @@
 import {
   findIdentityByEmail,
   findIdentityById,
-  findLiveSessionIdentity,
+  findLiveSession,
   findUsableIdentityToken,
   insertBrowserSession,
   insertIdentity,
   isIdentityTokenUsable,
   revokeBrowserSession,
+  retireIdentityTokens,
   revokeIdentitySessions,
   updateIdentity,
   useIdentityToken,
@@ -30,7 +31,7 @@ import { identityActor, unknownClient, type Client } from './actor.js';
 import { checkPassword, hashPassword, needsRehash, verifyPassword, verifyDecoy } from './passwords.js';
 import { hashOpaqueToken, newOpaqueToken } from './secrets.js';
 import { createInvitationAcceptance } from './invitations.js';
-import { createThrottle } from './throttle.js';
+import { createMailBudget, createThrottle } from './throttle.js';
 import { joinByDomain } from '../domains/auto-join.js';
 
 export type { IdentityRecord as Identity };
@@ -66,6 +67,7 @@ export type IdentitiesService = ReturnType<typeof createIdentities>;
 export function createIdentities(deps: IdentityDeps) {
   const { db, ids, clock, jobs } = deps;
   const throttle = createThrottle(deps);
+  const mailBudget = createMailBudget(deps);
   const acceptance = createInvitationAcceptance(deps);
   const later = (ms: number) => new Date(clock.now().getTime() + ms);
 
@@ -80,6 +82,28 @@ export function createIdentities(deps: IdentityDeps) {
       revokedAt: undefined,
     });
     return { token, expiresAt, identity };
+  }
+
+  /** Counts a mail-sending request against the client and the address; refuses past either limit. */
+  async function spendMailBudget(email: string, client: Client): Promise<void> {
+    const minutes = Math.round(IDENTITY_RULES.mail.windowMs / 60_000);
+    if (!(await mailBudget.clientMayAsk(client.sourceIp)))
+      throw new DomainError('Throttled', `Too many requests from your network. Wait ${minutes} minutes.`);
+    // Counted whether or not the address has an identity, so the refusal reveals nothing.
+    if (!(await mailBudget.addressMayReceive(email)))
+      throw new DomainError(
+        'Throttled',
+        `Too many emails have been sent to this address. Wait ${minutes} minutes, then try again.`,
+      );
+  }
+
+  /** The person behind a browser session and when they entered their password to open it. */
+  async function browserSession(
+    token: string,
+  ): Promise<{ identity: IdentityRecord; signedInAt: Date } | undefined> {
+    const session = await findLiveSession(db, hashOpaqueToken(token), clock.now().toISOString());
+    if (!session || (await accessSuspended(db, session.identity.email))) return undefined;
+    return { identity: session.identity, signedInAt: new Date(session.signedInAt) };
   }
 
   return {
@@ -105,7 +129,10 @@ export function createIdentities(deps: IdentityDeps) {
       client: Client = unknownClient(),
     ): Promise<{ session: SessionGrant | undefined }> {
       const email = checkEmail(input.email);
-      const passwordHash = await hashPassword(checkPassword(input.password));
+      const password = checkPassword(input.password);
+      // Counted before the password is hashed: argon2's cost is not free for anyone to spend.
+      await spendMailBudget(email, client);
+      const passwordHash = await hashPassword(password);
       const proven =
         input.invitationToken !== undefined &&
         (await acceptance.invitationProvesAddress(input.invitationToken, email));
@@ -229,8 +256,10 @@ export function createIdentities(deps: IdentityDeps) {
     },
 
     /** Always answers the same; sends a reset link only when the address has an identity. */
-    async requestPasswordReset(email: string): Promise<void> {
-      const identity = await findIdentityByEmail(db, checkEmail(email));
+    async requestPasswordReset(email: string, client: Client = unknownClient()): Promise<void> {
+      const address = checkEmail(email);
+      await spendMailBudget(address, client);
+      const identity = await findIdentityByEmail(db, address);
       if (identity) await jobs.enqueue(db, SEND_PASSWORD_RESET_JOB, { identityId: identity.id });
     },
 
@@ -250,17 +279,19 @@ export function createIdentities(deps: IdentityDeps) {
       password: string,
       client: Client = unknownClient(),
     ): Promise<IdentityRecord> {
-      const passwordHash = await hashPassword(checkPassword(password));
+      const newPassword = checkPassword(password);
       const hash = hashOpaqueToken(token);
       const dead = () => notFound('This reset link has expired or was already used. Ask for a new one.');
-      // The link's owner is looked up first so the audit event can name them; the link is spent
-      // (and its owner checked again) inside the change.
+      // The link's owner is looked up first so the audit event can name them (and so a dead link
+      // costs no argon2 hash); the link is spent (and its owner checked again) inside the change.
       const owner = await findUsableIdentityToken(db, hash, 'reset-password', clock.now().toISOString());
       if (owner === undefined) throw dead();
+      const passwordHash = await hashPassword(newPassword);
       const subject = { operation: 'ResetIdentityPassword', targetType: 'Identity', targetId: owner };
       return auditedChange(deps, identityActor(owner, client), subject, async (tx, log) => {
         const at = clock.now().toISOString();
         if ((await useIdentityToken(tx, hash, 'reset-password', at)) !== owner) throw dead();
+        await retireIdentityTokens(tx, owner, 'reset-password');
         const identity = (await findIdentityById(tx, owner))!;
         await updateIdentity(tx, owner, {
           passwordHash,
@@ -282,9 +313,10 @@ export function createIdentities(deps: IdentityDeps) {
 
     /** The identity signed in with this cookie value, while the session lasts and access is not suspended. */
     async sessionIdentity(token: string): Promise<IdentityRecord | undefined> {
-      const identity = await findLiveSessionIdentity(db, hashOpaqueToken(token), clock.now().toISOString());
-      return identity && !(await accessSuspended(db, identity.email)) ? identity : undefined;
+      return (await browserSession(token))?.identity;
     },
+
+    browserSession,
 
     async signOut(token: string): Promise<void> {
       await revokeBrowserSession(db, hashOpaqueToken(token), clock.now().toISOString());

@@ -67,3 +67,30 @@ export function createThrottle(deps: Pick<DomainDeps, 'db' | 'clock'>) {
     },
   };
 }
+
+/**
+ * How many emails anyone may make Belfry send, per address and per client, in a fixed window:
+ * past either limit the mail is quietly not sent (the page answers as always, so it reveals
+ * nothing). Counted in the same table as sign-in failures, under keys of their own.
+ */
+export function createMailBudget(deps: Pick<DomainDeps, 'db' | 'clock'>) {
+  const { windowMs, perEmail, perIp } = IDENTITY_RULES.mail;
+
+  async function spend(key: string): Promise<number> {
+    const now = deps.clock.now();
+    const windowStart = new Date(now.getTime() - windowMs).toISOString();
+    return reserveSigninAttempt(deps.db, key, windowStart, now.toISOString());
+  }
+
+  return {
+    /** Counts one request from the client; false past its limit. */
+    async clientMayAsk(ip: string | undefined): Promise<boolean> {
+      return ip === undefined || (await spend(`mail-ip:${ip}`)) <= perIp;
+    },
+
+    /** Counts one mail to the address; false past its limit. */
+    async addressMayReceive(email: string): Promise<boolean> {
+      return (await spend(`mail:${normalizeEmail(email)}`)) <= perEmail;
+    },
+  };
+}

@@ -1,11 +1,16 @@
 import { announceEntitlementChange } from '../entitlements/announce.js';
 import { lockAccountById } from '../../store/accounts.js';
 import { isUniqueViolation, type Db } from '../../store/database.js';
-import { findPhoneNumberOfUser, lockPhoneNumber, updatePhoneNumber } from '../../store/phone-numbers.js';
+import {
+  findPhoneNumberOfUser,
+  listPhoneNumbersOfAccount,
+  lockPhoneNumber,
+  updatePhoneNumber,
+} from '../../store/phone-numbers.js';
 import { findUserById, updateUser, type UserRecord } from '../../store/users.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
-import { auditedChange } from '../audit/trail.js';
+import { auditedChange, type AuditLog } from '../audit/trail.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import type { PhoneDeps } from './deps.js';
 import { normalizeE164 } from './e164.js';
@@ -35,6 +40,43 @@ export async function freeNumberOfUser(tx: Db, user: UserRecord, at: string): Pr
       updatedAt: at,
     });
   return number?.e164;
+}
+
+/**
+ * Returns every number associated with the account or its users to the unassigned inventory,
+ * each as freeNumberOfUser frees one (association gone, the user's telephony off), and records
+ * one audit item per number, naming the user who had it. Deleting an account does this, and its
+ * purge does it again, so no number is ever left pointing at an account or user that is gone. A
+ * link without a live user, or on a number that is not Assigned (neither should exist), is
+ * simply dropped. Returns the numbers freed.
+ */
+export async function freeNumbersOfAccount(
+  tx: Db,
+  accountId: string,
+  at: string,
+  log: AuditLog,
+): Promise<string[]> {
+  const freed: string[] = [];
+  for (const number of await listPhoneNumbersOfAccount(tx, accountId)) {
+    const user = number.userId === undefined ? undefined : await findUserById(tx, accountId, number.userId);
+    if (user && number.status === 'Assigned') await freeNumberOfUser(tx, user, at);
+    else
+      await updatePhoneNumber(tx, number.e164, {
+        ...(number.status === 'Assigned' && { status: 'Unassigned' as const }),
+        accountId: undefined,
+        userId: undefined,
+        associatedAt: undefined,
+        updatedAt: at,
+      });
+    log.item({
+      targetType: 'PhoneNumber',
+      targetId: number.e164,
+      userId: number.userId,
+      details: { status: number.status === 'Assigned' ? 'Unassigned' : number.status },
+    });
+    freed.push(number.e164);
+  }
+  return freed;
 }
 
 export function createPhoneAssignment(deps: PhoneDeps) {

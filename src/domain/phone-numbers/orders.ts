@@ -76,11 +76,15 @@ export function createPhoneOrders(deps: PhoneDeps) {
       });
     },
 
+    /**
+     * What the carrier offers for the product type: a read of the installation's inventory, so
+     * any unscoped key may ask (as for searches and orders), and a key limited to an account not.
+     */
     supportedCountries(
       actor: Actor,
       productType: ProductType,
     ): Array<{ country: string; types: NumberType[] }> {
-      authorize(actor, 'operator');
+      authorize(actor, 'read');
       return carrier
         .countries()
         .map((c) => ({

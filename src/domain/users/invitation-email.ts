@@ -1,5 +1,6 @@
 import type { JobHandler } from '../../jobs/queue.js';
 import { DAY_MS, type Clock } from '../../lib/clock.js';
+import type { Ids } from '../../lib/ids.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { findAccountById } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
@@ -9,7 +10,9 @@ import {
   recordInviteEmailFailure,
   setInviteToken,
 } from '../../store/invites.js';
-import { findUserById } from '../../store/users.js';
+import { failPendingInvitation, findUserById } from '../../store/users.js';
+import { systemActor } from '../access/actor.js';
+import { auditedChange } from '../audit/trail.js';
 import { renderInvitationEmail } from './invitation-message.js';
 import { newInvitationToken } from './invitation-tokens.js';
 
@@ -24,6 +27,7 @@ export const INVITATION_EMAIL_ATTEMPTS = 10;
 
 export interface InvitationEmailDeps {
   db: Db;
+  ids: Ids;
   clock: Clock;
   mailer: Mailer;
   /** the base of the accept link, without a trailing slash */
@@ -81,9 +85,33 @@ export function invitationEmailJob(deps: InvitationEmailDeps): JobHandler {
       }
       await markInviteEmailSent(deps.db, invite.id, now().toISOString());
     },
+    /**
+     * The email could not be delivered: the invite says `Failed`, and so does the user's
+     * `UserInvitationStatus` (the admin's one view of it through the API) unless the invitee
+     * accepted or was invited again meanwhile. Inviting the address again starts afresh.
+     */
     async onGiveUp(job, error) {
       const { inviteId } = job.payload as { inviteId: string };
-      await recordInviteEmailFailure(deps.db, inviteId, describe(error), now().toISOString(), true);
+      const invite = await findInviteById(deps.db, inviteId);
+      if (!invite) return;
+      const reason = describe(error);
+      const subject = {
+        operation: 'FailInvitation',
+        accountId: invite.accountId,
+        targetType: 'User',
+        targetId: invite.userId,
+        userId: invite.userId,
+        details: { email: invite.email, inviteId, error: reason.slice(0, 500) },
+      };
+      await auditedChange(deps, systemActor(`job-${job.id}`), subject, async (tx, log) => {
+        const at = now().toISOString();
+        await recordInviteEmailFailure(tx, inviteId, reason, at, true);
+        const current = await findInviteById(tx, inviteId);
+        const stillTheInvitation = current?.status === 'Pending' && !current.supersededAt;
+        const failed =
+          stillTheInvitation && (await failPendingInvitation(tx, invite.accountId, invite.userId, at));
+        log.describe({ ...subject.details, invitationStatus: failed ? 'Failed' : 'unchanged' });
+      });
     },
   };
 }

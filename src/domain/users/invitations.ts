@@ -117,7 +117,10 @@ export function createInvitations(deps: DomainDeps) {
             });
           }
           log.describe({ invited: invites.filter((i) => i.status === 'Pending').length });
-          return invites;
+          // One Invite per address asked for, in the order asked: an address given twice (in any
+          // case) is invited once, and both entries show that one invite.
+          const byAddress = new Map(invites.map((i) => [i.email.toLowerCase(), i]));
+          return emails.map((raw) => byAddress.get(checkEmail(raw).toLowerCase())!);
         },
       );
     },
@@ -126,11 +129,16 @@ export function createInvitations(deps: DomainDeps) {
 
 /**
  * An address on a domain another account verified belongs to that account's people: they join it
- * by signing in (DESIGN §3), so no Team account may invite them.
+ * by signing in (DESIGN §3), so no other account may invite them or add them directly.
  */
-async function refuseHeldElsewhere(tx: Db, accountId: string, email: string): Promise<void> {
+export async function refuseHeldElsewhere(
+  tx: Db,
+  accountId: string,
+  email: string,
+  action: 'invited' | 'added' = 'invited',
+): Promise<void> {
   const domainName = domainOfEmail(email);
   const holder = domainName === undefined ? undefined : await findHeldDomain(tx, domainName);
   if (holder && holder.accountId !== accountId)
-    throw invalid(`${email} cannot be invited: ${domainName} is a domain claimed by another account`);
+    throw invalid(`${email} cannot be ${action}: ${domainName} is a domain claimed by another account`);
 }

@@ -22,7 +22,7 @@ import type { DomainDeps } from '../deps.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import { checkLicenseForAccount } from '../accounts/rules.js';
 import { runUserBatch, type UserFailure } from './batch.js';
-import { createInvitations } from './invitations.js';
+import { createInvitations, refuseHeldElsewhere } from './invitations.js';
 import { activeAccount, existingUser } from './lookups.js';
 import { signOutEverywhere } from './sessions.js';
 import { checkDisplayName, checkEmail, newMember } from './rules.js';
@@ -100,6 +100,7 @@ export function createUsersService(deps: DomainDeps) {
           if (email === undefined && userType === 'PrivateUser')
             throw invalid('A PrivateUser needs an Email; only SharedDevice users may have none');
           if (email !== undefined) {
+            await refuseHeldElsewhere(tx, accountId, email, 'added');
             if (await findUserByEmail(tx, accountId, email))
               throw conflict(`A user with email ${email} already exists in account ${accountId}`);
             const elsewhere = await findRegisteredMembershipsByEmail(tx, email);
