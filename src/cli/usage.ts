@@ -34,8 +34,10 @@ Commands:
       List deleted accounts and the date each will be purged.
   accounts restore <account-id>
       Restore a deleted account before it is purged.
-  audit <account-id> [--user-id <id>] [--operation <name>] [--since <ISO time>] [--limit <n>] [--json]
-      Show an account's audit events, newest first (default limit 50).
+  audit <account-id> [--user-id <id>] [--operation <name>] [--since <ISO time>] [--until <ISO time>]
+        [--limit <n> | --all] [--json]
+      Show an account's audit events, newest first (default limit 50). --all exports every
+      matching event instead, one JSON object a line.
   phone-numbers import --file <path> [--product-type <type>] [--json]
       Add numbers the operator already owns, at most 500 a file, as BusinessCalling (the
       default), VoiceConnector or SipMediaApplicationDialIn numbers. The file holds one number

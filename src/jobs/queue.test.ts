@@ -125,6 +125,60 @@ for (const dialect of dialects) {
       await Promise.all([a.stop(), b.stop()]);
     });
 
+    it('gives up a job whose worker dies in every attempt instead of claiming it forever', async () => {
+      const clock = new ManualClock();
+      const gaveUp: string[] = [];
+      const handler: JobHandler = {
+        kind: 'fatal',
+        maxAttempts: 2,
+        run: () => new Promise(() => undefined), // never returns, as if the process died in it
+        onGiveUp: async (job, error) => void gaveUp.push(`${job.attempts}: ${(error as Error).message}`),
+      };
+      const jobs = createJobs(randomIds, clock, [handler]);
+      await jobs.enqueue(database.db, 'fatal', {});
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        void worker(clock, [handler], `dying-${attempt}`, 30_000).drain();
+        await new Promise((r) => setTimeout(r, 50));
+        clock.advance(30_001);
+      }
+      const failedBefore = await countJobs(database.db, 'failed');
+      const last = worker(clock, [handler], 'last', 30_000);
+      assert.equal(await last.drain(), 1);
+      assert.deepEqual(gaveUp, ['3: the worker stopped before the job finished']);
+      assert.equal(await countJobs(database.db, 'failed'), failedBefore + 1);
+      assert.equal(await last.drain(), 0);
+    });
+
+    it('gives up again after its lease when the give-up itself failed, and marks failed only then', async () => {
+      const clock = new ManualClock();
+      let giveUps = 0;
+      const handler: JobHandler = {
+        kind: 'hard-to-bury',
+        maxAttempts: 1,
+        run: async () => Promise.reject(new Error('peer down')),
+        onGiveUp: async () => {
+          giveUps++;
+          if (giveUps === 1) throw new Error('database blip');
+        },
+      };
+      const jobs = createJobs(randomIds, clock, [handler]);
+      await jobs.enqueue(database.db, 'hard-to-bury', {});
+      const w = worker(clock, [handler], 'w', 30_000);
+      const failedBefore = await countJobs(database.db, 'failed');
+      assert.equal(await w.drain(), 1);
+      assert.equal(
+        await countJobs(database.db, 'failed'),
+        failedBefore,
+        'not failed while its give-up is owed',
+      );
+      assert.equal(await w.drain(), 0, 'held by its lease');
+      clock.advance(30_001);
+      assert.equal(await w.drain(), 1);
+      assert.equal(giveUps, 2);
+      assert.equal(await countJobs(database.db, 'failed'), failedBefore + 1);
+      await w.stop();
+    });
+
     it('gives a job whose worker died to another worker once its lease expires', async () => {
       const clock = new ManualClock();
       const ran: string[] = [];

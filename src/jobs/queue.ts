@@ -10,8 +10,10 @@ export interface JobHandler {
   /** attempts before the job is marked failed (default 8) */
   maxAttempts?: number;
   /**
-   * Called once, after the last attempt failed and the job was marked failed, so the work's own
-   * record can say so (an invitation's EmailStatus becomes Failed). Errors are logged, not retried.
+   * Called when the last attempt failed, before the job is marked failed, so the work's own record
+   * can say so (an invitation's EmailStatus becomes Failed). When it throws, or the process stops
+   * first, the job stays claimed and is given up again once its lease expires: it must be
+   * idempotent, like `run`.
    */
   onGiveUp?(job: JobRecord, error: unknown, deps: { db: Db }): Promise<void>;
 }
@@ -83,26 +85,39 @@ export function startWorker(options: WorkerOptions): { stop(): Promise<void>; dr
     );
     if (!job) return false;
     const handler = handlers.get(job.kind);
+    // Claimed again past its last attempt: its worker stopped during that attempt (a job that
+    // crashes the process would otherwise loop forever) or before its give-up finished.
+    if (job.attempts > job.maxAttempts) {
+      await giveUp(job, handler, new Error('the worker stopped before the job finished'));
+      return true;
+    }
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       await handler.run(job, { db: options.db });
       await completeJob(options.db, job.id, options.workerId, options.clock.now().toISOString());
     } catch (error) {
-      const finished = options.clock.now();
-      const retryAt =
-        job.attempts < job.maxAttempts
-          ? new Date(finished.getTime() + retryDelayMs(job.attempts)).toISOString()
-          : undefined;
       options.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: error }, 'job failed');
+      if (job.attempts >= job.maxAttempts) return giveUp(job, handler, error).then(() => true);
+      const finished = options.clock.now();
+      const retryAt = new Date(finished.getTime() + retryDelayMs(job.attempts)).toISOString();
       await failJob(options.db, job, options.workerId, String(error), finished.toISOString(), retryAt);
-      if (retryAt === undefined && handler?.onGiveUp)
-        await handler
-          .onGiveUp(job, error, { db: options.db })
-          .catch((giveUpError: unknown) =>
-            options.log.error({ jobId: job.id, kind: job.kind, err: giveUpError }, 'job give-up hook failed'),
-          );
     }
     return true;
+  }
+
+  /**
+   * The handler's give-up first, then the job marked failed: a give-up that throws (or a process
+   * that stops in between) leaves the job claimed, and it is given up again after its lease.
+   */
+  async function giveUp(job: JobRecord, handler: JobHandler | undefined, error: unknown): Promise<void> {
+    try {
+      await handler?.onGiveUp?.(job, error, { db: options.db });
+    } catch (giveUpError) {
+      options.log.error({ jobId: job.id, kind: job.kind, err: giveUpError }, 'job give-up hook failed');
+      return;
+    }
+    const at = options.clock.now().toISOString();
+    await failJob(options.db, job, options.workerId, String(error), at, undefined);
   }
 
   /** Runs every due job now; returns how many ran (tests and the CLI use it). */

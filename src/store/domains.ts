@@ -1,3 +1,4 @@
+import { domainToUnicode } from 'node:url';
 import type { Db, Dialect } from './database.js';
 import type { ClaimedDomainsTable } from './schema.js';
 
@@ -121,6 +122,7 @@ export type DomainChanges = Partial<
     | 'lastCheckedAt'
     | 'lastCheckResult'
     | 'nextCheckAt'
+    | 'verificationDeadline'
     | 'updatedAt'
   >
 >;
@@ -135,6 +137,7 @@ export async function updateDomain(db: Db, id: string, changes: DomainChanges): 
     lastCheckedAt: 'last_checked_at',
     lastCheckResult: 'last_check_result',
     nextCheckAt: 'next_check_at',
+    verificationDeadline: 'verification_deadline',
     updatedAt: 'updated_at',
   } as const;
   for (const [key, name] of Object.entries(column) as Array<
@@ -151,19 +154,21 @@ export async function deleteDomain(db: Db, id: string): Promise<void> {
 
 /**
  * Ids of the account's current members whose address is on the domain (`…@domain`, exactly:
- * a subdomain is a domain of its own), oldest first.
+ * a subdomain is a domain of its own), oldest first. Claims store an international name in
+ * punycode, but addresses keep the form they were given in, so both forms are matched.
  */
 export async function listMemberIdsOnDomain(
   db: Db,
   accountId: string,
   domainName: string,
 ): Promise<string[]> {
+  const forms = [...new Set([domainName, domainToUnicode(domainName).toLowerCase()])].filter(Boolean);
   const rows = await db
     .selectFrom('users')
     .select('id')
     .where('account_id', '=', accountId)
     .where('removed_at', 'is', null)
-    .where('email_normalized', 'like', `%@${domainName}`)
+    .where((eb) => eb.or(forms.map((form) => eb('email_normalized', 'like', `%@${form}`))))
     .orderBy('id')
     .execute();
   return rows.map((r) => r.id);

@@ -62,7 +62,10 @@ export async function claimDueJob(
           eb.and([eb('status', '=', 'running'), eb('locked_until', '<=', now)]),
         ]),
       )
+      // Ids are time-ordered: work queued for the same moment runs in the order it was queued
+      // (an app hears that a person left one account before it hears they joined another).
       .orderBy('run_at')
+      .orderBy('id')
       .limit(1);
     if (dialect === 'postgres') query = query.forUpdate().skipLocked();
     const row = await query.executeTakeFirst();

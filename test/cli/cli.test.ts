@@ -256,6 +256,18 @@ for (const dialect of dialects) {
         ],
       );
 
+      // An export: every event, one JSON object a line, whatever the page size.
+      const exported = await run('audit', accountId, '--all');
+      assert.equal(exported.code, 0, exported.stderr);
+      const rows = exported.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { operation: string });
+      assert.equal(rows.length, 7);
+      assert.equal(rows[6]!.operation, 'CreateAccount');
+      const early = await run('audit', accountId, '--until', '2000-01-01', '--all');
+      assert.equal(early.stdout, '');
+
       const [one, future, nobody, unknown] = await Promise.all([
         run('audit', accountId, '--limit', '1', '--json'),
         run('audit', accountId, '--since', '2999-01-01T00:00:00Z'),
@@ -266,6 +278,7 @@ for (const dialect of dialects) {
         (JSON.parse(one.stdout) as Array<Record<string, string>>).map((e) => [e.operation, e.outcome]),
         [['RestoreAccount', 'Failure']],
       );
+      assert.match(one.stderr, /--all exports every one/);
       assert.equal(future.stdout, 'No audit events match.\n');
       assert.equal(nobody.stdout, 'No audit events match.\n');
       assert.equal(unknown.code, 1);
@@ -279,6 +292,7 @@ for (const dialect of dialects) {
         run('access-keys delete'),
         run('audit', accountId, '--since', 'yesterday'),
         run('audit', accountId, '--limit', '0'),
+        run('audit', accountId, '--limit', '5', '--all'),
         run('accounts restore a b'),
       ]);
       for (const r of cases) {

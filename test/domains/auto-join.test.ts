@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
+import * as oidc from 'openid-client';
 import {
   BadRequestException,
   CreateUserCommand,
@@ -17,9 +18,14 @@ import { rejectsWith } from '../helpers/sdk-errors.js';
 import type { TestServer } from '../helpers/server.js';
 import { eachDialect } from '../helpers/suite.js';
 import { mailedLink } from '../helpers/mailed-links.js';
+import { freePort, registeredApp, signIn, startCallback } from '../oidc/flow.js';
 
 const dns = await startTestDns();
-after(() => dns.close());
+const callback = await startCallback();
+after(async () => {
+  await dns.close();
+  await callback.close();
+});
 
 /** Registers through the pages and confirms the address through the mailed link. */
 async function registerThroughPages(server: TestServer, email: string): Promise<void> {
@@ -118,6 +124,45 @@ await eachDialect(
       assert.deepEqual(trail.map((e) => e.account_id).sort(), [enterprise, team].sort());
     });
 
+    it("moves a Team member to the domain's account at their next app sign-in, asking for the password though a session is live", async () => {
+      const chime = server().client();
+      const [enterprise, team] = [await newAccountId(chime), await newAccountId(chime)];
+      const name = uniqueDomain();
+      const claim = domainOf(await domainApi(server()).claim(enterprise, name));
+      const eve = await signedUpMember(server(), { accountId: team, email: `eve-${uniqueSuffix()}@${name}` });
+      const app = await registeredApp(server(), callback.url);
+      const browser = new Browser(server().url);
+      const credentials = { email: eve.email, password: MEMBER_PASSWORD };
+      const before = await signIn(app, browser, credentials);
+      assert.ok(before.ok);
+      assert.equal(before.tokens.claims()!.account_id, team);
+      const quietly = await signIn(app, browser);
+      assert.ok(quietly.ok, 'a live session signs in without the password');
+
+      dns.txt.set(claim.TxtRecordName, [claim.TxtRecordValue]);
+      await domainApi(server()).verify(enterprise, name);
+      // The live session no longer vouches for her: the app's request shows the password form.
+      const asked = await browser.get(
+        oidc.buildAuthorizationUrl(app.config, {
+          redirect_uri: app.redirectUri,
+          scope: 'openid',
+          code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+          code_challenge_method: 'S256',
+        }).href,
+      );
+      assert.equal(asked.status, 200);
+      assert.ok(asked.path.startsWith('/interaction/'), `ended on ${asked.path}`);
+      assert.equal((await memberOf(chime, team, eve.email))?.UserId, eve.userId, 'nothing moved yet');
+      // Her password sign-in moves her (this one on Belfry's own page, which signs her out of her
+      // other sessions); the app then signs her in as a member of the domain's account.
+      await signInThroughPages(server(), eve.email);
+      assert.equal(await memberOf(chime, team, eve.email), undefined);
+      server().clock.advance(1000);
+      const after = await signIn(app, browser, credentials);
+      assert.ok(after.ok);
+      assert.equal(after.tokens.claims()!.account_id, enterprise);
+    });
+
     it('leaves a member of another Enterprise account where they are', async () => {
       const chime = server().client();
       const [enterprise, other] = [await newAccountId(chime), await newAccountId(chime)];
@@ -135,5 +180,6 @@ await eachDialect(
       assert.equal(await memberOf(chime, enterprise, dee.email), undefined);
     });
   },
-  { DNS_SERVERS: dns.address },
+  // A known port: the OpenID issuer is built from it.
+  { DNS_SERVERS: dns.address, PORT: String(await freePort()) },
 );

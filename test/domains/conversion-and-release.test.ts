@@ -115,6 +115,26 @@ await eachDialect(
       assert.equal(await verifiedDomain(server(), dns, await newAccountId(chime), name), name);
     });
 
+    it('releases the people of an international domain, whichever form their addresses were given in', async () => {
+      const chime = server().client();
+      const accountId = await newAccountId(chime);
+      const api = domainApi(server());
+      const name = `bücher-${uniqueSuffix()}.example`;
+      const claim = domainOf(await api.claim(accountId, name));
+      assert.match(claim.DomainName, /^xn--/, 'claims are stored in punycode');
+      const unicode = await signedUpMember(server(), { accountId, email: `ann-${uniqueSuffix()}@${name}` });
+      const ascii = await signedUpMember(server(), {
+        accountId,
+        email: `bo-${uniqueSuffix()}@${claim.DomainName}`,
+      });
+      dns.txt.set(claim.TxtRecordName, [claim.TxtRecordValue]);
+      await api.verify(accountId, name);
+      const released = effectsOf(await api.release(accountId, name));
+      assert.deepEqual(released.map((e) => e.UserId).sort(), [unicode.userId, ascii.userId].sort());
+      for (const member of [unicode, ascii])
+        await rejectsWith(status(chime, accountId, member.userId), NotFoundException, /not found/);
+    });
+
     it('deletes an Enterprise account only once its domains are released', async () => {
       const chime = server().client();
       const accountId = await newAccountId(chime);

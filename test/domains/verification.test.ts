@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { GetAccountCommand } from '@aws-sdk/client-chime';
+import { DeleteAccountCommand, GetAccountCommand } from '@aws-sdk/client-chime';
 import { DAY_MS } from '../../src/lib/clock.js';
 import { newAccountId } from '../helpers/accounts.js';
 import { startTestDns } from '../helpers/dns.js';
 import { domainApi, domainOf, uniqueDomain } from '../helpers/domains.js';
+import { signedFetch } from '../helpers/signed-fetch.js';
 import { eachDialect } from '../helpers/suite.js';
 
 const dns = await startTestDns();
@@ -107,6 +108,69 @@ await eachDialect(
       assert.equal(domainOf(await api.verify(accountId, name)).Status, 'Verified');
     });
 
+    it('does not fail a claim at its deadline when the resolver cannot be reached; the next answer decides', async () => {
+      const api = domainApi(server());
+      const accountId = await newAccountId(server().client());
+      const name = uniqueDomain();
+      const domain = domainOf(await api.claim(accountId, name));
+      dns.txt.set(domain.TxtRecordName, [domain.TxtRecordValue]);
+      dns.servfail = true;
+      try {
+        server().clock.advance(72 * 3600_000);
+        await server().runJobs();
+      } finally {
+        dns.servfail = false;
+      }
+      const waiting = domainOf(await api.get(accountId, name));
+      assert.equal(waiting.Status, 'PendingVerification');
+      assert.match(waiting.LastCheckResult ?? '', /SERVFAIL/);
+      assert.ok(waiting.NextCheckTimestamp, 'checked again later, not at once in a loop');
+      assert.ok(Date.parse(waiting.NextCheckTimestamp) > server().clock.now().getTime());
+      server().clock.advance(60 * MINUTE_MS);
+      await server().runJobs();
+      assert.equal(domainOf(await api.get(accountId, name)).Status, 'Verified');
+    });
+
+    it('starts a Failed claim afresh when the domain is claimed again, with the same record', async () => {
+      const api = domainApi(server());
+      const accountId = await newAccountId(server().client());
+      const name = uniqueDomain();
+      const first = domainOf(await api.claim(accountId, name));
+      server().clock.advance(72 * 3600_000);
+      await server().runJobs();
+      assert.equal(domainOf(await api.get(accountId, name)).Status, 'Failed');
+
+      const again = domainOf(await api.claim(accountId, name));
+      assert.equal(again.Status, 'PendingVerification');
+      assert.equal(again.TxtRecordValue, first.TxtRecordValue);
+      assert.ok(Date.parse(again.VerificationDeadline) > server().clock.now().getTime());
+      dns.txt.set(again.TxtRecordName, [again.TxtRecordValue]);
+      server().clock.advance(10 * MINUTE_MS);
+      await server().runJobs();
+      assert.equal(domainOf(await api.get(accountId, name)).Status, 'Verified', 'checked periodically again');
+    });
+
+    it('resumes checking a claim when its deleted account is restored', async () => {
+      const chime = server().client();
+      const api = domainApi(server());
+      const accountId = await newAccountId(chime);
+      const name = uniqueDomain();
+      const claim = domainOf(await api.claim(accountId, name));
+      await chime.send(new DeleteAccountCommand({ AccountId: accountId }));
+      server().clock.advance(10 * MINUTE_MS);
+      await server().runJobs();
+      const restored = await signedFetch(server().url, server().operator, {
+        method: 'POST',
+        path: `/accounts/${accountId}`,
+        query: { operation: 'restore' },
+      });
+      assert.equal(restored.status, 200, JSON.stringify(restored.json));
+      dns.txt.set(claim.TxtRecordName, [claim.TxtRecordValue]);
+      server().clock.advance(DAY_MS);
+      await server().runJobs();
+      assert.equal(domainOf(await api.get(accountId, name)).Status, 'Verified');
+    });
+
     it('lets only one account verify a domain', async () => {
       const chime = server().client();
       const api = domainApi(server());
@@ -135,6 +199,23 @@ await eachDialect(
       const forbidden = await readOnly.claim(accountId, uniqueDomain());
       assert.equal(forbidden.status, 403);
       assert.equal((await api.get(accountId, 'never-claimed.example')).status, 404);
+      // Refused verifications are in the trail too, with their outcome.
+      assert.equal((await readOnly.verify(accountId, 'never-claimed.example')).status, 403);
+      assert.equal((await api.verify(accountId, 'never-claimed.example')).status, 404);
+      const refused = await server()
+        .services.db.selectFrom('audit_events')
+        .select(['outcome', 'error_code'])
+        .where('account_id', '=', accountId)
+        .where('operation', '=', 'VerifyAccountDomain')
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        refused.map((e) => [e.outcome, e.error_code]),
+        [
+          ['Failure', 'Forbidden'],
+          ['Failure', 'NotFound'],
+        ],
+      );
     });
   },
   { DNS_SERVERS: dns.address },

@@ -51,6 +51,8 @@ await eachDialect('live entitlement check', (server) => {
     assert.equal(ok.status, 200);
     assert.equal(ok.headers.get('cache-control'), 'no-store');
     assert.deepEqual(ok.body, { sub: member.sub, entitlement: 'chat', allowed: true });
+    const secret = Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64');
+    assert.equal((await call(path, `BASIC ${secret}`)).status, 200, 'the scheme in any case');
   });
 
   it('follows a tier change at once', async () => {

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
-import { BatchSuspendUserCommand, LogoutUserCommand, UpdateUserCommand } from '@aws-sdk/client-chime';
+import {
+  BatchSuspendUserCommand,
+  CreateUserCommand,
+  LogoutUserCommand,
+  UpdateUserCommand,
+} from '@aws-sdk/client-chime';
 import { systemActor } from '../../src/domain/access/actor.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { verifyDelivery } from '../../src/domain/entitlements/signature.js';
+import { newAccountId } from '../helpers/accounts.js';
 import { signedUpMember, type SignedUpMember } from '../helpers/members.js';
 import type { TestServer } from '../helpers/server.js';
 import { signedFetch } from '../helpers/signed-fetch.js';
@@ -95,6 +101,38 @@ await eachDialect('entitlement webhooks', (server) => {
     const deliveries = eventsAbout(member, app, server().clock.now()).filter((e) => e.reason === 'tier');
     assert.equal(deliveries.length, 3, 'refused twice, then taken');
     assert.equal(new Set(deliveries.map((e) => e.id)).size, 1, 'one event, delivered three times');
+  });
+
+  it('announces a signed-up person added with CreateUser, with the new account', async () => {
+    const app = await appWithWebhook(server());
+    const member = await signedUpMember(server());
+    const chime = server().client();
+    // Removed from the Team account: a free user, still signed up.
+    await chime.send(
+      new BatchSuspendUserCommand({ AccountId: member.accountId, UserIdList: [member.userId] }),
+    );
+    const other = await newAccountId(chime);
+    const { User } = await chime.send(new CreateUserCommand({ AccountId: other, Email: member.email }));
+    await server().runJobs();
+    const events = eventsAbout(member, app, server().clock.now());
+    assert.deepEqual(
+      events.map((e) => e.reason),
+      ['joined', 'removed', 'joined'],
+    );
+    assert.equal(events[2].standing.claims.account_id, other);
+    assert.equal(events[2].standing.claims.tier, User?.LicenseType);
+  });
+
+  it('keeps a webhook address in the audit trail without its query, where receivers put tokens', async () => {
+    const app = await appWithWebhook(server());
+    const event = await server()
+      .services.db.selectFrom('audit_events')
+      .select('details')
+      .where('operation', '=', 'PutAppWebhook')
+      .where('target_id', '=', app.clientId)
+      .executeTakeFirstOrThrow();
+    const { url } = JSON.parse(event.details!) as { url: string };
+    assert.equal(url, `${new URL(receiver.url).origin}${new URL(receiver.url).pathname} (query left out)`);
   });
 
   it('announces nothing for a change that failed, and nothing for an app without a webhook', async () => {

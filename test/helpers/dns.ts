@@ -9,6 +9,8 @@ export interface TestDnsServer {
   txt: Map<string, string[]>;
   /** how many queries were answered (to see that a check really asked) */
   queries: number;
+  /** while set, every query is answered SERVFAIL, as a broken resolver would */
+  servfail: boolean;
   close(): Promise<void>;
 }
 
@@ -16,6 +18,7 @@ const TYPE_TXT = 16;
 const CLASS_IN = 1;
 const NXDOMAIN = 3;
 const FORMERR = 1;
+const SERVFAIL = 2;
 
 /**
  * Answers UDP queries from `txt`: the records of a TXT question, NOERROR without answers for
@@ -28,11 +31,14 @@ export async function startTestDns(): Promise<TestDnsServer> {
     address: '',
     txt: new Map(),
     queries: 0,
+    servfail: false,
     close: () => new Promise((resolve) => socket.close(() => resolve())),
   };
   socket.on('message', (query, peer) => {
     server.queries++;
-    socket.send(answer(query, server.txt), peer.port, peer.address);
+    const response = answer(query, server.txt);
+    if (server.servfail) response.writeUInt16BE((response.readUInt16BE(2) & 0xfff0) | SERVFAIL, 2);
+    socket.send(response, peer.port, peer.address);
   });
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
   server.address = `127.0.0.1:${(socket.address() as AddressInfo).port}`;

@@ -66,7 +66,8 @@ function queryValue(request: FastifyRequest, name: string): string | undefined {
 /** RFC 6749 §2.3.1: both parts are form-encoded before the Base64 of `id:secret`. */
 function basicCredentials(request: FastifyRequest): { id: string; secret: string } | undefined {
   const header = request.headers.authorization;
-  if (!header?.startsWith('Basic ')) return undefined;
+  // The scheme name is case-insensitive (RFC 9110 §11.1).
+  if (!header || !/^basic /i.test(header)) return undefined;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0) return undefined;

@@ -58,7 +58,13 @@ export async function interactionPages(app: FastifyInstance, options: Options) {
       .split(' ')
       .includes('login');
     const session = forceLogin ? undefined : await browserSession(request);
-    if (session && recentEnough(details, session.signedInAt))
+    if (
+      session &&
+      recentEnough(details, session.signedInAt) &&
+      // A domain verified since this session began claims the person: the password sign-in
+      // moves them to that account before the app hears who they are.
+      !(await services.identities.domainJoinPending(session.identity))
+    )
       return finish(request, reply, provider, details, session.identity.id, session.signedInAt);
     return showForm(request, reply, details);
   });
@@ -71,7 +77,10 @@ export async function interactionPages(app: FastifyInstance, options: Options) {
     const email = field(request, 'email');
     let session;
     try {
-      session = await services.identities.signIn(email, field(request, 'password'), { sourceIp: request.ip });
+      session = await services.identities.signIn(email, field(request, 'password'), {
+        sourceIp: request.ip,
+        requestId: request.id,
+      });
     } catch (error) {
       if (!(error instanceof DomainError) || !FORM_KINDS.has(error.kind)) throw error;
       // The right password of someone the gate refuses: the app hears why.

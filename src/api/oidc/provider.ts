@@ -66,6 +66,8 @@ export function createProvider({ services, config, keys, cookieKeys, log }: Prov
       const value = ctx.cookies.get(SESSION_COOKIE, { signed: false });
       const identity = value === undefined ? undefined : await services.identities.sessionIdentity(value);
       if (identity?.id !== sub) return undefined;
+      // Sent back through the sign-in page, which asks for the password and makes the join.
+      if (await services.identities.domainJoinPending(identity)) return undefined;
       const decision = await oidc.signIns.decide(sub);
       return decision?.allowed ? account(sub, decision.claims) : undefined;
     }

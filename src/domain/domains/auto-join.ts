@@ -75,6 +75,18 @@ export async function joinByDomain(
   }
 }
 
+/**
+ * Whether signing in would make the person join a domain's account (joinByDomain would act).
+ * A sign-in that vouches for an existing session asks for the password instead, so the join,
+ * which signs the person out of their Team account, happens where it always does.
+ */
+export async function domainJoinPending(deps: DomainDeps, identity: IdentityRecord): Promise<boolean> {
+  if (!identity.emailVerifiedAt) return false;
+  const domainName = domainOfEmail(identity.email);
+  const held = domainName === undefined ? undefined : await findHeldDomain(deps.db, domainName);
+  return held !== undefined && (await joinNeeded(deps.db, identity.email, held.accountId));
+}
+
 /** Whether the person should join: not yet a member there, and nowhere but in Team accounts. */
 async function joinNeeded(db: Db, email: string, accountId: string): Promise<boolean> {
   const account = await findAccountById(db, accountId);

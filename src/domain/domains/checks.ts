@@ -17,8 +17,9 @@ export const isHeld = (domain: Pick<DomainRecord, 'status'>) => HELD_STATUSES.in
  * locked. A found record verifies a pending (or failed) claim unless another account holds the
  * domain; the first verified domain turns a Team account into EnterpriseLWA (DESIGN §2). A held
  * domain whose record is gone becomes RecordMissing — reported, never released — and Verified
- * again once the record is back. A pending claim past its deadline is Failed. An unreachable
- * resolver says nothing about the record: only the check's result is noted.
+ * again once the record is back. A pending claim past its deadline is Failed by the first check
+ * that gets an answer. An unreachable resolver says nothing about the record: only the check's
+ * result is noted.
  */
 export async function applyCheck(
   tx: Db,
@@ -49,7 +50,10 @@ export async function applyCheck(
       event = 'Verified';
     }
   }
-  if (event === undefined && domain.status === 'PendingVerification' && at >= domain.verificationDeadline) {
+  // Only an answer fails a claim: a resolver that cannot be reached at the deadline says nothing
+  // about the record, and the claim waits for the next check that gets one.
+  const pastDeadline = domain.status === 'PendingVerification' && at >= domain.verificationDeadline;
+  if (event === undefined && pastDeadline && answer.kind !== 'unreachable') {
     changes = { ...changes, status: 'Failed' };
     event = 'Failed';
   }
@@ -76,13 +80,23 @@ async function convertToEnterprise(tx: Db, account: AccountRecord, at: string, l
  * `pendingCheckMs` (and once at the deadline), held domains every `recheckMs`, failed ones
  * never. The job carries the due time, so only the check the row expects does anything.
  */
-export async function scheduleNextCheck(tx: Db, deps: DomainsDeps, domain: DomainRecord): Promise<void> {
+export async function scheduleNextCheck(
+  tx: Db,
+  deps: DomainsDeps,
+  domain: DomainRecord,
+  options: { deferred?: boolean } = {},
+): Promise<void> {
   const now = deps.clock.now().getTime();
   const { pendingCheckMs, recheckMs } = deps.domainSchedule;
   let due: number | undefined;
-  if (domain.status === 'PendingVerification')
-    due = Math.min(now + pendingCheckMs, Date.parse(domain.verificationDeadline));
-  else if (isHeld(domain)) due = now + recheckMs;
+  // A deleted account's claims are not checked, only looked at again at the held-domain pace,
+  // so checking resumes by itself if the account is restored (and ends with its purge).
+  if (options.deferred) due = now + recheckMs;
+  else if (domain.status === 'PendingVerification') {
+    const deadline = Date.parse(domain.verificationDeadline);
+    // Once more at the deadline; past it (the resolver was unreachable then), at the usual pace.
+    due = deadline > now ? Math.min(now + pendingCheckMs, deadline) : now + pendingCheckMs;
+  } else if (isHeld(domain)) due = now + recheckMs;
   const nextCheckAt = due === undefined ? undefined : new Date(due).toISOString();
   await updateDomain(tx, domain.id, { nextCheckAt });
   if (nextCheckAt === undefined) return;

@@ -10,8 +10,9 @@ import { CHECK_DOMAIN_JOB, type DomainsDeps } from './deps.js';
 /**
  * The periodic check of one claim. Only the check the claim expects (`due` equal to its
  * `next_check_at`) does anything, so a job run twice, or one left over from a released claim,
- * is harmless. Each run queues the next one. A check that changes nothing is not audited (a
- * pending claim is checked many times); one that verifies, fails, or finds the record gone is.
+ * is harmless. Each run queues the next one, a deleted account's too. A check that changes
+ * nothing is not audited (a pending claim is checked many times); one that verifies, fails, or
+ * finds the record gone is.
  */
 export function checkDomainJob(deps: DomainsDeps): JobHandler {
   return {
@@ -20,8 +21,12 @@ export function checkDomainJob(deps: DomainsDeps): JobHandler {
       const { domainId, due } = job.payload as { domainId: string; due: string };
       const domain = await findDomainById(deps.db, domainId);
       if (domain?.nextCheckAt !== due) return;
-      // A deleted account's claims wait, unchecked, for its restore or purge.
-      if ((await findAccountById(deps.db, domain.accountId))?.status !== 'Active') return;
+      // A deleted account's claims wait, unchecked, for its restore (checks resume) or purge.
+      if ((await findAccountById(deps.db, domain.accountId))?.status !== 'Active')
+        return deps.db.transaction().execute(async (tx) => {
+          const current = await findDomainById(tx, domainId);
+          if (current?.nextCheckAt === due) await scheduleNextCheck(tx, deps, current, { deferred: true });
+        });
       const answer = await deps.lookupTxt(domain.txtRecordName, domain.txtRecordValue);
       const subject = {
         operation: 'CheckAccountDomain',

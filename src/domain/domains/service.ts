@@ -4,16 +4,18 @@ import {
   findHeldDomain,
   insertDomain,
   listDomainsOfAccount,
+  updateDomain,
   type DomainRecord,
 } from '../../store/domains.js';
 import { findAccountById } from '../../store/accounts.js';
-import { isUniqueViolation } from '../../store/database.js';
+import { isUniqueViolation, type Db } from '../../store/database.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
-import { auditedChange } from '../audit/trail.js';
+import { auditedChange, recordRefusal, type AuditLog } from '../audit/trail.js';
 import { conflict, DomainError, notFound } from '../errors.js';
 import { activeAccount } from '../users/lookups.js';
 import { applyCheck, scheduleNextCheck } from './checks.js';
+import type { TxtAnswer } from './dns.js';
 import type { DomainsDeps } from './deps.js';
 import { CHALLENGE_PREFIX, challengeRecordName, normalizeDomainName } from './names.js';
 import { existingDomain } from './lookups.js';
@@ -31,6 +33,30 @@ export function createDomainsService(deps: DomainsDeps) {
     targetType: 'Domain',
     targetId: domainName,
   });
+
+  /**
+   * Claiming a domain whose claim Failed starts it again: a new deadline and periodic checks,
+   * with the same TXT record, so one already published (late) verifies at the first check.
+   */
+  async function restartClaim(tx: Db, failed: DomainRecord, log: AuditLog): Promise<DomainRecord> {
+    const holder = await findHeldDomain(tx, failed.domainName);
+    if (holder) throw conflict(`${failed.domainName} is verified by another account`);
+    const now = clock.now();
+    const restarted: DomainRecord = {
+      ...failed,
+      status: 'PendingVerification',
+      verificationDeadline: new Date(now.getTime() + deps.domainSchedule.verificationMs).toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    await updateDomain(tx, failed.id, {
+      status: restarted.status,
+      verificationDeadline: restarted.verificationDeadline,
+      updatedAt: restarted.updatedAt,
+    });
+    await scheduleNextCheck(tx, deps, restarted);
+    log.describe({ domainName: failed.domainName, txtRecordName: failed.txtRecordName, restarted: true });
+    return (await findDomain(tx, failed.accountId, failed.domainName))!;
+  }
 
   return {
     ...createDomainRelease(deps),
@@ -52,10 +78,11 @@ export function createDomainsService(deps: DomainsDeps) {
           await activeAccount(deps, tx, accountId);
           log.target({ accountId, targetId: domainName });
           const mine = await findDomain(tx, accountId, domainName);
-          if (mine) {
+          if (mine && mine.status !== 'Failed') {
             log.onlyItems();
             return mine;
           }
+          if (mine) return restartClaim(tx, mine, log);
           const holder = await findHeldDomain(tx, domainName);
           if (holder) throw conflict(`${domainName} is verified by another account`);
           const now = clock.now();
@@ -103,14 +130,23 @@ export function createDomainsService(deps: DomainsDeps) {
      * resolver is refused as Unavailable rather than counted as "no record".
      */
     async verifyDomain(actor: Actor, accountId: string, name: string): Promise<DomainRecord> {
-      authorize(actor, 'accounts', accountId);
-      const before = await existingDomain(db, accountId, name);
-      const answer = await deps.lookupTxt(before.txtRecordName, before.txtRecordValue);
-      if (answer.kind === 'unreachable')
-        throw new DomainError(
-          'Unavailable',
-          `The DNS lookup of ${before.txtRecordName} failed (${answer.detail}); try again`,
-        );
+      // Checked and looked up before the change's transaction (no DNS wait inside it), so a
+      // refusal here is filed in the trail by hand, as auditedChange files its own.
+      let before: DomainRecord;
+      let answer: TxtAnswer;
+      try {
+        authorize(actor, 'accounts', accountId);
+        before = await existingDomain(db, accountId, name);
+        answer = await deps.lookupTxt(before.txtRecordName, before.txtRecordValue);
+        if (answer.kind === 'unreachable')
+          throw new DomainError(
+            'Unavailable',
+            `The DNS lookup of ${before.txtRecordName} failed (${answer.detail}); try again`,
+          );
+      } catch (error) {
+        await recordRefusal(deps, actor, subject('VerifyAccountDomain', accountId, name), error);
+        throw error;
+      }
       return auditedChange(
         deps,
         actor,

@@ -32,7 +32,7 @@ import { checkPassword, hashPassword, needsRehash, verifyPassword, verifyDecoy }
 import { hashOpaqueToken, newOpaqueToken } from './secrets.js';
 import { createInvitationAcceptance } from './invitations.js';
 import { createMailBudget, createThrottle } from './throttle.js';
-import { joinByDomain } from '../domains/auto-join.js';
+import { domainJoinPending, joinByDomain } from '../domains/auto-join.js';
 
 export type { IdentityRecord as Identity };
 
@@ -317,6 +317,9 @@ export function createIdentities(deps: IdentityDeps) {
     },
 
     browserSession,
+
+    /** Whether the person's next password sign-in would join them to a domain's account. */
+    domainJoinPending: (identity: IdentityRecord) => domainJoinPending(deps, identity),
 
     async signOut(token: string): Promise<void> {
       await revokeBrowserSession(db, hashOpaqueToken(token), clock.now().toISOString());

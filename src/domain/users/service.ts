@@ -125,6 +125,8 @@ export function createUsersService(deps: DomainDeps) {
               throw conflict(`${email} is already a registered member of another account`);
             throw error;
           });
+          // Someone already signed up gains the account's tier and entitlements now.
+          await announceEntitlementChange(tx, deps, user, 'joined');
           log.target({ accountId, targetId: user.id, userId: user.id });
           log.describe({ userId: user.id, email, userType });
           return user;
