@@ -408,6 +408,18 @@ await eachDialect(
       const forced = await browser.post('/invitations/accept', { csrf, token });
       assert.equal(forced.status, 403);
       assert.equal((await userOf(accountId, userId)).UserRegistrationStatus, 'Unregistered');
+      // The account's trail shows the attempt, and whose it was.
+      const attempt = await server()
+        .services.db.selectFrom('audit_events')
+        .select(['outcome', 'error_code', 'principal', 'user_id'])
+        .where('account_id', '=', accountId)
+        .where('operation', '=', 'AcceptInvitation')
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(
+        [attempt.outcome, attempt.error_code, attempt.user_id],
+        ['Failure', 'Forbidden', userId],
+      );
+      assert.match(attempt.principal, /^identity\//);
       // Signing out from there leads back to the invitation's sign-in.
       const out = await browser.submit(page, '/signout');
       assert.equal(out.path, `/signin?invitation=${encodeURIComponent(token)}`);

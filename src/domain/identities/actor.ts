@@ -24,3 +24,8 @@ export function identityActor(identityId: string, client: Client): Actor {
     sourceIp: client.sourceIp,
   };
 }
+
+/** Someone not (yet) known to be anyone: a refused sign-in, in the trail with where it came from. */
+export function anonymousActor(client: Client): Actor {
+  return { ...identityActor('', client), label: 'anonymous' };
+}

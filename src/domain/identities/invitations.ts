@@ -7,8 +7,8 @@ import {
   normalizeEmail,
   updateUser as updateUserRow,
 } from '../../store/users.js';
-import { auditedChange } from '../audit/trail.js';
-import { conflict, forbidden, notFound, preconditionFailed } from '../errors.js';
+import { auditedChange, recordRefusal } from '../audit/trail.js';
+import { conflict, DomainError, forbidden, notFound, preconditionFailed } from '../errors.js';
 import { findPendingInvitationByToken, markInvitationTokenUsed } from '../users/invitation-tokens.js';
 import { activeAccount } from '../users/lookups.js';
 import { identityActor, type Client } from './actor.js';
@@ -50,53 +50,56 @@ export function createInvitationAcceptance(deps: IdentityDeps) {
       const pending = await findPendingInvitationByToken(db, token, now);
       if (!pending) throw notFound(DEAD_INVITATION);
       const { invite } = pending;
+      const actor = identityActor(identity.id, client);
+      const subject = {
+        operation: 'AcceptInvitation',
+        accountId: invite.accountId,
+        targetType: 'User',
+        targetId: invite.userId,
+        userId: invite.userId,
+        details: { email: invite.email, inviteId: invite.id },
+      };
+      // Refused before the change, so filed by hand: someone signed in as another person trying
+      // a live invitation is something the account's admins should be able to see.
+      const refused = async (error: DomainError) => (await recordRefusal(deps, actor, subject, error), error);
       if (normalizeEmail(invite.email) !== normalizeEmail(identity.email))
-        throw forbidden(
-          `This invitation is for ${invite.email}, but you are signed in as ${identity.email}. Sign out, then sign in or register as ${invite.email}.`,
+        throw await refused(
+          forbidden(
+            `This invitation is for ${invite.email}, but you are signed in as ${identity.email}. Sign out, then sign in or register as ${invite.email}.`,
+          ),
         );
-      if (!identity.emailVerifiedAt) throw preconditionFailed('Confirm your email address first.');
-      return auditedChange(
-        deps,
-        identityActor(identity.id, client),
-        {
-          operation: 'AcceptInvitation',
-          accountId: invite.accountId,
-          targetType: 'User',
-          targetId: invite.userId,
-          userId: invite.userId,
-          details: { email: invite.email, inviteId: invite.id },
-        },
-        async (tx) => {
-          const account = await activeAccount(deps, tx, invite.accountId);
-          // Read again under the account lock: the invitee may have been removed meanwhile.
-          const current = await findPendingInvitationByToken(tx, token, now);
-          if (current?.invite.id !== invite.id) throw notFound(DEAD_INVITATION);
-          const elsewhere = (await findRegisteredMembershipsByEmail(tx, identity.email)).filter(
-            (u) => u.accountId !== account.id,
-          );
-          const memberElsewhere = conflict(
-            `${identity.email} is already a member of another account; leave it before joining ${account.name}.`,
-          );
-          if (elsewhere.length > 0) throw memberElsewhere;
-          if (!(await markInvitationTokenUsed(tx, invite.id, now))) throw notFound(DEAD_INVITATION);
-          const at = now.toISOString();
-          await updateUserRow(tx, account.id, invite.userId, {
-            registrationStatus: 'Registered',
-            license: account.defaultLicense,
-            registeredOn: at,
-            invitationStatus: 'Accepted',
-            updatedAt: at,
-          }).catch((error: unknown) => {
-            // Another account registered the address at the same moment (unique index).
-            throw isUniqueViolation(error) ? memberElsewhere : error;
-          });
-          if (identity.proTrialEndsAt !== undefined && identity.proTrialEndsAt > at)
-            await updateIdentity(tx, identity.id, { proTrialEndsAt: at, updatedAt: at });
-          const joined = await findUserById(tx, account.id, invite.userId);
-          if (joined) await announceEntitlementChange(tx, deps, joined, 'joined');
-          return { accountId: account.id, accountName: account.name, userId: invite.userId };
-        },
-      );
+      if (!identity.emailVerifiedAt)
+        throw await refused(preconditionFailed('Confirm your email address first.'));
+      return auditedChange(deps, actor, subject, async (tx) => {
+        const account = await activeAccount(deps, tx, invite.accountId);
+        // Read again under the account lock: the invitee may have been removed meanwhile.
+        const current = await findPendingInvitationByToken(tx, token, now);
+        if (current?.invite.id !== invite.id) throw notFound(DEAD_INVITATION);
+        const elsewhere = (await findRegisteredMembershipsByEmail(tx, identity.email)).filter(
+          (u) => u.accountId !== account.id,
+        );
+        const memberElsewhere = conflict(
+          `${identity.email} is already a member of another account; leave it before joining ${account.name}.`,
+        );
+        if (elsewhere.length > 0) throw memberElsewhere;
+        if (!(await markInvitationTokenUsed(tx, invite.id, now))) throw notFound(DEAD_INVITATION);
+        const at = now.toISOString();
+        await updateUserRow(tx, account.id, invite.userId, {
+          registrationStatus: 'Registered',
+          license: account.defaultLicense,
+          registeredOn: at,
+          invitationStatus: 'Accepted',
+          updatedAt: at,
+        }).catch((error: unknown) => {
+          // Another account registered the address at the same moment (unique index).
+          throw isUniqueViolation(error) ? memberElsewhere : error;
+        });
+        if (identity.proTrialEndsAt !== undefined && identity.proTrialEndsAt > at)
+          await updateIdentity(tx, identity.id, { proTrialEndsAt: at, updatedAt: at });
+        const joined = await findUserById(tx, account.id, invite.userId);
+        if (joined) await announceEntitlementChange(tx, deps, joined, 'joined');
+        return { accountId: account.id, accountName: account.name, userId: invite.userId };
+      });
     },
   };
 }

@@ -276,6 +276,24 @@ for (const dialect of dialects) {
       clock.advance(15 * 60_000);
       const grant = await services.identities.signIn(email, PASSWORD, ip());
       assert.ok(grant.token);
+
+      // Each refusal is in the installation's trail: the address tried, from where, and why.
+      const refusals = await services.db
+        .selectFrom('audit_events')
+        .select(['account_id', 'principal', 'source_ip', 'error_code', 'details'])
+        .where('operation', '=', 'SignIn')
+        .where('details', 'like', `%${email}%`)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        refusals.map((r) => [r.account_id, r.principal, r.error_code]),
+        [...Array(5).fill([null, 'anonymous', 'Unauthorized']), [null, 'anonymous', 'Throttled']],
+      );
+      assert.equal(refusals[0]!.source_ip, '198.51.100.0');
+      assert.ok(
+        refusals.every((r) => !r.details!.includes('wrong password')),
+        'never the password',
+      );
     });
 
     it('throttles a client address after 20 failures, whichever addresses it tries', async () => {

@@ -27,7 +27,7 @@ import {
   SEND_VERIFICATION_JOB,
   type IdentityDeps,
 } from './deps.js';
-import { identityActor, unknownClient, type Client } from './actor.js';
+import { anonymousActor, identityActor, unknownClient, type Client } from './actor.js';
 import { checkPassword, hashPassword, needsRehash, verifyPassword, verifyDecoy } from './passwords.js';
 import { hashOpaqueToken, newOpaqueToken } from './secrets.js';
 import { createInvitationAcceptance } from './invitations.js';
@@ -82,6 +82,40 @@ export function createIdentities(deps: IdentityDeps) {
       revokedAt: undefined,
     });
     return { token, expiresAt, identity };
+  }
+
+  async function passwordSignIn(
+    email: string,
+    password: string,
+    client: { sourceIp: string | undefined; requestId?: string },
+  ): Promise<SessionGrant> {
+    const keys = throttle.keys(email, client.sourceIp);
+    await throttle.reserve(keys);
+    const identity = await findIdentityByEmail(db, email);
+    const matches = identity
+      ? await verifyPassword(identity.passwordHash, password)
+      : await verifyDecoy(password);
+    if (!identity || !matches) throw new DomainError('Unauthorized', WRONG_CREDENTIALS);
+    await throttle.succeed(keys);
+    if (!identity.emailVerifiedAt)
+      throw new DomainError(
+        'PreconditionFailed',
+        `Confirm your email address first: open the link we sent to ${identity.email} when you registered, or use "Forgot your password?" to get a new one.`,
+      );
+    if (await accessSuspended(db, identity.email))
+      throw new DomainError('PreconditionFailed', ACCESS_SUSPENDED);
+    // Before the session starts: leaving a Team account for the domain's signs that one out.
+    await joinByDomain(deps, identity, identityActor(identity.id, { ...unknownClient(), ...client }));
+    // Hashes made with older parameters are upgraded while the password is at hand.
+    const rehashed = needsRehash(identity.passwordHash) ? await hashPassword(password) : undefined;
+    return db.transaction().execute(async (tx) => {
+      if (rehashed)
+        await updateIdentity(tx, identity.id, {
+          passwordHash: rehashed,
+          updatedAt: clock.now().toISOString(),
+        });
+      return startSession(tx, identity);
+    });
   }
 
   /** Counts a mail-sending request against the client and the address; refuses past either limit. */
@@ -226,33 +260,16 @@ export function createIdentities(deps: IdentityDeps) {
       password: string,
       client: { sourceIp: string | undefined; requestId?: string },
     ): Promise<SessionGrant> {
-      const keys = throttle.keys(email, client.sourceIp);
-      await throttle.reserve(keys);
-      const identity = await findIdentityByEmail(db, email);
-      const matches = identity
-        ? await verifyPassword(identity.passwordHash, password)
-        : await verifyDecoy(password);
-      if (!identity || !matches) throw new DomainError('Unauthorized', WRONG_CREDENTIALS);
-      await throttle.succeed(keys);
-      if (!identity.emailVerifiedAt)
-        throw new DomainError(
-          'PreconditionFailed',
-          `Confirm your email address first: open the link we sent to ${identity.email} when you registered, or use "Forgot your password?" to get a new one.`,
-        );
-      if (await accessSuspended(db, identity.email))
-        throw new DomainError('PreconditionFailed', ACCESS_SUSPENDED);
-      // Before the session starts: leaving a Team account for the domain's signs that one out.
-      await joinByDomain(deps, identity, identityActor(identity.id, { ...unknownClient(), ...client }));
-      // Hashes made with older parameters are upgraded while the password is at hand.
-      const rehashed = needsRehash(identity.passwordHash) ? await hashPassword(password) : undefined;
-      return db.transaction().execute(async (tx) => {
-        if (rehashed)
-          await updateIdentity(tx, identity.id, {
-            passwordHash: rehashed,
-            updatedAt: clock.now().toISOString(),
-          });
-        return startSession(tx, identity);
-      });
+      try {
+        return await passwordSignIn(email, password, client);
+      } catch (error) {
+        // Refused sign-ins go in the installation's trail (the throttle bounds how many): the
+        // address tried, from where, and why. Successful ones are the sessions themselves.
+        const actor = anonymousActor({ ...unknownClient(), ...client });
+        const subject = { operation: 'SignIn', targetType: 'Identity', details: { email: email.trim() } };
+        if (error instanceof DomainError) await recordRefusal(deps, actor, subject, error);
+        throw error;
+      }
     },
 
     /** Always answers the same; sends a reset link only when the address has an identity. */
