@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -53,5 +53,21 @@ describe('SQLite change marker', () => {
     const postgres = openDatabase({ dialect: 'postgres', url: 'postgres://postgres@127.0.0.1:1/none' });
     assert.equal(postgres.changeMarker, undefined);
     void postgres.close();
+  });
+});
+
+describe('SQLite database file', () => {
+  it('is created readable by its owner only, and so are its WAL files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'belfry-mode-'));
+    const file = join(dir, 'belfry.db');
+    const database = openDatabase({ dialect: 'sqlite', file });
+    try {
+      await migrateToLatest(database.db);
+      for (const path of [file, `${file}-wal`, `${file}-shm`])
+        assert.equal((statSync(path).mode & 0o777).toString(8), '600', path);
+    } finally {
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

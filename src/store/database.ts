@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -47,7 +47,11 @@ export function openDatabase(
   }
   // A new data directory is the server's alone: the database holds sealed secrets and token hashes.
   if (target.file !== ':memory:') mkdirSync(dirname(target.file), { recursive: true, mode: 0o700 });
+  const created = target.file !== ':memory:' && !existsSync(target.file);
   const sqlite = new SQLite(target.file);
+  // The file holds sealed secrets and token hashes: the owner's alone, like master.key. Set
+  // before WAL is on, since SQLite gives the -wal and -shm files the database file's mode.
+  if (created) chmodSync(target.file, 0o600);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
