@@ -263,11 +263,14 @@ export function createIdentities(deps: IdentityDeps) {
       try {
         return await passwordSignIn(email, password, client);
       } catch (error) {
-        // Refused sign-ins go in the installation's trail (the throttle bounds how many): the
-        // address tried, from where, and why. Successful ones are the sessions themselves.
+        // Refused sign-ins go in the installation's trail: the address tried, from where, and
+        // why. The throttle bounds how many per address and client; attempts it turns away
+        // unchecked are not filed, or a flood of them would fill the trail (the request log has
+        // them). Successful ones are the sessions themselves.
         const actor = anonymousActor({ ...unknownClient(), ...client });
         const subject = { operation: 'SignIn', targetType: 'Identity', details: { email: email.trim() } };
-        if (error instanceof DomainError) await recordRefusal(deps, actor, subject, error);
+        if (error instanceof DomainError && error.kind !== 'Throttled')
+          await recordRefusal(deps, actor, subject, error);
         throw error;
       }
     },
