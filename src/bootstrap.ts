@@ -39,25 +39,20 @@ export async function ensureOperatorKey(config: Config, keys: AccessKeys): Promi
 
 /**
  * Takes back the key ensureOperatorKey just made, for a start that failed before showing it: the
- * next start then finds no key and makes (and shows) one again. The credentials file goes too
- * when it holds that key. Returns false, leaving both in place, when the key could not be deleted.
+ * next start then finds no key and makes (and shows) one again. The credentials file this start
+ * wrote for it goes too. Returns false, leaving both in place, when the key could not be deleted.
  */
 export async function withdrawOperatorKey(
-  config: Config,
   keys: AccessKeys,
   key: NewAccessKey,
+  savedFile: string | undefined,
 ): Promise<boolean> {
   try {
     await keys.deleteAccessKey(systemActor(`bootstrap-${randomUUID()}`), key.accessKeyId);
   } catch {
     return false;
   }
-  const file = join(config.dataDir, 'credentials');
-  try {
-    if (readFileSync(file, 'utf8').includes(`aws_access_key_id = ${key.accessKeyId}\n`)) rmSync(file);
-  } catch {
-    // Not there (it could not be written); a stale file is replaced at the next start anyway.
-  }
+  if (savedFile) rmSync(savedFile, { force: true });
   return true;
 }
 

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     closing = true;
     console.error(listenFailure(config, error));
     // Taken back, so the next start (on a free port) creates, shows and saves the key anew.
-    if (operatorKey && !(await withdrawOperatorKey(config, services.accessKeys, operatorKey)))
+    if (operatorKey && !(await withdrawOperatorKey(services.accessKeys, operatorKey, saved?.file)))
       announceOperatorKey(config, operatorKey, saved || {}, undefined);
     await stop();
     process.exit(1);

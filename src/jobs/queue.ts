@@ -97,7 +97,10 @@ export function startWorker(options: WorkerOptions): { stop(): Promise<void>; dr
       await completeJob(options.db, job.id, options.workerId, options.clock.now().toISOString());
     } catch (error) {
       options.log.warn({ jobId: job.id, kind: job.kind, attempt: job.attempts, err: error }, 'job failed');
-      if (job.attempts >= job.maxAttempts) return giveUp(job, handler, error).then(() => true);
+      if (job.attempts >= job.maxAttempts) {
+        await giveUp(job, handler, error);
+        return true;
+      }
       const finished = options.clock.now();
       const retryAt = new Date(finished.getTime() + retryDelayMs(job.attempts)).toISOString();
       await failJob(options.db, job, options.workerId, String(error), finished.toISOString(), retryAt);

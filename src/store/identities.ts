@@ -264,15 +264,6 @@ export async function findLiveSession(
   return { identity: toRecord(identity), signedInAt };
 }
 
-/** The session's identity while the session is neither revoked nor expired. */
-export async function findLiveSessionIdentity(
-  db: Db,
-  idHash: string,
-  at: string,
-): Promise<IdentityRecord | undefined> {
-  return (await findLiveSession(db, idHash, at))?.identity;
-}
-
 export async function revokeBrowserSession(db: Db, idHash: string, at: string): Promise<void> {
   await db
     .updateTable('browser_sessions')

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-chime';
 import type { AuditEvent } from '../../src/api/chime/extensions.js';
 import { DAY_MS } from '../../src/lib/clock.js';
-import { findLiveSessionIdentity, insertBrowserSession, insertIdentity } from '../../src/store/identities.js';
+import { findLiveSession, insertBrowserSession, insertIdentity } from '../../src/store/identities.js';
 import { findPhoneNumber, updatePhoneNumber } from '../../src/store/phone-numbers.js';
 import { newAccountId, uniqueEmail } from '../helpers/accounts.js';
 import { importedNumber } from '../helpers/phone-numbers.js';
@@ -44,7 +44,7 @@ await eachDialect('review fixes', (server) => {
     await chime.send(new InviteUsersCommand({ AccountId: accountId, UserEmailList: [email] }));
     const { Users } = await chime.send(new ListUsersCommand({ AccountId: accountId, UserEmail: email }));
     await chime.send(new LogoutUserCommand({ AccountId: accountId, UserId: Users![0]!.UserId }));
-    const live = await findLiveSessionIdentity(server().services.db, `victim-${identityId}`, at);
+    const live = (await findLiveSession(server().services.db, `victim-${identityId}`, at))?.identity;
     assert.equal(live?.id, identityId, "the address owner's session survives");
   });
 

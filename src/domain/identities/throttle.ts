@@ -5,6 +5,15 @@ import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
 import { IDENTITY_RULES } from './deps.js';
 
+type CounterDeps = Pick<DomainDeps, 'db' | 'clock'>;
+
+/** Counts one more under the key in a fixed window of `windowMs` (a new window starts at 1). */
+function countInWindow(deps: CounterDeps, key: string, windowMs: number): Promise<number> {
+  const now = deps.clock.now();
+  const windowStart = new Date(now.getTime() - windowMs).toISOString();
+  return reserveSigninAttempt(deps.db, key, windowStart, now.toISOString());
+}
+
 interface ThrottleKeys {
   email: string;
   ip: string | undefined;
@@ -21,15 +30,10 @@ interface ThrottleKeys {
  * parallel guesses all pass the check. An attempt that was refused unchecked, or whose password
  * was right, gives its reservation back, so the counts stay counts of wrong passwords.
  */
-export function createThrottle(deps: Pick<DomainDeps, 'db' | 'clock'>) {
+export function createThrottle(deps: CounterDeps) {
   const { windowMs, perEmail, perIp } = IDENTITY_RULES.throttle;
   const minutes = Math.round(windowMs / 60_000);
-
-  async function reserve(key: string): Promise<number> {
-    const now = deps.clock.now();
-    const windowStart = new Date(now.getTime() - windowMs).toISOString();
-    return reserveSigninAttempt(deps.db, key, windowStart, now.toISOString());
-  }
+  const reserve = (key: string) => countInWindow(deps, key, windowMs);
 
   return {
     keys(email: string, ip: string | undefined): ThrottleKeys {
@@ -69,18 +73,14 @@ export function createThrottle(deps: Pick<DomainDeps, 'db' | 'clock'>) {
 }
 
 /**
- * How many emails anyone may make Belfry send, per address and per client, in a fixed window:
- * past either limit the mail is quietly not sent (the page answers as always, so it reveals
- * nothing). Counted in the same table as sign-in failures, under keys of their own.
+ * How many emails anyone may make Belfry send, per address and per client, in a fixed window;
+ * past either limit the request is refused. An address is counted whether or not it has an
+ * identity, so the refusal reveals nothing. Counted in the same table as sign-in failures,
+ * under keys of their own.
  */
-export function createMailBudget(deps: Pick<DomainDeps, 'db' | 'clock'>) {
+export function createMailBudget(deps: CounterDeps) {
   const { windowMs, perEmail, perIp } = IDENTITY_RULES.mail;
-
-  async function spend(key: string): Promise<number> {
-    const now = deps.clock.now();
-    const windowStart = new Date(now.getTime() - windowMs).toISOString();
-    return reserveSigninAttempt(deps.db, key, windowStart, now.toISOString());
-  }
+  const spend = (key: string) => countInWindow(deps, key, windowMs);
 
   return {
     /** Counts one request from the client; false past its limit. */
