@@ -7,6 +7,7 @@ import { endUserPages } from './api/pages/plugin.js';
 import { oidcProvider } from './api/oidc/plugin.js';
 import { entitlementApi } from './api/entitlements/plugin.js';
 import { createMetrics } from './lib/metrics.js';
+import { fastifyTrustProxy } from './api/client-address.js';
 
 /** Builds the HTTP application; never listens (tests inject or listen on port 0 themselves). */
 export async function buildApp(services: Services, config: Config): Promise<FastifyInstance> {
@@ -17,7 +18,7 @@ export async function buildApp(services: Services, config: Config): Promise<Fast
     },
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     routerOptions: { maxParamLength: 2048 },
     // One line per request, written by the onResponse hook below with the operation name.
     logController: new LogController({ disableRequestLogging: true }),

@@ -104,7 +104,7 @@ describe('loadConfig', () => {
         BELFRY_ACCOUNT_RETENTION_DAYS: '30',
         BELFRY_JOBS: 'off',
         BELFRY_JOBS_POLL_MS: '250',
-        BELFRY_TRUST_PROXY: 'yes',
+        BELFRY_TRUST_PROXY: '10.0.0.0/8, 192.0.2.1',
         BELFRY_BOOTSTRAP_ACCESS_KEY_ID: 'BKIABOOTSTRAP0000001',
         BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY: 'a-secret-of-twenty-chars',
       },
@@ -117,7 +117,7 @@ describe('loadConfig', () => {
     assert.deepEqual(config.sigv4, { regions: ['us-east-1', 'eu-west-1'], maxSkewSeconds: 300 });
     assert.equal(config.accountRetentionDays, 30);
     assert.deepEqual(config.jobs, { enabled: false, pollMs: 250 });
-    assert.equal(config.trustProxy, true);
+    assert.deepEqual(config.trustProxy, { proxies: ['10.0.0.0/8', '192.0.2.1'] });
     assert.deepEqual(config.bootstrapKey, {
       accessKeyId: 'BKIABOOTSTRAP0000001',
       secretAccessKey: 'a-secret-of-twenty-chars',
@@ -162,7 +162,7 @@ describe('loadConfig', () => {
 
   it('takes the boolean words 1/0, yes/no, on/off and true/false in any case', () => {
     for (const word of ['1', 'yes', 'ON', 'True'])
-      assert.equal(loadConfig({ BELFRY_TRUST_PROXY: word }, CWD).trustProxy, true);
+      assert.equal(loadConfig({ BELFRY_JOBS: word }, CWD).jobs.enabled, true);
     for (const word of ['0', 'No', 'off', 'FALSE'])
       assert.equal(loadConfig({ BELFRY_JOBS: word }, CWD).jobs.enabled, false);
     assert.deepEqual(problemsOf({ BELFRY_JOBS: 'enabled' }), [
@@ -172,9 +172,48 @@ describe('loadConfig', () => {
 
   it('names every problem in the error message', () => {
     assert.throws(
-      () => loadConfig({ PORT: 'http', BELFRY_TRUST_PROXY: '2' }, CWD),
+      () => loadConfig({ PORT: 'http', BELFRY_TRUST_PROXY: 'proxy.example' }, CWD),
       (error: Error) => /PORT/.test(error.message) && /BELFRY_TRUST_PROXY/.test(error.message),
     );
+  });
+});
+
+describe('loadConfig: BELFRY_TRUST_PROXY', () => {
+  const trust = (value: string) => loadConfig({ BELFRY_TRUST_PROXY: value }, CWD).trustProxy;
+
+  it('takes proxies by address or CIDR range, or a hop count', () => {
+    assert.deepEqual(trust('127.0.0.1'), { proxies: ['127.0.0.1'] });
+    assert.deepEqual(trust('10.0.0.0/8,fd00::/8, ::1,loopback'), {
+      proxies: ['10.0.0.0/8', 'fd00::/8', '::1', 'loopback'],
+    });
+    assert.deepEqual(trust('1'), { hops: 1 });
+    assert.deepEqual(trust('2'), { hops: 2 });
+    for (const none of ['', '0', 'false', 'No', 'off']) assert.equal(trust(none), false);
+  });
+
+  it('refuses a bare switch, saying what to write instead', () => {
+    for (const word of ['true', 'TRUE', 'yes', 'on']) {
+      const problems = problemsOf({ BELFRY_TRUST_PROXY: word });
+      assert.equal(problems.length, 1, problems.join('\n'));
+      assert.match(problems[0]!, /^BELFRY_TRUST_PROXY no longer takes/);
+      assert.match(problems[0]!, /believed any client's X-Forwarded-For/);
+      assert.match(problems[0]!, /BELFRY_TRUST_PROXY=127\.0\.0\.1/);
+      assert.match(problems[0]!, /BELFRY_TRUST_PROXY=1\b/);
+    }
+  });
+
+  it('refuses what is neither an address, a range nor a hop count, with the others', () => {
+    for (const value of [
+      'proxy.example',
+      '10.0.0.0/33',
+      '::1/129',
+      '10.0.0.1/8/8',
+      '1.2.3',
+      '100',
+      '10.0.0.1,',
+    ])
+      assert.match(problemsOf({ BELFRY_TRUST_PROXY: value }).join(), /^BELFRY_TRUST_PROXY must list/, value);
+    assert.equal(problemsOf({ BELFRY_TRUST_PROXY: 'true', PORT: 'x' }).length, 2);
   });
 });
 

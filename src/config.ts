@@ -18,7 +18,11 @@ export interface Config {
   readonly sigv4: { readonly regions: readonly string[] | undefined; readonly maxSkewSeconds: number };
   readonly accountRetentionDays: number;
   readonly jobs: { readonly enabled: boolean; readonly pollMs: number };
-  readonly trustProxy: boolean;
+  /**
+   * Who may tell Belfry the client's address in `X-Forwarded-For`: nobody (`false`), the proxies
+   * at these addresses or CIDR ranges, or the given number of proxies in front of Belfry.
+   */
+  readonly trustProxy: TrustProxy;
   /** the base of links in emails (no trailing slash); `http://<HOST>:<PORT>` unless set */
   readonly publicUrl: string;
   /** days an invitation's accept link works after its email is sent */
@@ -41,6 +45,8 @@ export interface Config {
     readonly refreshTokenTtlSeconds: number;
   };
 }
+
+export type TrustProxy = false | { readonly hops: number } | { readonly proxies: readonly string[] };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -142,7 +148,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       enabled: read.boolean('BELFRY_JOBS', true),
       pollMs: read.integer('BELFRY_JOBS_POLL_MS', 1000, 10, 600000),
     },
-    trustProxy: read.boolean('BELFRY_TRUST_PROXY', false),
+    trustProxy: readTrustProxy(read.string('BELFRY_TRUST_PROXY', ''), problems),
     publicUrl: publicUrl.replace(/\/+$/, ''),
     invitationTtlDays: read.integer('BELFRY_INVITATION_TTL_DAYS', 14, 1, 365),
     mail: { smtpUrl: smtpUrl === '' ? undefined : smtpUrl, from: mailFrom },
@@ -166,6 +172,45 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** The names proxy-addr (Fastify's trustProxy) knows for whole ranges of addresses. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * BELFRY_TRUST_PROXY: proxies' addresses or CIDR ranges (comma-separated), or a hop count. A
+ * switch (`true`) is refused: it would believe any client's X-Forwarded-For, so whoever sends
+ * their own header chooses the address the sign-in limits, mail budget and audit trail see.
+ * `false`, `no` and `off` still mean "no proxy", as they did.
+ */
+function readTrustProxy(raw: string, problems: string[]): TrustProxy {
+  const value = raw.trim().toLowerCase();
+  if (['', 'false', 'no', 'off'].includes(value)) return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value) === 0 ? false : { hops: Number(value) };
+  if (['true', 'yes', 'on'].includes(value)) {
+    problems.push(
+      `BELFRY_TRUST_PROXY no longer takes "${raw}": that believed any client's X-Forwarded-For. Write your proxies' addresses or CIDR ranges, comma-separated (e.g. BELFRY_TRUST_PROXY=127.0.0.1 or 10.0.0.0/8,2001:db8::/32), or the number of proxies in front of Belfry (e.g. BELFRY_TRUST_PROXY=1)`,
+    );
+    return false;
+  }
+  const proxies = value.split(',').map((entry) => entry.trim());
+  const wrong = proxies.filter((entry) => !isProxyRange(entry));
+  if (wrong.length > 0) {
+    problems.push(
+      `BELFRY_TRUST_PROXY must list IP addresses or CIDR ranges (e.g. 10.0.0.0/8), comma-separated, or be a hop count from 0 to 99; "${wrong.join('", "')}" is neither`,
+    );
+    return false;
+  }
+  return { proxies };
+}
+
+function isProxyRange(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** An IP address with an optional port, as `Resolver.setServers` takes it (no host names). */

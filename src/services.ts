@@ -106,7 +106,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
       ttlDays: config.invitationTtlDays,
     }),
   );
-  const identityDeps = { ...deps, mailer: inputs.mailer, publicUrl: config.publicUrl };
+  const identityDeps = { ...deps, mailer: inputs.mailer, publicUrl: config.publicUrl, secrets };
   handlers.push(...identityJobs(identityDeps));
   handlers.push(deliverAppEventJob({ db, clock, secrets, timeoutMs: WEBHOOK_TIMEOUT_MS }));
   const domainDeps = {

@@ -178,17 +178,18 @@ export async function isIdentityTokenUsable(
 // --- sign-in throttling -----------------------------------------------------------------------
 
 /**
- * Counts one attempt against the key and returns the count including it. A window older than
- * `windowStart` starts afresh at `at`; within the window the count grows. One upsert (the row
- * is locked while it runs), so of N concurrent attempts each sees a distinct count: the caller
- * reserves the attempt before checking the password, and no burst can slip past the limit.
+ * Counts one attempt against the key and returns the count including it, with the start of its
+ * window. A window older than `windowStart` starts afresh at `at`; within the window the count
+ * grows. One upsert (the row is locked while it runs), so of N concurrent attempts each sees a
+ * distinct count: the caller reserves the attempt before checking the password, and no burst can
+ * slip past the limit.
  */
 export async function reserveSigninAttempt(
   db: Db,
   key: string,
   windowStart: string,
   at: string,
-): Promise<number> {
+): Promise<{ count: number; windowStartedAt: string }> {
   const expired = sql<boolean>`signin_throttles.window_started_at <= ${windowStart}`;
   const row = await db
     .insertInto('signin_throttles')
@@ -199,9 +200,9 @@ export async function reserveSigninAttempt(
         window_started_at: sql<string>`case when ${expired} then ${at} else signin_throttles.window_started_at end`,
       }),
     )
-    .returning('failures')
+    .returning(['failures', 'window_started_at'])
     .executeTakeFirstOrThrow();
-  return Number(row.failures);
+  return { count: Number(row.failures), windowStartedAt: row.window_started_at };
 }
 
 /** Gives back one reserved attempt that turned out not to be a failure (never below zero). */
@@ -216,6 +217,85 @@ export async function releaseSigninAttempt(db: Db, key: string): Promise<void> {
 
 export async function clearSigninFailures(db: Db, key: string): Promise<void> {
   await db.deleteFrom('signin_throttles').where('key', '=', key).execute();
+}
+
+/** Forgets every count whose key starts with `prefix` (all of one address's, say). */
+export async function clearSigninFailuresUnder(db: Db, prefix: string): Promise<void> {
+  await db
+    .deleteFrom('signin_throttles')
+    .where(sql<boolean>`substr(key, 1, ${prefix.length}) = ${prefix}`)
+    .execute();
+}
+
+/**
+ * A run of consecutive failures, kept in the same table: `failures` is its length and
+ * `window_started_at` the time of its latest failure (a run has no window, it only grows).
+ */
+export async function findSigninRun(
+  db: Db,
+  key: string,
+): Promise<{ failures: number; lastAt: string } | undefined> {
+  const row = await db
+    .selectFrom('signin_throttles')
+    .select(['failures', 'window_started_at'])
+    .where('key', '=', key)
+    .executeTakeFirst();
+  return row && { failures: Number(row.failures), lastAt: row.window_started_at };
+}
+
+/**
+ * Counts one more failure in the run, unconditionally, in one upsert; a run whose latest failure
+ * is older than `forgetBefore` starts afresh at 1. Returns the run's new length.
+ */
+export async function countInSigninRun(
+  db: Db,
+  key: string,
+  forgetBefore: string,
+  at: string,
+): Promise<number> {
+  const forgotten = sql<boolean>`signin_throttles.window_started_at <= ${forgetBefore}`;
+  const row = await db
+    .insertInto('signin_throttles')
+    .values({ key, failures: 1, window_started_at: at })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        failures: sql<number>`case when ${forgotten} then 1 else signin_throttles.failures + 1 end`,
+        window_started_at: at,
+      }),
+    )
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  return Number(row.failures);
+}
+
+/**
+ * Sets the run to `failures`, its latest at `at`, only if it still has the length `seen` that the
+ * caller decided on (undefined: no row yet). False when another attempt changed it first: the
+ * caller reads it again, so of concurrent attempts none passes a delay another one started.
+ */
+export async function extendSigninRun(
+  db: Db,
+  key: string,
+  seen: number | undefined,
+  failures: number,
+  at: string,
+): Promise<boolean> {
+  const written =
+    seen === undefined
+      ? await db
+          .insertInto('signin_throttles')
+          .values({ key, failures, window_started_at: at })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .returning('key')
+          .execute()
+      : await db
+          .updateTable('signin_throttles')
+          .set({ failures, window_started_at: at })
+          .where('key', '=', key)
+          .where('failures', '=', seen)
+          .returning('key')
+          .execute();
+  return written.length === 1;
 }
 
 // --- browser sessions ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../domain/access/actor.js';
 import type { Services } from '../../services.js';
 import type { Config } from '../../config.js';
+import { clientAddress } from '../client-address.js';
 import { verifySigV4 } from './sigv4.js';
 
 /** Verifies the request's SigV4 signature and returns the admin principal behind the key. */
@@ -36,6 +37,6 @@ export async function authenticate(
     policy: p.policy,
     accountScope: p.accountId,
     requestId: request.id,
-    sourceIp: request.ip,
+    sourceIp: clientAddress(request),
   };
 }

@@ -6,7 +6,17 @@ import { DomainError } from '../../domain/errors.js';
 import { ACCESS_SUSPENDED } from '../../domain/identities/service.js';
 import type { GateDecision } from '../../domain/oidc/gate.js';
 import type { Services } from '../../services.js';
-import { csrfMatches, csrfToken, readCookie, SESSION_COOKIE, setCookie } from '../pages/cookies.js';
+import { clientAddress } from '../client-address.js';
+import {
+  csrfMatches,
+  csrfToken,
+  readCookie,
+  readDeviceCookie,
+  retryAfter,
+  SESSION_COOKIE,
+  setCookie,
+  setDeviceCookie,
+} from '../pages/cookies.js';
 import { html, page, type Html } from '../pages/html.js';
 import { currentPasswordField, emailField } from '../pages/views.js';
 import { interactionPath } from './provider.js';
@@ -78,20 +88,23 @@ export async function interactionPages(app: FastifyInstance, options: Options) {
     let session;
     try {
       session = await services.identities.signIn(email, field(request, 'password'), {
-        sourceIp: request.ip,
+        sourceIp: clientAddress(request),
         requestId: request.id,
+        device: readDeviceCookie(request),
       });
     } catch (error) {
       if (!(error instanceof DomainError) || !FORM_KINDS.has(error.kind)) throw error;
+      retryAfter(reply, error);
       // The right password of someone the gate refuses: the app hears why.
       if (error.message === ACCESS_SUSPENDED) {
         const found = await services.oidc.signIns.decideByEmail(email);
         if (found && !found.decision.allowed) return refuse(request, reply, provider, found.decision);
       }
-      return showForm(request, reply, details, error.message, 400, email);
+      return showForm(request, reply, details, error.message, error.kind === 'Throttled' ? 429 : 400, email);
     }
     const maxAgeSeconds = Math.floor((session.expiresAt.getTime() - services.clock.now().getTime()) / 1000);
     setCookie(reply, SESSION_COOKIE, session.token, { secure, maxAgeSeconds });
+    setDeviceCookie(reply, session.device, secure);
     return finish(request, reply, provider, details, session.identity.id);
   });
 

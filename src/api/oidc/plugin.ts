@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Config } from '../../config.js';
 import type { Services } from '../../services.js';
+import { clientAddress } from '../client-address.js';
 import { interactionPages } from './interactions.js';
 import { createProvider, OIDC_PREFIX } from './provider.js';
 
@@ -54,7 +55,7 @@ export async function oidcProvider(app: FastifyInstance, options: { services: Se
       const { handle } = await load();
       reply.hijack();
       const raw = request.raw as IncomingMessage & { originalUrl?: string };
-      stateOrigin(raw, publicUrl, config.trustProxy);
+      stateOrigin(raw, publicUrl, clientAddress(request));
       // The provider sees paths below its mount; originalUrl tells it where it is mounted.
       raw.originalUrl = raw.url;
       raw.url = raw.url!.slice(OIDC_PREFIX.length) || '/';
@@ -72,10 +73,11 @@ export async function oidcProvider(app: FastifyInstance, options: { services: Se
 /**
  * URLs the provider builds (discovery, redirects) and whether its cookies are Secure follow
  * BELFRY_PUBLIC_URL, the address people reach Belfry at, whatever proxy is in between. The
- * client address from X-Forwarded-For is believed only with BELFRY_TRUST_PROXY.
+ * client's address is the one Belfry found (through BELFRY_TRUST_PROXY's proxies only), stated
+ * alone, so the provider's `ctx.ip` (Koa reads X-Forwarded-For itself) is the same address.
  */
-function stateOrigin(raw: IncomingMessage, publicUrl: URL, trustProxy: boolean): void {
+function stateOrigin(raw: IncomingMessage, publicUrl: URL, client: string): void {
   raw.headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
   raw.headers['x-forwarded-host'] = publicUrl.host;
-  if (!trustProxy) delete raw.headers['x-forwarded-for'];
+  raw.headers['x-forwarded-for'] = client;
 }

@@ -1,6 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SessionGrant } from '../../domain/identities/service.js';
-import { clearCookie, readCookie, SESSION_COOKIE, setCookie } from './cookies.js';
+import {
+  clearCookie,
+  readCookie,
+  readDeviceCookie,
+  retryAfter,
+  SESSION_COOKIE,
+  setCookie,
+  setDeviceCookie,
+} from './cookies.js';
 import { html } from './html.js';
 import { statusOf, type PageTools } from './plugin.js';
 import {
@@ -96,9 +104,13 @@ export function accountPages(app: FastifyInstance, t: PageTools) {
     const invitation = t.field(request, 'invitation') || undefined;
     let grant;
     try {
-      grant = await identities.signIn(email, t.field(request, 'password'), t.client(request));
+      grant = await identities.signIn(email, t.field(request, 'password'), {
+        ...t.client(request),
+        device: readDeviceCookie(request),
+      });
     } catch (error) {
       const e = t.formError(error);
+      retryAfter(reply, e);
       return t.send(
         reply,
         statusOf(e),
@@ -110,6 +122,7 @@ export function accountPages(app: FastifyInstance, t: PageTools) {
     // A fresh session id at every sign-in: one planted in the browser beforehand is worthless.
     await endSession(request, reply);
     startSession(reply, grant);
+    setDeviceCookie(reply, grant.device, t.secure);
     return reply.redirect(invitation ? acceptPage(invitation) : '/signin', 303);
   });
 

@@ -1,20 +1,38 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IDENTITY_RULES } from '../../domain/identities/deps.js';
+import { SignInThrottled } from '../../domain/identities/throttle.js';
 
 export const SESSION_COOKIE = 'belfry_session';
 export const CSRF_COOKIE = 'belfry_csrf';
+/** Proof that this browser signed in to an address before (domain/identities/devices.ts). */
+export const DEVICE_COOKIE = 'belfry_device';
 
 /** Belfry's own cookie values are base64url; anything else is ignored as if absent. */
 const VALUE_SHAPE = /^[A-Za-z0-9_-]{20,200}$/;
+/** The device cookie: base64url parts joined by dots. */
+const DEVICE_SHAPE = /^[A-Za-z0-9_.-]{22,400}$/;
 
-export function readCookie(request: FastifyRequest, name: string): string | undefined {
+export function readCookie(request: FastifyRequest, name: string, shape = VALUE_SHAPE): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
     const value = part.slice(eq + 1).trim();
-    if (VALUE_SHAPE.test(value)) return value;
+    if (shape.test(value)) return value;
   }
   return undefined;
+}
+
+export const readDeviceCookie = (request: FastifyRequest) => readCookie(request, DEVICE_COOKIE, DEVICE_SHAPE);
+
+/** A throttled sign-in's page also says when to retry in the header that clients read. */
+export function retryAfter(reply: FastifyReply, error: unknown): void {
+  if (error instanceof SignInThrottled) reply.header('retry-after', String(error.retryAfterSeconds));
+}
+
+/** Sets the device cookie a sign-in returned; it outlives sessions, as a device does. */
+export function setDeviceCookie(reply: FastifyReply, value: string, secure: boolean): void {
+  setCookie(reply, DEVICE_COOKIE, value, { secure, maxAgeSeconds: IDENTITY_RULES.deviceMs / 1000 });
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import { DomainError, type ErrorKind } from '../../domain/errors.js';
 import type { Identity } from '../../domain/identities/service.js';
 import type { Services } from '../../services.js';
+import { clientAddress } from '../client-address.js';
 import { accountPages } from './account-pages.js';
 import { csrfMatches, csrfToken, readCookie, SESSION_COOKIE } from './cookies.js';
 import { html, page, type Html } from './html.js';
@@ -134,7 +135,7 @@ export async function endUserPages(app: FastifyInstance, options: { services: Se
       const token = readCookie(request, SESSION_COOKIE);
       return token === undefined ? undefined : services.identities.sessionIdentity(token);
     },
-    client: (request) => ({ requestId: request.id, sourceIp: request.ip }),
+    client: (request) => ({ requestId: request.id, sourceIp: clientAddress(request) }),
     formError(error) {
       if (error instanceof DomainError && FORM_KINDS.has(error.kind)) return error;
       throw error;

@@ -1,9 +1,12 @@
+import type { SecretBox } from '../../lib/secret-box.js';
 import type { Mailer } from '../../mail/mailer.js';
 import type { DomainDeps } from '../deps.js';
 
 /** What the identities area needs beyond the common domain deps. */
 export interface IdentityDeps extends DomainDeps {
   mailer: Mailer;
+  /** signs the device cookie (see devices.ts) */
+  secrets: Pick<SecretBox, 'mac'>;
   /** where people reach Belfry's pages, e.g. `https://belfry.example.com` (links in emails) */
   publicUrl: string;
 }
@@ -25,13 +28,31 @@ export const IDENTITY_RULES = {
   /** a reset link is a password substitute: short-lived */
   resetTokenMs: HOUR_MS,
   sessionMs: 14 * DAY_MS,
+  /** failed sign-ins (see throttle.ts); the README's "Sign-in limits" states these */
   throttle: {
     windowMs: 15 * MINUTE_MS,
-    /** failures per address: stops guessing one person's password */
-    perEmail: 5,
-    /** failures per client address: stops spraying one password over many people */
+    /** failures per address from one client address: stops guessing from one place */
+    perClient: 5,
+    /** failures per address from one device that signed in to it before: its own budget */
+    perDevice: 5,
+    /** failures per client address over all addresses: stops spraying one password over many */
     perIp: 20,
+    /** failures in a row per address from anywhere (NIST SP 800-63B §5.2.2: at most 100) */
+    run: {
+      /** free of any delay */
+      free: 10,
+      /** the wait after the `free`-th failure, doubled after each further one… */
+      firstDelayMs: 30_000,
+      /** …up to this */
+      maxDelayMs: HOUR_MS,
+      /** at this length, the wait lasts until the run is forgotten */
+      ceiling: 100,
+      /** a run with no failure for this long is forgotten */
+      forgetMs: DAY_MS,
+    },
   },
+  /** how long a browser is remembered as a device that signed in to an address */
+  deviceMs: 400 * DAY_MS,
   /** emails that anyone may trigger (password reset, "you already have an identity") */
   mail: {
     windowMs: HOUR_MS,

@@ -15,6 +15,7 @@ import { createServices, type Services } from '../../services.js';
 import { findIdentityByEmail } from '../../store/identities.js';
 import { DomainError, type ErrorKind } from '../errors.js';
 import { WRONG_CREDENTIALS } from './service.js';
+import { SignInThrottled } from './throttle.js';
 import { IDENTITY_RULES } from './deps.js';
 
 const PUBLIC_URL = 'https://belfry.test.example';
@@ -235,19 +236,41 @@ for (const dialect of dialects) {
       assert.ok(!trail.includes(attacker) && !trail.includes(PASSWORD) && !trail.includes(link));
     });
 
-    it('lets at most 5 of 20 concurrent wrong passwords for one address reach the password check', async () => {
-      const email = await verifiedIdentity();
-      const outcomes = await Promise.allSettled(
-        Array.from({ length: 20 }, (_, i) =>
-          services.identities.signIn(email, `wrong password ${i}`, { sourceIp: `198.51.100.${i}` }),
-        ),
-      );
-      const kinds = outcomes.map((o) =>
+    const kindsOf = (outcomes: PromiseSettledResult<unknown>[]) =>
+      outcomes.map((o) =>
         o.status === 'rejected' && o.reason instanceof DomainError ? o.reason.kind : o.status,
+      );
+
+    it('lets at most 5 of 20 concurrent wrong passwords for one address from one client reach the check', async () => {
+      const email = await verifiedIdentity();
+      const sourceIp = `198.51.100.${counter % 250}`;
+      const kinds = kindsOf(
+        await Promise.allSettled(
+          Array.from({ length: 20 }, (_, i) =>
+            services.identities.signIn(email, `wrong password ${i}`, { sourceIp }),
+          ),
+        ),
       );
       assert.equal(kinds.filter((k) => k === 'Unauthorized').length, 5, kinds.join());
       assert.equal(kinds.filter((k) => k === 'Throttled').length, 15, kinds.join());
-      await assert.rejects(services.identities.signIn(email, PASSWORD, ip()), refusedAs('Throttled'));
+      await assert.rejects(services.identities.signIn(email, PASSWORD, { sourceIp }), refusedAs('Throttled'));
+      assert.ok(await services.identities.signIn(email, PASSWORD, { sourceIp: '192.0.2.250' }));
+    });
+
+    it('lets at most 10 of 30 concurrent wrong passwords for one address from 30 clients reach the check', async () => {
+      const email = await verifiedIdentity();
+      const kinds = kindsOf(
+        await Promise.allSettled(
+          Array.from({ length: 30 }, (_, i) =>
+            services.identities.signIn(email, `wrong password ${i}`, {
+              sourceIp: `198.18.${counter % 250}.${i}`,
+            }),
+          ),
+        ),
+      );
+      const checked = kinds.filter((k) => k === 'Unauthorized').length;
+      assert.ok(checked >= 1 && checked <= 10, kinds.join());
+      assert.equal(kinds.filter((k) => k === 'Throttled').length, 30 - checked, kinds.join());
     });
 
     it('answers a wrong password and an unknown address with the same message', async () => {
@@ -262,20 +285,25 @@ for (const dialect of dialects) {
       );
     });
 
-    it('throttles an address after 5 failures in 15 minutes, even with the right password', async () => {
+    it('stops guesses from one client there, never the owner elsewhere', async () => {
       const email = await verifiedIdentity();
+      const attacker = { sourceIp: `198.51.100.${counter % 250}` };
       for (let i = 0; i < 5; i++)
         await assert.rejects(
-          services.identities.signIn(email, `wrong password ${i}`, { sourceIp: `198.51.100.${i}` }),
+          services.identities.signIn(email, `wrong password ${i}`, attacker),
           refusedAs('Unauthorized'),
         );
       await assert.rejects(
-        services.identities.signIn(email, PASSWORD, ip()),
-        refusedAs('Throttled', /Too many failed sign-ins for this address/),
+        services.identities.signIn(email, PASSWORD, attacker),
+        refusedAs(
+          'Throttled',
+          /^Too many failed sign-ins for this address from your network\. Try again in 15 minutes \(at \d{4}-\d\d-\d\d \d\d:\d\d UTC\)\.$/,
+        ),
       );
+      // The owner, from another address, is not concerned at all.
+      assert.ok(await services.identities.signIn(email, PASSWORD, { sourceIp: '192.0.2.251' }));
       clock.advance(15 * 60_000);
-      const grant = await services.identities.signIn(email, PASSWORD, ip());
-      assert.ok(grant.token);
+      assert.ok(await services.identities.signIn(email, PASSWORD, attacker));
 
       // Each refusal is in the installation's trail (the address tried, from where, and why),
       // except those the throttle turned away unchecked.
@@ -287,13 +315,95 @@ for (const dialect of dialects) {
         .orderBy('id')
         .execute();
       assert.deepEqual(
-        refusals.map((r) => [r.account_id, r.principal, r.error_code]),
-        Array(5).fill([null, 'anonymous', 'Unauthorized']),
+        refusals.map((r) => [r.account_id, r.principal, r.error_code, r.source_ip]),
+        Array(5).fill([null, 'anonymous', 'Unauthorized', attacker.sourceIp]),
       );
-      assert.equal(refusals[0]!.source_ip, '198.51.100.0');
       assert.ok(
         refusals.every((r) => !r.details!.includes('wrong password')),
         'never the password',
+      );
+    });
+
+    it("gives a device that signed in before its own budget, which no other identity's cookie gives", async () => {
+      const email = await verifiedIdentity();
+      const sourceIp = `203.0.113.${counter % 250}`;
+      const { device } = await services.identities.signIn(email, PASSWORD, { sourceIp });
+      // A neighbour behind the same address spends that address's budgets for this identity and
+      // for the whole address…
+      for (let i = 0; i < 5; i++)
+        await assert.rejects(
+          services.identities.signIn(email, `wrong ${i}`, { sourceIp }),
+          refusedAs('Unauthorized'),
+        );
+      for (let i = 0; i < 15; i++)
+        await assert.rejects(
+          services.identities.signIn(newEmail(), PASSWORD, { sourceIp }),
+          refusedAs('Unauthorized'),
+        );
+      await assert.rejects(services.identities.signIn(email, PASSWORD, { sourceIp }), refusedAs('Throttled'));
+      // …and the owner's browser still signs in, and gets 5 tries of its own.
+      const again = await services.identities.signIn(email, PASSWORD, { sourceIp, device });
+      for (let i = 0; i < 5; i++)
+        await assert.rejects(
+          services.identities.signIn(email, `typo ${i}`, { sourceIp, device: again.device }),
+          refusedAs('Unauthorized'),
+        );
+      await assert.rejects(
+        services.identities.signIn(email, PASSWORD, { sourceIp, device: again.device }),
+        refusedAs('Throttled', /for this address on this device\. Try again in 15 minutes/),
+      );
+
+      // A cookie earned by signing in to one's own identity is worth nothing for another's,
+      // and neither is one with a tag made up or moved.
+      const other = await verifiedIdentity();
+      const own = (await services.identities.signIn(other, PASSWORD, { sourceIp: '192.0.2.252' })).device;
+      const [id, tag] = device.split('.');
+      for (const forged of [own, `${own.split('.')[0]}.${tag}`, `${id}.${'A'.repeat(22)}`, 'garbage'])
+        await assert.rejects(
+          services.identities
+            .signIn(email, PASSWORD, { sourceIp: '203.0.113.1', device: forged })
+            .then(() => services.identities.signIn(email, PASSWORD, { sourceIp, device: forged })),
+          refusedAs('Throttled', /from your network/),
+        );
+    });
+
+    it('slows a guesser spread over many clients with growing waits, up to a day after 100, never a lock', async () => {
+      const email = await verifiedIdentity();
+      const from = (i: number) => ({ sourceIp: `198.19.${Math.floor(i / 250)}.${i % 250}` });
+      const { device } = await services.identities.signIn(email, PASSWORD, { sourceIp: '192.0.2.253' });
+      const waits: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        const outcome = await services.identities
+          .signIn(email, `guess ${i}`, from(i))
+          .catch((e: unknown) => e);
+        if (outcome instanceof SignInThrottled) {
+          waits.push(outcome.retryAfterSeconds);
+          assert.match(outcome.message, /from several places\. Belfry slows them down: try again in /);
+          // Told when, retried then: the try is heard.
+          clock.advance(outcome.retryAfterSeconds * 1000);
+          await assert.rejects(
+            services.identities.signIn(email, `guess ${i}`, from(i)),
+            refusedAs('Unauthorized'),
+          );
+        } else assert.ok(outcome instanceof DomainError && outcome.kind === 'Unauthorized', String(outcome));
+      }
+      // 10 free, then 30 s doubling up to an hour; at 100 failures in a row, a day.
+      assert.deepEqual(waits.slice(0, 8), [30, 60, 120, 240, 480, 960, 1920, 3600]);
+      assert.ok(
+        waits.slice(8).every((w) => w === 3600),
+        waits.join(),
+      );
+      assert.equal(waits.length, 90);
+      const held = await services.identities.signIn(email, PASSWORD, from(500)).catch((e: unknown) => e);
+      assert.ok(held instanceof SignInThrottled, String(held));
+      assert.match(held.message, /try again in 24 hours \(at \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
+      // A browser that signed in to this address before is never held back.
+      const known = { sourceIp: '192.0.2.253', device };
+      await assert.rejects(services.identities.signIn(email, 'typo', known), refusedAs('Unauthorized'));
+      assert.ok(await services.identities.signIn(email, PASSWORD, known));
+      assert.ok(
+        await services.identities.signIn(email, PASSWORD, from(501)),
+        'a success starts the run afresh',
       );
     });
 
@@ -307,7 +417,7 @@ for (const dialect of dialects) {
         );
       await assert.rejects(
         services.identities.signIn(email, PASSWORD, { sourceIp }),
-        refusedAs('Throttled', /from your network/),
+        refusedAs('Throttled', /^Too many failed sign-ins from your network\. Try again in 15 minutes/),
       );
       assert.ok(await services.identities.signIn(email, PASSWORD, { sourceIp: '203.0.113.8' }));
       clock.advance(15 * 60_000 + 1);

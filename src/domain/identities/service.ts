@@ -16,7 +16,7 @@ import {
 import { findAccountById } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
 import { deleteSignInsOfIdentity } from '../../store/oidc-sign-ins.js';
-import { findRegisteredMembershipsByEmail } from '../../store/users.js';
+import { findRegisteredMembershipsByEmail, normalizeEmail } from '../../store/users.js';
 import { auditedChange, recordRefusal } from '../audit/trail.js';
 import { DomainError, notFound } from '../errors.js';
 import { checkEmail } from '../users/rules.js';
@@ -41,6 +41,18 @@ export interface SessionGrant {
   token: string;
   expiresAt: Date;
   identity: IdentityRecord;
+}
+
+/** Who tries a password: where from, and the device cookie their browser sent (see devices.ts). */
+export interface SignInClient {
+  sourceIp: string | undefined;
+  requestId?: string;
+  device?: string | undefined;
+}
+
+/** A password sign-in's session, and the device cookie to set (for as long as `deviceMs`). */
+export interface SignInGrant extends SessionGrant {
+  device: string;
 }
 
 /** One message for a wrong address and a wrong password: neither says which addresses exist. */
@@ -84,19 +96,20 @@ export function createIdentities(deps: IdentityDeps) {
     return { token, expiresAt, identity };
   }
 
-  async function passwordSignIn(
-    email: string,
-    password: string,
-    client: { sourceIp: string | undefined; requestId?: string },
-  ): Promise<SessionGrant> {
-    const keys = throttle.keys(email, client.sourceIp);
-    await throttle.reserve(keys);
+  /** The identity whose password this is, or undefined (a wrong address costs the same hash). */
+  async function passwordHolder(email: string, password: string): Promise<IdentityRecord | undefined> {
     const identity = await findIdentityByEmail(db, email);
     const matches = identity
       ? await verifyPassword(identity.passwordHash, password)
       : await verifyDecoy(password);
-    if (!identity || !matches) throw new DomainError('Unauthorized', WRONG_CREDENTIALS);
-    await throttle.succeed(keys);
+    return identity && matches ? identity : undefined;
+  }
+
+  async function passwordSignIn(email: string, password: string, client: SignInClient): Promise<SignInGrant> {
+    const attempt = { subject: normalizeEmail(email), sourceIp: client.sourceIp, device: client.device };
+    const checked = await throttle.check(attempt, () => passwordHolder(email, password));
+    if (!checked) throw new DomainError('Unauthorized', WRONG_CREDENTIALS);
+    const identity = checked.value;
     if (!identity.emailVerifiedAt)
       throw new DomainError(
         'PreconditionFailed',
@@ -114,7 +127,7 @@ export function createIdentities(deps: IdentityDeps) {
           passwordHash: rehashed,
           updatedAt: clock.now().toISOString(),
         });
-      return startSession(tx, identity);
+      return { ...(await startSession(tx, identity)), device: checked.device };
     });
   }
 
@@ -250,23 +263,22 @@ export function createIdentities(deps: IdentityDeps) {
     },
 
     /**
-     * Signs in with a password. Refused while the address or the client has too many recent
-     * failures (even with the right password, so guessing cannot continue past the limit). Once
-     * the password is right: an unverified identity is refused (no new link is mailed: see
-     * `verifyEmail`), and so is a suspended member or one of a deleted account (DESIGN §3).
+     * Signs in with a password, under the sign-in throttle (throttle.ts): refused unchecked while
+     * this client or device has too many recent failures for the address, or while the address's
+     * run of failures from everywhere makes an unknown browser wait (even with the right
+     * password, so guessing cannot continue past the limit). Once the password is right: an
+     * unverified identity is refused (no new link is mailed: see `verifyEmail`), and so is a
+     * suspended member or one of a deleted account (DESIGN §3). The grant carries the device
+     * cookie that lets this browser keep its own budget for the address next time.
      */
-    async signIn(
-      email: string,
-      password: string,
-      client: { sourceIp: string | undefined; requestId?: string },
-    ): Promise<SessionGrant> {
+    async signIn(email: string, password: string, client: SignInClient): Promise<SignInGrant> {
       try {
         return await passwordSignIn(email, password, client);
       } catch (error) {
         // Refused sign-ins go in the installation's trail: the address tried, from where, and
-        // why. The throttle bounds how many per address and client; attempts it turns away
-        // unchecked are not filed, or a flood of them would fill the trail (the request log has
-        // them). Successful ones are the sessions themselves.
+        // why. The throttle bounds how many per address and client or device; attempts it turns
+        // away unchecked are not filed, or a flood of them would fill the trail (the request log
+        // has them). Successful ones are the sessions themselves.
         const actor = anonymousActor({ ...unknownClient(), ...client });
         const subject = { operation: 'SignIn', targetType: 'Identity', details: { email: email.trim() } };
         if (error instanceof DomainError && error.kind !== 'Throttled')
@@ -320,7 +332,7 @@ export function createIdentities(deps: IdentityDeps) {
         });
         const sessionsEnded = await revokeIdentitySessions(tx, owner, at);
         const appSignInsEnded = await deleteSignInsOfIdentity(tx, owner);
-        await throttle.forget(tx, identity.email);
+        await throttle.forget(tx, normalizeEmail(identity.email));
         log.describe({
           email: identity.email,
           sessionsEnded,
