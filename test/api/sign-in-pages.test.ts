@@ -162,7 +162,7 @@ await eachDialect(
       assert.equal(early.status, 403, 'the attacker still cannot sign in');
     });
 
-    it('answers wrong credentials alike and throttles after 5 failures', async () => {
+    it('answers wrong credentials alike and holds this client after 5 failures, saying until when', async () => {
       const email = await registered(server());
       const browser = new Browser(server().url);
       const wrong = await browser.submit(await browser.get('/signin'), '/signin', {
@@ -182,7 +182,11 @@ await eachDialect(
         await browser.submit(await browser.get('/signin'), '/signin', { email, password: 'not my password' });
       const throttled = await signIn(browser, email);
       assert.equal(throttled.status, 429);
-      assert.match(textOf(throttled), /Too many failed sign-ins for this address/);
+      assert.match(
+        textOf(throttled),
+        /Too many failed sign-ins for this address from your network\. Try again in 15 minutes \(at \d{4}-\d\d-\d\d \d\d:\d\d UTC\)\./,
+      );
+      assert.equal(throttled.headers.get('retry-after'), '900');
       server().clock.advance(15 * 60_000);
       assert.equal((await signIn(browser, email)).status, 200);
     });

@@ -18,7 +18,11 @@ export interface PageResponse {
 export class Browser {
   readonly cookies = new Map<string, string>();
 
-  constructor(readonly base: string) {}
+  /** `headers` go with every request (an `X-Forwarded-For`, as a proxy in front would add) */
+  constructor(
+    readonly base: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   get(path: string): Promise<PageResponse> {
     return this.request('GET', path);
@@ -50,6 +54,7 @@ export class Browser {
         method,
         redirect: 'manual',
         headers: {
+          ...this.headers,
           ...(this.cookies.size > 0 && {
             cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
           }),

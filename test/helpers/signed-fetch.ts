@@ -33,6 +33,8 @@ export interface SignedRequestOptions {
   /** serialised as JSON with `Content-Type: application/json`; omit for a bodiless request */
   body?: unknown;
   region?: string;
+  /** further headers, signed with the rest (an `X-Forwarded-For`, say) */
+  headers?: Record<string, string>;
 }
 
 export interface SignedResponse {
@@ -56,7 +58,7 @@ export async function signedFetch(
 ): Promise<SignedResponse> {
   const url = new URL(baseUrl);
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-  const headers: Record<string, string> = { host: url.host };
+  const headers: Record<string, string> = { ...options.headers, host: url.host };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const signer = new SignatureV4({
     service: 'chime',

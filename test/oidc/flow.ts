@@ -170,6 +170,17 @@ export async function signIn(
   }
 }
 
+/** The page a browser gets for an app's authorization request (the sign-in form, unless a session vouches). */
+export async function authorizationPage(app: App, browser: Browser): Promise<PageResponse> {
+  const url = oidc.buildAuthorizationUrl(app.config, {
+    redirect_uri: app.redirectUri,
+    scope: 'openid',
+    code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+    code_challenge_method: 'S256',
+  });
+  return browser.get(url.href);
+}
+
 /** Signs in and asserts that it worked; returns the tokens. */
 export async function signedIn(app: App, browser: Browser, email?: string) {
   const outcome = await signIn(app, browser, email ? { email } : undefined);

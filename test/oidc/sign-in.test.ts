@@ -13,6 +13,7 @@ import { mailedLink } from '../helpers/mailed-links.js';
 import { giveNumber } from '../helpers/phone-numbers.js';
 import { eachDialect } from '../helpers/suite.js';
 import {
+  authorizationPage,
   freePort,
   person,
   refusalOf,
@@ -22,6 +23,7 @@ import {
   startCallback,
   teamAccount,
   type App,
+  PASSWORD,
 } from './flow.js';
 
 const port = await freePort();
@@ -281,19 +283,38 @@ await eachDialect(
     it('keeps a wrong password on the sign-in page', async () => {
       const member = await person(server());
       const browser = new Browser(server().url);
-      const url = oidc.buildAuthorizationUrl(app.config, {
-        redirect_uri: app.redirectUri,
-        scope: 'openid',
-        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-        code_challenge_method: 'S256',
-      });
-      const form = await browser.get(url.href);
+      const form = await authorizationPage(app, browser);
       const wrong = await browser.submit(form, form.path, {
         email: member.email,
         password: 'not the password',
       });
       assert.equal(wrong.status, 400);
       assert.match(textOf(wrong), /The email or password is wrong/);
+    });
+
+    it("keeps a device that signed in before when a neighbour's guesses hold the address, and says when to retry", async () => {
+      const member = await person(server());
+      const device = new Browser(server().url);
+      await signedIn(app, device, member.email);
+      const form = (browser: Browser) => authorizationPage(app, browser);
+      // Everyone here comes from 127.0.0.1, as people behind one office address do.
+      const neighbour = new Browser(server().url);
+      for (let i = 0; i < 5; i++) {
+        const page = await form(neighbour);
+        await neighbour.submit(page, page.path, { email: member.email, password: `guess ${i}` });
+      }
+      const page = await form(neighbour);
+      const held = await neighbour.submit(page, page.path, { email: member.email, password: PASSWORD });
+      assert.equal(held.status, 429);
+      assert.match(
+        textOf(held),
+        /Too many failed sign-ins for this address from your network\. Try again in 15 minutes \(at \d{4}-\d\d-\d\d \d\d:\d\d UTC\)\./,
+      );
+      assert.equal(held.headers.get('retry-after'), '900');
+      // The password is asked again (prompt=login), and this browser's device cookie is its own budget.
+      const again = await signIn(app, device, { email: member.email }, { prompt: 'login' });
+      assert.ok(again.ok, again.ok ? '' : again.error.error_description);
+      assert.equal(again.pages.length, 2, 'the form was shown and the password taken');
     });
   },
   { PORT: String(port) },
