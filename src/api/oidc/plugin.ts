@@ -76,7 +76,7 @@ export async function oidcProvider(app: FastifyInstance, options: { services: Se
  * client's address is the one Belfry found (through BELFRY_TRUST_PROXY's proxies only), stated
  * alone, so the provider's `ctx.ip` (Koa reads X-Forwarded-For itself) is the same address.
  */
-function stateOrigin(raw: IncomingMessage, publicUrl: URL, client: string): void {
+export function stateOrigin(raw: IncomingMessage, publicUrl: URL, client: string): void {
   raw.headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
   raw.headers['x-forwarded-host'] = publicUrl.host;
   raw.headers['x-forwarded-for'] = client;

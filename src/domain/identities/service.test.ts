@@ -407,6 +407,32 @@ for (const dialect of dialects) {
       );
     });
 
+    it("forgets an address's failures from everywhere once a password reset proves who holds the mailbox", async () => {
+      const email = await verifiedIdentity();
+      const held = { sourceIp: `198.51.100.${counter % 250}` };
+      for (let i = 0; i < 5; i++)
+        await assert.rejects(
+          services.identities.signIn(email, `wrong ${i}`, held),
+          refusedAs('Unauthorized'),
+        );
+      for (let i = 0; i < 5; i++)
+        await assert.rejects(
+          services.identities.signIn(email, `wrong ${i}`, { sourceIp: `198.18.200.${i}` }),
+          refusedAs('Unauthorized'),
+        );
+      await assert.rejects(services.identities.signIn(email, PASSWORD, held), refusedAs('Throttled'));
+      await assert.rejects(
+        services.identities.signIn(email, PASSWORD, { sourceIp: '198.18.200.99' }),
+        refusedAs('Throttled', /from several places/),
+      );
+      await services.identities.requestPasswordReset(email);
+      await services.identities.resetPassword(
+        await linkSentTo(email, '/password/reset'),
+        'a brand new passphrase',
+      );
+      assert.ok(await services.identities.signIn(email, 'a brand new passphrase', held));
+    });
+
     it('throttles a client address after 20 failures, whichever addresses it tries', async () => {
       const sourceIp = '203.0.113.7';
       const email = await verifiedIdentity();
