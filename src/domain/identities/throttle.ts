@@ -71,7 +71,7 @@ export function whenToRetry(now: Date, at: Date): string {
  * Budgets, none of which a stranger can spend for the owner:
  *
  * - per subject and client address (5 per 15 minutes): guesses from one place stop there, and
- *   the owner signing in from anywhere else is not concerned;
+ *   the owner signing in from anywhere else is not held by it;
  * - per subject and device (5 per 15 minutes), instead of the one above, for a browser whose
  *   signed device cookie shows it signed in to this subject before: a neighbour behind the same
  *   address cannot lock it out, and it is not held by the client address's limit either;
