@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * Authenticated encryption (AES-256-GCM) of secrets that must stay recoverable, such as SigV4
@@ -8,14 +8,28 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 export interface SecretBox {
   seal(plain: string): string;
   open(sealed: string): string;
+  /**
+   * An HMAC-SHA256 of `data` under a key derived from the master key for `purpose` alone, for
+   * values Belfry hands out and must recognise later (a signed cookie) without storing them.
+   */
+  mac(purpose: string, data: string): Buffer;
   readonly keyFingerprint: string;
 }
 
 export function createSecretBox(masterKey: Buffer): SecretBox {
   if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
   const keyFingerprint = createHash('sha256').update(masterKey).digest('hex').slice(0, 8);
+  const macKeys = new Map<string, Buffer>();
   return {
     keyFingerprint,
+    mac(purpose, data) {
+      let key = macKeys.get(purpose);
+      if (!key) {
+        key = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), `belfry mac: ${purpose}`, 32));
+        macKeys.set(purpose, key);
+      }
+      return createHmac('sha256', key).update(data).digest();
+    },
     seal(plain) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', masterKey, iv);
@@ -54,6 +68,7 @@ export function cachingOpens(box: SecretBox, maxEntries = 10_000): SecretBox {
   return {
     keyFingerprint: box.keyFingerprint,
     seal: (plain) => box.seal(plain),
+    mac: (purpose, data) => box.mac(purpose, data),
     open(sealed) {
       let plain = opened.get(sealed);
       if (plain === undefined) {

@@ -9,10 +9,13 @@ import {
 } from '../../store/oidc-sign-ins.js';
 import { loadSignInFactsOf } from './facts.js';
 import { decideSignIn, type GateDecision, type Refusal, type SignInFacts } from './gate.js';
+import type { StoredId } from './stored-ids.js';
 
 export interface SignInDeps {
   db: Db;
   clock: Clock;
+  /** sign-ins are kept under their grant's stored id, like the provider's own rows */
+  storedId: StoredId;
 }
 
 /** What a token is worth now: the claims to issue, or why it is dead. */
@@ -32,7 +35,7 @@ const SIGNED_OUT =
  * is dead.
  */
 export function createAppSignIns(deps: SignInDeps) {
-  const { db, clock } = deps;
+  const { db, clock, storedId } = deps;
 
   async function facts(identityId: string): Promise<SignInFacts | undefined> {
     return loadSignInFactsOf(db, identityId);
@@ -65,7 +68,7 @@ export function createAppSignIns(deps: SignInDeps) {
       const now = clock.now();
       await deleteExpiredSignIns(db, now.toISOString());
       await insertSignIn(db, {
-        grantId,
+        grantKey: storedId(grantId),
         identityId,
         accountId: decision.accountId,
         userId: decision.userId,
@@ -80,7 +83,7 @@ export function createAppSignIns(deps: SignInDeps) {
      * revocation at the very millisecond of the sign-in counts as after it.
      */
     async checkGrant(identityId: string, grantId: string): Promise<TokenCheck> {
-      const signIn = await findSignIn(db, grantId);
+      const signIn = await findSignIn(db, storedId(grantId));
       if (!signIn || signIn.identityId !== identityId)
         return {
           alive: false,
