@@ -9,6 +9,7 @@ import {
   freePort,
   PASSWORD,
   person,
+  refusalOf,
   registeredApp,
   startCallback,
   teamAccount,
@@ -106,6 +107,12 @@ await eachDialect(
       keep('rotated refresh token', refreshed.refresh_token);
       await oidc.fetchUserInfo(app.config, refreshed.access_token, member.identityId);
       await assertNothingStored('refresh');
+      // Revocation (RFC 7009) finds the token by its hash too, and it stops working.
+      await oidc.tokenRevocation(app.config, second.tokens.access_token);
+      const revoked = await refusalOf(
+        oidc.fetchUserInfo(app.config, second.tokens.access_token, member.identityId),
+      );
+      assert.equal(revoked.error, 'invalid_token');
 
       const confirm = await browser.get(
         oidc.buildEndSessionUrl(app.config, { id_token_hint: refreshed.id_token! }).href,
