@@ -1,11 +1,13 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Db } from '../../store/database.js';
 import { findIdentityByEmail } from '../../store/identities.js';
+import { findAccountById } from '../../store/accounts.js';
 import {
   deleteExpiredSignIns,
   findSignIn,
   insertSignIn,
   latestMemberRevocation,
+  type SignInRecord,
 } from '../../store/oidc-sign-ins.js';
 import { loadSignInFactsOf } from './facts.js';
 import { decideSignIn, type GateDecision, type Refusal, type SignInFacts } from './gate.js';
@@ -19,12 +21,17 @@ export interface SignInDeps {
 }
 
 /** What a token is worth now: the claims to issue, or why it is dead. */
+type Refused = Extract<TokenCheck, { alive: false }>['refusal'];
+
 export type TokenCheck =
   | { alive: true; decision: Extract<GateDecision, { allowed: true }> }
-  | { alive: false; refusal: Refusal | { code: 'signed_out' | 'unknown'; reason: string } };
+  | { alive: false; refusal: Refusal | { code: 'signed_out' | 'removed' | 'unknown'; reason: string } };
 
 const SIGNED_OUT =
   'You were signed out of Belfry (by your administrator, or from another device); sign in again.';
+
+const removedFrom = (accountName: string) =>
+  `You were removed from the Belfry account "${accountName}"; sign in again.`;
 
 /**
  * Sign-ins of people into the platform's apps. The gate runs at every sign-in and again every
@@ -96,10 +103,23 @@ export function createAppSignIns(deps: SignInDeps) {
       if (!decision.allowed) return { alive: false, refusal: decision.refusal };
       const revokedAt = await latestMemberRevocation(db, found.identity.email);
       if (revokedAt !== undefined && revokedAt >= signIn.signedInAt)
-        return { alive: false, refusal: { code: 'signed_out', reason: SIGNED_OUT } };
+        return { alive: false, refusal: await whySignedOut(signIn, found) };
       return { alive: true, decision };
     },
   };
+
+  /**
+   * A sign-in made as a member of an account the person no longer belongs to (removed from a
+   * Team account, released with a domain, moved by a domain join) ended because of that, and
+   * says so: the generic sentence would send them looking for a sign-out that never happened.
+   */
+  async function whySignedOut(signIn: SignInRecord, now: SignInFacts): Promise<Refused> {
+    const left = signIn.accountId !== undefined && now.membership?.account.id !== signIn.accountId;
+    const account = left ? await findAccountById(db, signIn.accountId!) : undefined;
+    return account
+      ? { code: 'removed', reason: removedFrom(account.name) }
+      : { code: 'signed_out', reason: SIGNED_OUT };
+  }
 }
 
 export type AppSignIns = ReturnType<typeof createAppSignIns>;
