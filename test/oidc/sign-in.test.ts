@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import {
   BatchSuspendUserCommand,
+  CreateUserCommand,
   LogoutUserCommand,
   UpdateUserCommand,
   UpdateUserSettingsCommand,
@@ -268,6 +269,21 @@ await eachDialect(
       assert.equal(free.user_id, undefined);
       assert.equal(free.tier, undefined);
       assert.deepEqual(free.entitlements, ['meetings:attend', 'chat']);
+    });
+
+    it('makes whoever signs in with an address CreateUser added that member, with its UserId and tier', async () => {
+      const accountId = await teamAccount(server());
+      const signedUp = await person(server());
+      const { User } = await server()
+        .client()
+        .send(new CreateUserCommand({ AccountId: accountId, Email: signedUp.email, Username: 'Added' }));
+      assert.equal(User!.UserRegistrationStatus, 'Registered');
+      const claims = (await signedIn(app, new Browser(server().url), signedUp.email)).claims()!;
+      assert.equal(claims.sub, signedUp.identityId);
+      assert.equal(claims.account_id, accountId);
+      assert.equal(claims.user_id, User!.UserId);
+      assert.equal(claims.tier, User!.LicenseType);
+      assert.equal(claims.name, 'Added');
     });
 
     it('refuses a member of a deleted account, with the reason, at sign-in and at refresh', async () => {
