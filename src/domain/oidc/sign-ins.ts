@@ -21,11 +21,11 @@ export interface SignInDeps {
 }
 
 /** What a token is worth now: the claims to issue, or why it is dead. */
-type Refused = Extract<TokenCheck, { alive: false }>['refusal'];
-
 export type TokenCheck =
   | { alive: true; decision: Extract<GateDecision, { allowed: true }> }
   | { alive: false; refusal: Refusal | { code: 'signed_out' | 'removed' | 'unknown'; reason: string } };
+
+type Refused = Extract<TokenCheck, { alive: false }>['refusal'];
 
 const SIGNED_OUT =
   'You were signed out of Belfry (by your administrator, or from another device); sign in again.';
@@ -113,8 +113,8 @@ export function createAppSignIns(deps: SignInDeps) {
    * Team account, released with a domain, moved by a domain join) ended because of that, and
    * says so: the generic sentence would send them looking for a sign-out that never happened.
    */
-  async function whySignedOut(signIn: SignInRecord, now: SignInFacts): Promise<Refused> {
-    const left = signIn.accountId !== undefined && now.membership?.account.id !== signIn.accountId;
+  async function whySignedOut(signIn: SignInRecord, current: SignInFacts): Promise<Refused> {
+    const left = signIn.accountId !== undefined && current.membership?.account.id !== signIn.accountId;
     const account = left ? await findAccountById(db, signIn.accountId!) : undefined;
     return account
       ? { code: 'removed', reason: removedFrom(account.name) }
