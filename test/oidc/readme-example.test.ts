@@ -20,15 +20,17 @@ after(async () => {
 
 /** The README's own text: the app of its example stands at this origin, Belfry at the other. */
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const README_APP = 'http://127.0.0.1:3000';
-const README_BELFRY = 'http://127.0.0.1:8080';
+// Whole origins only: replacing a prefix would also hit the origin put in for the other one
+// (Belfry's port 30001 begins with the app's 3000).
+const README_APP = /http:\/\/127\.0\.0\.1:3000(?!\d)/g;
+const README_BELFRY = /http:\/\/127\.0\.0\.1:8080(?!\d)/g;
 const appOrigin = new URL(callback.url).origin;
 
 /** The README's `clients create` command, its lines joined, as the arguments the CLI gets. */
 function registrationArgs(): string[] {
   const block = /```sh\n(npm run belfry -- clients create[\s\S]*?)```/.exec(README)?.[1];
   assert.ok(block, 'the README shows how to register an app');
-  const command = block.replace(/\\\n/g, ' ').split('\n')[0]!.replaceAll(README_APP, appOrigin);
+  const command = block.replace(/\\\n/g, ' ').split('\n')[0]!.replace(README_APP, appOrigin);
   return command.replace('npm run belfry -- ', '').trim().split(/\s+/);
 }
 
@@ -40,7 +42,7 @@ function registrationArgs(): string[] {
 function readmeExample() {
   const block = /```js\n(import \* as oidc from 'openid-client';[\s\S]*?)```/.exec(README)?.[1];
   assert.ok(block, 'the README shows an openid-client example');
-  const lines = block.replaceAll(README_BELFRY, `http://127.0.0.1:${port}`).replaceAll(README_APP, appOrigin);
+  const lines = block.replace(README_APP, appOrigin).replace(README_BELFRY, `http://127.0.0.1:${port}`);
   const body = lines
     .split('\n')
     .filter((line) => !line.startsWith('import '))
