@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       mail: { smtpUrl: undefined, from: 'Belfry <no-reply@localhost>' },
       oidc: {
         issuer: 'http://127.0.0.1:8080/oidc',
+        issuerConfigured: false,
         accessTokenTtlSeconds: 3600,
         idTokenTtlSeconds: 3600,
         refreshTokenTtlSeconds: 30 * 86400,
@@ -72,6 +73,7 @@ describe('loadConfig', () => {
     );
     assert.deepEqual(config.oidc, {
       issuer: 'https://belfry.example.com/oidc',
+      issuerConfigured: true,
       accessTokenTtlSeconds: 600,
       idTokenTtlSeconds: 900,
       refreshTokenTtlSeconds: 86400,

@@ -40,6 +40,11 @@ export interface Config {
   /** Belfry as the apps' OpenID provider: issuer `<publicUrl>/oidc`, token lifetimes in seconds */
   readonly oidc: {
     readonly issuer: string;
+    /**
+     * Whether BELFRY_PUBLIC_URL set the issuer. Otherwise it follows HOST and PORT, which a CLI
+     * run need not share with the server, so the CLI does not name an issuer it only guesses.
+     */
+    readonly issuerConfigured: boolean;
     readonly accessTokenTtlSeconds: number;
     readonly idTokenTtlSeconds: number;
     readonly refreshTokenTtlSeconds: number;
@@ -160,6 +165,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     oidc: {
       issuer: `${publicUrl.replace(/\/+$/, '')}/oidc`,
+      issuerConfigured: givenPublicUrl !== '',
       accessTokenTtlSeconds: read.integer('BELFRY_OIDC_ACCESS_TOKEN_TTL_SECONDS', 3600, 60, 86400),
       idTokenTtlSeconds: read.integer('BELFRY_OIDC_ID_TOKEN_TTL_SECONDS', 3600, 60, 86400),
       refreshTokenTtlSeconds: read.integer(

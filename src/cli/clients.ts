@@ -39,13 +39,20 @@ async function create(args: string[]): Promise<void> {
       postLogoutRedirectUris: values['post-logout-redirect-uri'],
       tokenEndpointAuthMethod: values['auth-method'],
     });
-    if (values.json) return printJson(client);
+    const { issuer, issuerConfigured } = config.oidc;
+    if (values.json) return printJson({ ...client, ...(issuerConfigured && { issuer }) });
     print(`Registered app client "${client.name}":`);
     print(`  client id:     ${client.clientId}`);
     print(`  client secret: ${client.clientSecret}`);
-    // From BELFRY_PUBLIC_URL as this command reads it: the server's own setting when both share one.
-    print(`  issuer:        ${config.oidc.issuer}`);
-    print(`  discovery:     ${config.oidc.issuer}/.well-known/openid-configuration`);
+    if (issuerConfigured) {
+      print(`  issuer:        ${issuer}`);
+      print(`  discovery:     ${issuer}/.well-known/openid-configuration`);
+    } else {
+      // Without BELFRY_PUBLIC_URL the issuer is the server's own address, which this shell may not know.
+      print(
+        "The issuer is the server's BELFRY_PUBLIC_URL followed by /oidc (BELFRY_PUBLIC_URL is not set here).",
+      );
+    }
     print('The secret is shown only this once.');
   });
 }

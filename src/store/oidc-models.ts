@@ -1,6 +1,10 @@
 import type { Db } from './database.js';
 
-/** One thing oidc-provider persists: its model name, id, JSON payload and look-up columns. */
+/**
+ * One thing oidc-provider persists: its model name, id, payload and look-up columns. The id and
+ * look-up values are keyed hashes and the payload is sealed (see domain/oidc/storage.ts): this
+ * module stores and matches them as given.
+ */
 export interface OidcModelRow {
   model: string;
   id: string;

@@ -3,7 +3,8 @@ import { normalizeEmail } from './users.js';
 
 /** One app sign-in: the grant it created, the identity, the membership then, and the moment. */
 export interface SignInRecord {
-  grantId: string;
+  /** the keyed hash of the grant's id (never the id itself: see domain/oidc/stored-ids.ts) */
+  grantKey: string;
   identityId: string;
   accountId: string | undefined;
   userId: string | undefined;
@@ -15,7 +16,7 @@ export async function insertSignIn(db: Db, signIn: SignInRecord): Promise<void> 
   await db
     .insertInto('oidc_sign_ins')
     .values({
-      grant_id: signIn.grantId,
+      grant_id: signIn.grantKey,
       identity_id: signIn.identityId,
       account_id: signIn.accountId ?? null,
       user_id: signIn.userId ?? null,
@@ -25,15 +26,15 @@ export async function insertSignIn(db: Db, signIn: SignInRecord): Promise<void> 
     .execute();
 }
 
-export async function findSignIn(db: Db, grantId: string): Promise<SignInRecord | undefined> {
+export async function findSignIn(db: Db, grantKey: string): Promise<SignInRecord | undefined> {
   const row = await db
     .selectFrom('oidc_sign_ins')
     .selectAll()
-    .where('grant_id', '=', grantId)
+    .where('grant_id', '=', grantKey)
     .executeTakeFirst();
   return (
     row && {
-      grantId: row.grant_id,
+      grantKey: row.grant_id,
       identityId: row.identity_id,
       accountId: row.account_id ?? undefined,
       userId: row.user_id ?? undefined,
@@ -43,8 +44,8 @@ export async function findSignIn(db: Db, grantId: string): Promise<SignInRecord 
   );
 }
 
-export async function deleteSignIn(db: Db, grantId: string): Promise<void> {
-  await db.deleteFrom('oidc_sign_ins').where('grant_id', '=', grantId).execute();
+export async function deleteSignIn(db: Db, grantKey: string): Promise<void> {
+  await db.deleteFrom('oidc_sign_ins').where('grant_id', '=', grantKey).execute();
 }
 
 /** Ends every app sign-in of the identity (its apps' tokens die at their next check); how many. */

@@ -220,7 +220,10 @@ export interface BrowserSessionsTable {
   revoked_at: string | null;
 }
 
-/** What oidc-provider persists, one row per (model, id); see migration 0006. */
+/**
+ * What oidc-provider persists, one row per (model, id); see migration 0006. Since 0011 `id`,
+ * `grant_id`, `uid` and `user_code` hold keyed hashes and `payload` is sealed.
+ */
 export interface OidcModelsTable {
   model: string;
   id: string;
@@ -254,6 +257,7 @@ export interface OidcSigningKeysTable {
 }
 
 export interface OidcSignInsTable {
+  /** since migration 0011, the keyed hash of the grant's id */
   grant_id: string;
   identity_id: string;
   account_id: string | null;

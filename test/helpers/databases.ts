@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest, openDatabase, type OpenDatabase, type Dialect } from '../../src/store/database.js';
+import { migrations } from '../../src/store/migrations/index.js';
 
 /**
  * The dialects a suite runs on: TEST_DIALECTS (default `sqlite,postgres`). PostgreSQL comes from
@@ -63,15 +64,18 @@ export interface TestDatabase extends OpenDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database of the dialect; dropped again by `drop()`. */
-export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase> {
+/**
+ * A fresh database of the dialect, migrated to the latest migration (or up to `upTo`, for a
+ * migration's own test); dropped again by `drop()`.
+ */
+export async function createTestDatabase(dialect: Dialect, upTo?: string): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const dir = mkdtempSync(join(tmpdir(), 'belfry-test-'));
     const open = openDatabase({ dialect: 'sqlite', file: join(dir, 'belfry.db') });
-    await migrateToLatest(open.db);
+    await migrate(open.db, upTo);
     return { ...open, drop: async () => (await open.close(), rmSync(dir, { recursive: true, force: true })) };
   }
   const name = `belfry_test_${randomBytes(6).toString('hex')}`;
@@ -82,7 +86,7 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const open = openDatabase({ dialect: 'postgres', url: url.toString() });
-  await migrateToLatest(open.db);
+  await migrate(open.db, upTo);
   return {
     ...open,
     drop: async () => {
@@ -93,6 +97,16 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
       await c.end();
     },
   };
+}
+
+async function migrate(db: OpenDatabase['db'], upTo: string | undefined): Promise<void> {
+  if (upTo === undefined) {
+    await migrateToLatest(db);
+    return;
+  }
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error } = await migrator.migrateTo(upTo);
+  if (error) throw error;
 }
 
 /**

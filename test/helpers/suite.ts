@@ -1,6 +1,6 @@
 import { after, before, describe } from 'node:test';
 import type { Dialect } from '../../src/store/database.js';
-import { dialects, skipReason } from './databases.js';
+import { createTestDatabase, dialects, skipReason, type TestDatabase } from './databases.js';
 import { startTestServer, type TestServer } from './server.js';
 
 export interface SuiteOptions {
@@ -35,6 +35,32 @@ export async function eachDialect(
       body(() => {
         if (!server) throw new Error('server not started');
         return server;
+      }, dialect);
+    });
+  }
+}
+
+/**
+ * The same suite once per dialect against a database of its own and no server (store and
+ * migration tests), migrated to the latest migration or up to `upTo`.
+ */
+export async function eachDialectDatabase(
+  title: string,
+  body: (database: () => TestDatabase, dialect: Dialect) => void,
+  options: { upTo?: string } = {},
+): Promise<void> {
+  for (const dialect of dialects) {
+    const skip = await skipReason(dialect);
+    if (skip) console.log(`# skipping "${title}" on ${dialect}: ${skip}`);
+    describe(`${title} [${dialect}]`, { skip: skip ?? false }, () => {
+      let database: TestDatabase | undefined;
+      before(async () => {
+        database = await createTestDatabase(dialect, options.upTo);
+      });
+      after(() => database?.drop());
+      body(() => {
+        if (!database) throw new Error('database not created');
+        return database;
       }, dialect);
     });
   }

@@ -121,17 +121,10 @@ export type SignInOutcome =
   | { ok: false; error: oidc.AuthorizationResponseError };
 
 /**
- * The whole authorization-code flow with PKCE, state and nonce, as the app and a browser run it:
- * the browser follows the provider's redirects (signing in on Belfry's page when it shows the
- * form), lands on the app's callback, and the app exchanges the code.
+ * An authorization request as an app makes it (PKCE, state and nonce), with what the app checks
+ * when the browser comes back to its callback. `parameters` adds to it (max_age, prompt…).
  */
-export async function signIn(
-  app: App,
-  browser: Browser,
-  credentials?: { email: string; password?: string },
-  /** further authorization request parameters, such as max_age */
-  parameters: Record<string, string> = {},
-): Promise<SignInOutcome & { pages: PageResponse[] }> {
+export async function authorizationRequest(app: App, parameters: Record<string, string> = {}) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
@@ -144,6 +137,22 @@ export async function signIn(
     nonce,
     ...parameters,
   });
+  return { url, checks: { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce } };
+}
+
+/**
+ * The whole authorization-code flow with PKCE, state and nonce, as the app and a browser run it:
+ * the browser follows the provider's redirects (signing in on Belfry's page when it shows the
+ * form), lands on the app's callback, and the app exchanges the code.
+ */
+export async function signIn(
+  app: App,
+  browser: Browser,
+  credentials?: { email: string; password?: string },
+  /** further authorization request parameters, such as max_age */
+  parameters: Record<string, string> = {},
+): Promise<SignInOutcome & { pages: PageResponse[] }> {
+  const { url, checks } = await authorizationRequest(app, parameters);
   const pages: PageResponse[] = [];
   let page = await browser.get(url.href);
   pages.push(page);
@@ -158,11 +167,7 @@ export async function signIn(
   const callback = new URL(page.path, app.redirectUri);
   assert.equal(callback.pathname, new URL(app.redirectUri).pathname, `ended on ${page.path}: ${page.html}`);
   try {
-    const tokens = await oidc.authorizationCodeGrant(app.config, callback, {
-      pkceCodeVerifier: verifier,
-      expectedState: state,
-      expectedNonce: nonce,
-    });
+    const tokens = await oidc.authorizationCodeGrant(app.config, callback, checks);
     return { ok: true, tokens, pages };
   } catch (error) {
     if (error instanceof oidc.AuthorizationResponseError) return { ok: false, error, pages };

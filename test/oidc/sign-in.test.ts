@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import {
   BatchSuspendUserCommand,
+  CreateUserCommand,
   LogoutUserCommand,
   UpdateUserCommand,
   UpdateUserSettingsCommand,
@@ -72,6 +73,7 @@ await eachDialect(
       assert.equal(claims.email, pro.email);
       assert.equal(claims.email_verified, true);
       assert.equal(claims.account_id, accountId);
+      assert.equal(claims.user_id, pro.userId, "the member's UserId, as the admin API names them");
       assert.match(String(claims.account_name), /^Acme /);
       assert.equal(claims.tier, 'Pro');
       assert.deepEqual(claims.entitlements, ['meetings:host', 'meetings:attend', 'chat']);
@@ -80,6 +82,7 @@ await eachDialect(
       const info = await oidc.fetchUserInfo(app.config, outcome.tokens.access_token, pro.identityId);
       assert.equal(info.tier, 'Pro');
       assert.equal(info.account_id, accountId);
+      assert.equal(info.user_id, pro.userId);
 
       // The browser is now signed in to Belfry: the next sign-in needs no password.
       const again = await signIn(app, browser);
@@ -163,7 +166,7 @@ await eachDialect(
       await chime.send(new LogoutUserCommand({ AccountId: accountId, UserId: member.userId! }));
       const refresh = await refusalOf(oidc.refreshTokenGrant(app.config, tokens.refresh_token!));
       assert.equal(refresh.error, 'invalid_grant');
-      assert.match(refresh.description, /signed out/);
+      assert.match(refresh.description, /^You were signed out of Belfry/);
       // The browser's Belfry session ended too: the password is asked for again.
       server().clock.advance(1000);
       const again = await signIn(app, browser, { email: member.email });
@@ -251,17 +254,38 @@ await eachDialect(
       const tokens = await signedIn(app, browser, member.email);
       server().clock.advance(1000);
       await chime.send(new BatchSuspendUserCommand({ AccountId: accountId, UserIdList: [member.userId!] }));
-      assert.equal(
-        (await refusalOf(oidc.refreshTokenGrant(app.config, tokens.refresh_token!))).error,
-        'invalid_grant',
-        'removal ends the member tokens',
+      // The app hears that the person was removed, not that they were signed out.
+      const refresh = await refusalOf(oidc.refreshTokenGrant(app.config, tokens.refresh_token!));
+      assert.equal(refresh.error, 'invalid_grant', 'removal ends the member tokens');
+      assert.match(
+        refresh.description,
+        /^You were removed from the Belfry account "Acme [^"]+"; sign in again\.$/,
       );
+      const info = await refusalOf(oidc.fetchUserInfo(app.config, tokens.access_token, member.identityId));
+      assert.equal(info.error, 'invalid_token');
+      assert.match(info.description, /removed from the Belfry account "Acme /);
       server().clock.advance(1000);
       const free = (await signedIn(app, browser, member.email)).claims()!;
       assert.equal(free.sub, member.identityId);
       assert.equal(free.account_id, undefined);
+      assert.equal(free.user_id, undefined);
       assert.equal(free.tier, undefined);
       assert.deepEqual(free.entitlements, ['meetings:attend', 'chat']);
+    });
+
+    it('makes whoever signs in with an address CreateUser added that member, with its UserId and tier', async () => {
+      const accountId = await teamAccount(server());
+      const signedUp = await person(server());
+      const { User } = await server()
+        .client()
+        .send(new CreateUserCommand({ AccountId: accountId, Email: signedUp.email, Username: 'Added' }));
+      assert.equal(User!.UserRegistrationStatus, 'Registered');
+      const claims = (await signedIn(app, new Browser(server().url), signedUp.email)).claims()!;
+      assert.equal(claims.sub, signedUp.identityId);
+      assert.equal(claims.account_id, accountId);
+      assert.equal(claims.user_id, User!.UserId);
+      assert.equal(claims.tier, User!.LicenseType);
+      assert.equal(claims.name, 'Added');
     });
 
     it('refuses a member of a deleted account, with the reason, at sign-in and at refresh', async () => {

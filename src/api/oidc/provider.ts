@@ -20,14 +20,15 @@ export const interactionPath = (uid: string) => `/interaction/${uid}`;
 
 /**
  * Scopes and the claims each one releases. `belfry` carries everything an app of the platform
- * needs to decide what the person may do: the account, the tier, the entitlements and the number.
+ * needs to decide what the person may do: the account (and the member's user id in it, as the
+ * admin API names them), the tier, the entitlements and the number.
  */
 export const CLAIMS = {
   openid: ['sub'],
   email: ['email', 'email_verified'],
   profile: ['name'],
   phone: ['phone_number', 'phone_number_verified'],
-  belfry: ['account_id', 'account_name', 'account_type', 'tier', 'entitlements', 'phone_number'],
+  belfry: ['account_id', 'user_id', 'account_name', 'account_type', 'tier', 'entitlements', 'phone_number'],
 } as const;
 
 export interface ProviderInputs {

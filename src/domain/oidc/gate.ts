@@ -23,6 +23,8 @@ export interface BelfryClaims {
   email_verified: boolean;
   name?: string;
   account_id?: string;
+  /** the member's Chime `UserId` in that account, so an app can match a token to the admin API */
+  user_id?: string;
   account_name?: string;
   account_type?: string;
   tier?: License;
@@ -84,6 +86,7 @@ export function decideSignIn(facts: SignInFacts, now: Date): GateDecision {
     ...baseClaims(identity),
     ...(member.displayName !== undefined && { name: member.displayName }),
     account_id: account.id,
+    user_id: member.id,
     account_name: account.name,
     account_type: account.type,
     tier,

@@ -6,6 +6,7 @@ import { createClientRegistry } from './clients.js';
 import { createSigningKeys } from './keys.js';
 import { createAppSignIns } from './sign-ins.js';
 import { createProviderStorage } from './storage.js';
+import { storedIdOf } from './stored-ids.js';
 
 export interface OidcDeps {
   db: Db;
@@ -17,12 +18,13 @@ export interface OidcDeps {
 /** Belfry as the platform's OpenID provider: registered apps, signing keys, the sign-in gate. */
 export function createOidc(deps: OidcDeps) {
   const clients = createClientRegistry(deps);
+  const storedId = storedIdOf(deps.secrets);
   return {
     clients,
     keys: createSigningKeys(deps),
-    signIns: createAppSignIns(deps),
+    signIns: createAppSignIns({ ...deps, storedId }),
     /** the provider's adapter factory: its models in Belfry's database, clients from the registry */
-    storage: createProviderStorage({ db: deps.db, clients }),
+    storage: createProviderStorage({ db: deps.db, clients, secrets: deps.secrets, storedId }),
   };
 }
 

@@ -1,27 +1,37 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Db } from '../../store/database.js';
 import { findIdentityByEmail } from '../../store/identities.js';
+import { findAccountById } from '../../store/accounts.js';
 import {
   deleteExpiredSignIns,
   findSignIn,
   insertSignIn,
   latestMemberRevocation,
+  type SignInRecord,
 } from '../../store/oidc-sign-ins.js';
 import { loadSignInFactsOf } from './facts.js';
 import { decideSignIn, type GateDecision, type Refusal, type SignInFacts } from './gate.js';
+import type { StoredId } from './stored-ids.js';
 
 export interface SignInDeps {
   db: Db;
   clock: Clock;
+  /** sign-ins are kept under their grant's stored id, like the provider's own rows */
+  storedId: StoredId;
 }
 
 /** What a token is worth now: the claims to issue, or why it is dead. */
 export type TokenCheck =
   | { alive: true; decision: Extract<GateDecision, { allowed: true }> }
-  | { alive: false; refusal: Refusal | { code: 'signed_out' | 'unknown'; reason: string } };
+  | { alive: false; refusal: Refusal | { code: 'signed_out' | 'removed' | 'unknown'; reason: string } };
+
+type Refused = Extract<TokenCheck, { alive: false }>['refusal'];
 
 const SIGNED_OUT =
   'You were signed out of Belfry (by your administrator, or from another device); sign in again.';
+
+const removedFrom = (accountName: string) =>
+  `You were removed from the Belfry account "${accountName}"; sign in again.`;
 
 /**
  * Sign-ins of people into the platform's apps. The gate runs at every sign-in and again every
@@ -32,7 +42,7 @@ const SIGNED_OUT =
  * is dead.
  */
 export function createAppSignIns(deps: SignInDeps) {
-  const { db, clock } = deps;
+  const { db, clock, storedId } = deps;
 
   async function facts(identityId: string): Promise<SignInFacts | undefined> {
     return loadSignInFactsOf(db, identityId);
@@ -65,7 +75,7 @@ export function createAppSignIns(deps: SignInDeps) {
       const now = clock.now();
       await deleteExpiredSignIns(db, now.toISOString());
       await insertSignIn(db, {
-        grantId,
+        grantKey: storedId(grantId),
         identityId,
         accountId: decision.accountId,
         userId: decision.userId,
@@ -80,7 +90,7 @@ export function createAppSignIns(deps: SignInDeps) {
      * revocation at the very millisecond of the sign-in counts as after it.
      */
     async checkGrant(identityId: string, grantId: string): Promise<TokenCheck> {
-      const signIn = await findSignIn(db, grantId);
+      const signIn = await findSignIn(db, storedId(grantId));
       if (!signIn || signIn.identityId !== identityId)
         return {
           alive: false,
@@ -93,10 +103,23 @@ export function createAppSignIns(deps: SignInDeps) {
       if (!decision.allowed) return { alive: false, refusal: decision.refusal };
       const revokedAt = await latestMemberRevocation(db, found.identity.email);
       if (revokedAt !== undefined && revokedAt >= signIn.signedInAt)
-        return { alive: false, refusal: { code: 'signed_out', reason: SIGNED_OUT } };
+        return { alive: false, refusal: await whySignedOut(signIn, found) };
       return { alive: true, decision };
     },
   };
+
+  /**
+   * A sign-in made as a member of an account the person no longer belongs to (removed from a
+   * Team account, released with a domain, moved by a domain join) ended because of that, and
+   * says so: the generic sentence would send them looking for a sign-out that never happened.
+   */
+  async function whySignedOut(signIn: SignInRecord, current: SignInFacts): Promise<Refused> {
+    const left = signIn.accountId !== undefined && current.membership?.account.id !== signIn.accountId;
+    const account = left ? await findAccountById(db, signIn.accountId!) : undefined;
+    return account
+      ? { code: 'removed', reason: removedFrom(account.name) }
+      : { code: 'signed_out', reason: SIGNED_OUT };
+  }
 }
 
 export type AppSignIns = ReturnType<typeof createAppSignIns>;

@@ -1,27 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Migrator } from 'kysely';
-import {
-  createTestDatabase,
-  dialects,
-  skipReason,
-  type TestDatabase,
-} from '../../../test/helpers/databases.js';
+import { it } from 'node:test';
+import { eachDialectDatabase } from '../../../test/helpers/suite.js';
 import { migrateToLatest } from '../database.js';
-import { migrations } from './index.js';
 
-for (const dialect of dialects) {
-  const skip = await skipReason(dialect);
-  describe(`migration 0009: numbers left on purged accounts [${dialect}]`, { skip: skip ?? false }, () => {
-    let database: TestDatabase;
-    before(async () => {
-      database = await createTestDatabase(dialect);
-      const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });
-      const { error } = await migrator.migrateTo('0008-claimed-domains');
-      if (error) throw error;
-    });
-    after(() => database.drop());
-
+await eachDialectDatabase(
+  'migration 0009: numbers left on purged accounts',
+  (database) => {
     const number = (id: string, status: string, accountId: string | null, userId: string | null) => ({
       id,
       country: 'US',
@@ -38,7 +22,7 @@ for (const dialect of dialects) {
     });
 
     it('returns the numbers of accounts or users that are gone to the inventory, and leaves live ones', async () => {
-      const { db } = database;
+      const { db } = database();
       const at = '2026-01-01T00:00:00.000Z';
       await db
         .insertInto('accounts')
@@ -104,5 +88,6 @@ for (const dialect of dialects) {
         },
       ]);
     });
-  });
-}
+  },
+  { upTo: '0008-claimed-domains' },
+);
