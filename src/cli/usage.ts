@@ -74,6 +74,9 @@ Commands:
   domains show <account-id> <domain> [--json]
   domains verify <account-id> <domain> [--json]
       Look the TXT record up now (DNS_SERVERS, or the system's resolvers).
+  domains verify <account-id> <domain> --operator-override --reason <text> [--json]
+      Verify the domain by hand where Belfry cannot reach DNS, as the operator, with the reason
+      (kept with the domain and in the audit trail); the account converts as for a found record.
   domains preview-release <account-id> <domain> [--json]
       List the users a release would change and what becomes of each.
   domains release <account-id> <domain> --yes [--json]
