@@ -57,8 +57,9 @@ Commands:
       Delete an app client; its tokens stop working at once.
   clients webhook set <client-id> --url <url> [--json]
       Send the app's entitlement changes (tier, suspension, sign-out, phone and telephony) to
-      the URL as signed POSTs (https://; http:// only to loopback). Prints the signing secret
-      this once; setting again replaces URL and secret.
+      the URL as signed POSTs (https://; http:// only to loopback). The host must resolve to
+      public addresses only, unless BELFRY_WEBHOOK_ALLOW_PRIVATE allows its range. Prints the
+      signing secret this once; setting again replaces URL and secret.
   clients webhook show <client-id> [--json]
   clients webhook delete <client-id>
   oidc keys [--json]
