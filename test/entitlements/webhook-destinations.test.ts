@@ -8,7 +8,7 @@ import { after, it } from 'node:test';
 import { DeleteAccountCommand } from '@aws-sdk/client-chime';
 import { systemActor } from '../../src/domain/access/actor.js';
 import { DELIVER_APP_EVENT_JOB } from '../../src/domain/entitlements/announce.js';
-import { belfry } from '../cli/processes.js';
+import { belfry, failedStart } from '../cli/processes.js';
 import { newAccountId } from '../helpers/accounts.js';
 import { databaseUrlOf } from '../helpers/databases.js';
 import { startTestDns } from '../helpers/dns.js';
@@ -225,6 +225,19 @@ await eachDialect(
   },
   { BELFRY_WEBHOOK_ALLOW_PRIVATE: ALLOW, DNS_SERVERS: dns.address },
 );
+
+it('refuses to start a server whose BELFRY_WEBHOOK_ALLOW_PRIVATE is no list of ranges', async () => {
+  const failed = await failedStart({
+    BELFRY_DATA_DIR: dir,
+    PORT: '0',
+    BELFRY_WEBHOOK_ALLOW_PRIVATE: '10.0.0.0/8,intranet',
+  });
+  assert.equal(failed.code, 78, failed.stderr);
+  assert.match(
+    failed.stderr,
+    /BELFRY_WEBHOOK_ALLOW_PRIVATE must list CIDR ranges or addresses .+ not "intranet"/,
+  );
+});
 
 /** A receiver on the allowed address that answers every delivery with a redirect to `location`. */
 async function startRedirector(location: string): Promise<{ server: Server; url: string; hits: number }> {
