@@ -40,6 +40,7 @@ describe('loadConfig', () => {
         refreshTokenTtlSeconds: 30 * 86400,
       },
       domains: { dnsServers: undefined, verificationHours: 72, pendingCheckMinutes: 10, recheckHours: 24 },
+      webhooks: { allowPrivate: [] },
     });
     assert.ok(Object.isFrozen(config));
   });
@@ -59,6 +60,16 @@ describe('loadConfig', () => {
         'BELFRY_DOMAIN_CHECK_MINUTES must be an integer from 1 to 1440, not "0"',
       ],
     );
+  });
+
+  it('reads the ranges webhooks may reach beyond public addresses, and refuses what is no range', () => {
+    assert.deepEqual(loadConfig({}, CWD).webhooks.allowPrivate, []);
+    const config = loadConfig({ BELFRY_WEBHOOK_ALLOW_PRIVATE: '10.0.0.0/8, fd00::/8,127.0.0.2' }, CWD);
+    assert.deepEqual(config.webhooks.allowPrivate, ['10.0.0.0/8', 'fd00::/8', '127.0.0.2']);
+    assert.deepEqual(problemsOf({ BELFRY_WEBHOOK_ALLOW_PRIVATE: '10.0.0.0/33,intranet' }), [
+      'BELFRY_WEBHOOK_ALLOW_PRIVATE must list CIDR ranges or addresses (e.g. 10.0.0.0/8,fd00::/8), not "10.0.0.0/33"',
+      'BELFRY_WEBHOOK_ALLOW_PRIVATE must list CIDR ranges or addresses (e.g. 10.0.0.0/8,fd00::/8), not "intranet"',
+    ]);
   });
 
   it('derives the OpenID issuer from the public URL and reads the token lifetimes', () => {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { parseCidr } from './lib/ip-ranges.js';
 
 /** Everything Belfry reads from its environment, validated once at start. */
 export interface Config {
@@ -36,6 +37,11 @@ export interface Config {
     readonly verificationHours: number;
     readonly pendingCheckMinutes: number;
     readonly recheckHours: number;
+  };
+  /** app webhooks: the special-purpose ranges (loopback, private…) they may reach all the same */
+  readonly webhooks: {
+    /** BELFRY_WEBHOOK_ALLOW_PRIVATE: CIDR ranges or addresses; empty means public addresses only */
+    readonly allowPrivate: readonly string[];
   };
   /** Belfry as the apps' OpenID provider: issuer `<publicUrl>/oidc`, token lifetimes in seconds */
   readonly oidc: {
@@ -114,14 +120,17 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     problems.push(`BELFRY_PUBLIC_URL must be set: HOST "${host}" does not make a URL of its own`);
   }
 
-  const dnsServers = read
-    .string('DNS_SERVERS', '')
-    .split(',')
-    .map((server) => server.trim())
-    .filter(Boolean);
+  const dnsServers = read.list('DNS_SERVERS');
   for (const server of dnsServers)
     if (!isDnsServer(server))
       problems.push(`DNS_SERVERS must list IP[:port] entries (IPv6 as [addr]:port), not "${server}"`);
+
+  const allowPrivate = read.list('BELFRY_WEBHOOK_ALLOW_PRIVATE');
+  for (const range of allowPrivate)
+    if (parseCidr(range) === undefined)
+      problems.push(
+        `BELFRY_WEBHOOK_ALLOW_PRIVATE must list CIDR ranges or addresses (e.g. 10.0.0.0/8,fd00::/8), not "${range}"`,
+      );
 
   const config: Config = {
     host,
@@ -163,6 +172,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       pendingCheckMinutes: read.integer('BELFRY_DOMAIN_CHECK_MINUTES', 10, 1, 1440),
       recheckHours: read.integer('BELFRY_DOMAIN_RECHECK_HOURS', 24, 1, 720),
     },
+    webhooks: { allowPrivate },
     oidc: {
       issuer: `${publicUrl.replace(/\/+$/, '')}/oidc`,
       issuerConfigured: givenPublicUrl !== '',
@@ -264,6 +274,14 @@ class Reader {
   string(name: string, fallback: string): string {
     const v = this.env[name];
     return v === undefined || v === '' ? fallback : v;
+  }
+
+  /** A comma-separated list, entries trimmed, empty ones dropped. */
+  list(name: string): string[] {
+    return this.string(name, '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
   }
 
   integer(name: string, fallback: number, min: number, max: number): number {

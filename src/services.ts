@@ -20,6 +20,7 @@ import { createOidc, type OidcService } from './domain/oidc/service.js';
 import { createEntitlementChecks, type EntitlementChecks } from './domain/entitlements/checks.js';
 import { deliverAppEventJob } from './domain/entitlements/delivery.js';
 import { createAppWebhooks, type AppWebhooks } from './domain/entitlements/webhooks.js';
+import { createWebhookDestinations } from './domain/entitlements/destinations.js';
 import { createTxtLookup } from './domain/domains/dns.js';
 import { checkDomainJob } from './domain/domains/jobs.js';
 import { createDomainsService, type DomainsService } from './domain/domains/service.js';
@@ -73,7 +74,7 @@ export interface ServiceInputs {
   ids: Ids;
   secrets: SecretBox;
   config: Pick<Config, 'accountRetentionDays' | 'publicUrl' | 'invitationTtlDays'> &
-    Partial<Pick<Config, 'domains'>>;
+    Partial<Pick<Config, 'domains' | 'webhooks'>>;
   /** where emails go (src/mail/create-mailer.ts builds it from the configuration) */
   mailer: Mailer;
   /** where phone numbers are searched and ordered; the simulated carrier unless given */
@@ -108,7 +109,12 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
   );
   const identityDeps = { ...deps, mailer: inputs.mailer, publicUrl: config.publicUrl, secrets };
   handlers.push(...identityJobs(identityDeps));
-  handlers.push(deliverAppEventJob({ db, clock, secrets, timeoutMs: WEBHOOK_TIMEOUT_MS }));
+  // Webhook hosts are resolved with the same resolvers as claimed domains' records.
+  const destinations = createWebhookDestinations({
+    allowPrivate: config.webhooks?.allowPrivate ?? [],
+    dnsServers: config.domains?.dnsServers,
+  });
+  handlers.push(deliverAppEventJob({ db, clock, secrets, destinations, timeoutMs: WEBHOOK_TIMEOUT_MS }));
   const domainDeps = {
     ...deps,
     lookupTxt: createTxtLookup(config.domains?.dnsServers),
@@ -132,7 +138,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     phoneSettings: createPhoneSettings(phoneDeps),
     oidc: createOidc({ db, ids, clock, secrets }),
     entitlements: createEntitlementChecks({ db, clock, secrets }),
-    appWebhooks: createAppWebhooks({ db, ids, clock, secrets }),
+    appWebhooks: createAppWebhooks({ db, ids, clock, secrets, destinations }),
     domains: createDomainsService(domainDeps),
     audit: {
       listAuditEvents: (actor, accountId, query) => listAuditEvents(db, actor, accountId, query),

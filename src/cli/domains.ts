@@ -20,16 +20,27 @@ export async function domains(args: string[]): Promise<void> {
 async function single(action: 'claim' | 'show' | 'verify', args: string[]): Promise<void> {
   const { values, positionals } = parseCommand(
     args,
-    { json: { type: 'boolean', default: false } },
+    {
+      json: { type: 'boolean', default: false },
+      ...(action === 'verify' && {
+        'operator-override': { type: 'boolean', default: false },
+        reason: { type: 'string' },
+      }),
+    },
     { names: ['<account-id>', '<domain>'] },
   );
   const [accountId, name] = positionals as [string, string];
+  const override = values['operator-override'] === true;
+  if (values.reason !== undefined && !override)
+    throw new UsageError('--reason goes with --operator-override');
+  // The domain refuses an empty reason, with the same words as over the API.
+  const options = override ? { operatorOverride: { reason: String(values.reason ?? '') } } : {};
   await withServices({ masterKey: false }, async (services, actor) => {
     const domain =
       action === 'claim'
         ? await services.domains.claimDomain(actor, accountId, name)
         : action === 'verify'
-          ? await services.domains.verifyDomain(actor, accountId, name)
+          ? await services.domains.verifyDomain(actor, accountId, name, options)
           : await services.domains.getDomain(actor, accountId, name);
     if (values.json) return printJson(domain);
     describe(domain);
@@ -44,6 +55,8 @@ function describe(domain: DomainRecord): void {
   if (domain.status === 'PendingVerification')
     print(`  verification deadline: ${domain.verificationDeadline}`);
   if (domain.verifiedAt) print(`  verified:              ${domain.verifiedAt}`);
+  if (domain.verifiedBy === 'OperatorOverride')
+    print(`  verified by:           operator override (${domain.overrideReason})`);
   if (domain.recordMissingSince) print(`  record missing since:  ${domain.recordMissingSince}`);
   if (domain.lastCheckedAt)
     print(`  last check:            ${domain.lastCheckedAt} (${domain.lastCheckResult})`);
@@ -59,8 +72,14 @@ async function list(args: string[]): Promise<void> {
     const all = await services.domains.listDomains(actor, positionals[0]!);
     if (values.json) return printJson(all);
     printTable(
-      ['DOMAIN', 'STATUS', 'TXT RECORD', 'LAST CHECK'],
-      all.map((d) => [d.domainName, d.status, d.txtRecordName, d.lastCheckResult ?? '-']),
+      ['DOMAIN', 'STATUS', 'VERIFIED BY', 'TXT RECORD', 'LAST CHECK'],
+      all.map((d) => [
+        d.domainName,
+        d.status,
+        d.verifiedBy ?? '-',
+        d.txtRecordName,
+        d.lastCheckResult ?? '-',
+      ]),
       'No claimed domains.',
     );
   });

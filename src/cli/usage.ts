@@ -57,8 +57,9 @@ Commands:
       Delete an app client; its tokens stop working at once.
   clients webhook set <client-id> --url <url> [--json]
       Send the app's entitlement changes (tier, suspension, sign-out, phone and telephony) to
-      the URL as signed POSTs (https://; http:// only to loopback). Prints the signing secret
-      this once; setting again replaces URL and secret.
+      the URL as signed POSTs (https://; http:// only to loopback). The host must resolve to
+      public addresses only, unless BELFRY_WEBHOOK_ALLOW_PRIVATE allows its range. Prints the
+      signing secret this once; setting again replaces URL and secret.
   clients webhook show <client-id> [--json]
   clients webhook delete <client-id>
   oidc keys [--json]
@@ -74,6 +75,9 @@ Commands:
   domains show <account-id> <domain> [--json]
   domains verify <account-id> <domain> [--json]
       Look the TXT record up now (DNS_SERVERS, or the system's resolvers).
+  domains verify <account-id> <domain> --operator-override --reason <text> [--json]
+      Verify the domain by hand where Belfry cannot reach DNS, as the operator, with the reason
+      (kept with the domain and in the audit trail); the account converts as for a found record.
   domains preview-release <account-id> <domain> [--json]
       List the users a release would change and what becomes of each.
   domains release <account-id> <domain> --yes [--json]

@@ -59,10 +59,22 @@ export class BelfryClient {
     return (await this.send<{ Domain: AccountDomain }>('GET', domain(accountId, domainName))).Domain;
   }
 
-  /** Looks the TXT record up now rather than at the next periodic check. */
-  async verifyDomain(accountId: string, domainName: string): Promise<AccountDomain> {
+  /**
+   * Looks the TXT record up now rather than at the next periodic check. With `operatorOverride`
+   * (an installation FullAccess key), verifies the domain by hand where Belfry cannot reach DNS;
+   * the reason is kept with the domain and in the audit trail.
+   */
+  async verifyDomain(
+    accountId: string,
+    domainName: string,
+    options: { operatorOverride?: { reason: string } } = {},
+  ): Promise<AccountDomain> {
     const path = domain(accountId, domainName);
-    return (await this.send<{ Domain: AccountDomain }>('POST', path, { operation: 'verify' })).Domain;
+    const body = options.operatorOverride && {
+      OperatorOverride: true,
+      OverrideReason: options.operatorOverride.reason,
+    };
+    return (await this.send<{ Domain: AccountDomain }>('POST', path, { operation: 'verify' }, body)).Domain;
   }
 
   /** The users a release would change, and how; changes nothing. */

@@ -11,6 +11,9 @@ export type DomainStatus = 'PendingVerification' | 'Verified' | 'RecordMissing' 
 /** The statuses in which an account holds a domain (one account at most; migration 0008). */
 export const HELD_STATUSES: readonly DomainStatus[] = ['Verified', 'RecordMissing'];
 
+/** How a domain was last verified: its TXT record found, or the operator's say-so (with a reason). */
+export type VerifiedBy = 'DnsRecord' | 'OperatorOverride';
+
 export interface DomainRecord {
   id: string;
   accountId: string;
@@ -24,6 +27,9 @@ export interface DomainRecord {
   lastCheckedAt: string | undefined;
   lastCheckResult: string | undefined;
   nextCheckAt: string | undefined;
+  verifiedBy: VerifiedBy | undefined;
+  /** the operator's reason, while the domain is held by an override */
+  overrideReason: string | undefined;
   createdAt: string;
   updatedAt: string;
 }
@@ -42,6 +48,8 @@ function toRecord(row: ClaimedDomainsTable): DomainRecord {
     lastCheckedAt: row.last_checked_at ?? undefined,
     lastCheckResult: row.last_check_result ?? undefined,
     nextCheckAt: row.next_check_at ?? undefined,
+    verifiedBy: (row.verified_by as VerifiedBy | null) ?? undefined,
+    overrideReason: row.override_reason ?? undefined,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -63,6 +71,8 @@ export async function insertDomain(db: Db, domain: DomainRecord): Promise<void> 
       last_checked_at: domain.lastCheckedAt ?? null,
       last_check_result: domain.lastCheckResult ?? null,
       next_check_at: domain.nextCheckAt ?? null,
+      verified_by: domain.verifiedBy ?? null,
+      override_reason: domain.overrideReason ?? null,
       created_at: domain.createdAt,
       updated_at: domain.updatedAt,
     })
@@ -123,6 +133,8 @@ export type DomainChanges = Partial<
     | 'lastCheckResult'
     | 'nextCheckAt'
     | 'verificationDeadline'
+    | 'verifiedBy'
+    | 'overrideReason'
     | 'updatedAt'
   >
 >;
@@ -138,6 +150,8 @@ export async function updateDomain(db: Db, id: string, changes: DomainChanges): 
     lastCheckResult: 'last_check_result',
     nextCheckAt: 'next_check_at',
     verificationDeadline: 'verification_deadline',
+    verifiedBy: 'verified_by',
+    overrideReason: 'override_reason',
     updatedAt: 'updated_at',
   } as const;
   for (const [key, name] of Object.entries(column) as Array<

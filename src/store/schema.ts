@@ -289,6 +289,9 @@ export interface ClaimedDomainsTable {
   last_checked_at: string | null;
   last_check_result: string | null;
   next_check_at: string | null;
+  /** 'DnsRecord' | 'OperatorOverride' once verified (0013) */
+  verified_by: string | null;
+  override_reason: string | null;
   created_at: string;
   updated_at: string;
 }

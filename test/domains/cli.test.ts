@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { insertAccount } from '../../src/store/accounts.js';
 import { openDatabase } from '../../src/store/database.js';
 import { belfry } from '../cli/processes.js';
+import { accountRecord } from '../helpers/accounts.js';
 import { startTestDns, type TestDnsServer } from '../helpers/dns.js';
 
 /**
@@ -24,21 +25,7 @@ describe('belfry domains', () => {
     env = { BELFRY_DATA_DIR: dataDir, DNS_SERVERS: dns.address };
     assert.equal((await belfry(env, ['migrate'], dataDir)).code, 0);
     const database = openDatabase({ dialect: 'sqlite', file: join(dataDir, 'belfry.db') });
-    const at = new Date().toISOString();
-    await insertAccount(database.db, {
-      id: accountId,
-      name: 'CLI',
-      type: 'Team',
-      status: 'Active',
-      defaultLicense: 'Pro',
-      supportedLicenses: ['Basic', 'Pro'],
-      disableRemoteControl: undefined,
-      enableDialOut: undefined,
-      createdAt: at,
-      updatedAt: at,
-      deletedAt: undefined,
-      purgeAfter: undefined,
-    });
+    await insertAccount(database.db, { ...accountRecord(accountId), name: 'CLI' });
     await database.close();
   });
   after(async () => {

@@ -10,6 +10,7 @@ import { systemActor } from '../../src/domain/access/actor.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { verifyDelivery } from '../../src/domain/entitlements/signature.js';
 import { newAccountId } from '../helpers/accounts.js';
+import { startTestDns } from '../helpers/dns.js';
 import { signedUpMember, type SignedUpMember } from '../helpers/members.js';
 import type { TestServer } from '../helpers/server.js';
 import { signedFetch } from '../helpers/signed-fetch.js';
@@ -17,7 +18,13 @@ import { eachDialect } from '../helpers/suite.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const receiver = await startWebhookReceiver();
-after(() => receiver.stop());
+// apps.example.com stands for an app's public address; it resolves to loopback here, which the
+// servers allow (as the receiver's 127.0.0.1), so no request of the suite leaves this machine.
+const dns = await startTestDns();
+dns.a.set('apps.example.com', ['127.0.0.1']);
+after(() => Promise.all([receiver.stop(), dns.close()]));
+const suite = (title: string, body: Parameters<typeof eachDialect>[1]) =>
+  eachDialect(title, body, { BELFRY_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8', DNS_SERVERS: dns.address });
 
 const operator = systemActor('test');
 
@@ -53,7 +60,7 @@ function eventsAbout(member: SignedUpMember, app: App, now: Date) {
     });
 }
 
-await eachDialect('entitlement webhooks', (server) => {
+await suite('entitlement webhooks', (server) => {
   it('delivers a signed event for a tier change, a sign-out and a suspension', async () => {
     const app = await appWithWebhook(server());
     const member = await signedUpMember(server(), { type: 'EnterpriseLWA' });
@@ -177,7 +184,7 @@ await eachDialect('entitlement webhooks', (server) => {
   });
 });
 
-await eachDialect('entitlement webhooks: extension operations', (server) => {
+await suite('entitlement webhooks: extension operations', (server) => {
   it('sets, shows and deletes an app webhook with SigV4, operator only, with Chime-format errors', async () => {
     const { clientId } = await appWithWebhook(server());
     const path = `/app-clients/${clientId}/webhook`;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { CreateAccountCommand, type Account, type ChimeClient } from '@aws-sdk/client-chime';
+import type { AccountRecord, AccountType } from '../../src/store/accounts.js';
 
 /** Eight random hex digits, so names and addresses do not collide within a suite's database. */
 export const uniqueSuffix = () => randomUUID().slice(0, 8);
@@ -21,4 +22,23 @@ export async function createAccount(
 /** Creates a Team account through the API and returns its id. */
 export async function newAccountId(chime: ChimeClient, name?: string): Promise<string> {
   return (await createAccount(chime, name)).AccountId;
+}
+
+/** An active account as the store writes it, for tests that seed a database without a server. */
+export function accountRecord(id: string, type: AccountType = 'Team'): AccountRecord {
+  const at = new Date().toISOString();
+  return {
+    id,
+    name: `Account ${id}`,
+    type,
+    status: 'Active',
+    defaultLicense: 'Pro',
+    supportedLicenses: ['Basic', 'Pro'],
+    disableRemoteControl: undefined,
+    enableDialOut: undefined,
+    createdAt: at,
+    updatedAt: at,
+    deletedAt: undefined,
+    purgeAfter: undefined,
+  };
 }

@@ -16,8 +16,11 @@ export interface WebhookReceiver {
   stop(): Promise<void>;
 }
 
-/** An app's webhook endpoint on loopback that records every delivery. */
-export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+/**
+ * An app's webhook endpoint on loopback that records every delivery: on 127.0.0.1 unless another
+ * loopback address is given (and on the given port, to listen beside another receiver).
+ */
+export async function startWebhookReceiver(host = '127.0.0.1', port = 0): Promise<WebhookReceiver> {
   const received: ReceivedDelivery[] = [];
   const statuses = new Map<string, number[]>();
   const server = createServer((request, response) => {
@@ -30,10 +33,13 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       response.end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/belfry-events`,
+    url: `http://${host}:${bound}/belfry-events`,
     received,
     answerWith: (path, ...next) => void statuses.set(path, [...(statuses.get(path) ?? []), ...next]),
     stop: () => new Promise((resolve) => server.close(() => resolve())),

@@ -32,6 +32,7 @@ async function cli(server: TestServer, ...args: string[]) {
     BELFRY_DATA_DIR: dir,
     DATABASE_URL: await databaseUrl(server),
     BELFRY_MASTER_KEY: MASTER_KEY,
+    BELFRY_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8',
   };
   return belfry(env, args, dir);
 }
@@ -204,13 +205,13 @@ await eachDialect(
         'set',
         clientId,
         '--url',
-        'https://calls.example.com/hook',
+        'https://127.0.0.1:9/hook',
       );
       assert.equal(hook.code, 0, hook.stderr);
       assert.match(hook.stdout, /signing secret: whsec_\S+/);
       const shown = await cli(server(), 'clients', 'webhook', 'show', clientId, '--json');
       assert.equal(shown.code, 0, shown.stderr);
-      assert.equal((JSON.parse(shown.stdout) as { url: string }).url, 'https://calls.example.com/hook');
+      assert.equal((JSON.parse(shown.stdout) as { url: string }).url, 'https://127.0.0.1:9/hook');
       assert.ok(!shown.stdout.includes('whsec_'), 'the signing secret is never shown again');
       const plain = await cli(
         server(),

@@ -140,7 +140,7 @@ export const extensionOperations = {
     method: 'POST',
     uri: '/accounts/{AccountId}/domains/{DomainName}?operation=verify',
     code: 200,
-    input: 'AccountDomainRequest',
+    input: 'VerifyAccountDomainRequest',
     output: 'AccountDomainResponse',
     errors: [],
   },
@@ -254,6 +254,17 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
       DomainName: { target: 'AccountDomainName', required: true, location: 'label' },
     },
   },
+  // Without a body, a DNS lookup; with OperatorOverride, the operator's verification by hand.
+  VerifyAccountDomainRequest: {
+    kind: 'structure',
+    members: {
+      AccountId: { target: 'NonEmptyString', required: true, location: 'label' },
+      DomainName: { target: 'AccountDomainName', required: true, location: 'label' },
+      OperatorOverride: { target: 'Boolean' },
+      OverrideReason: { target: 'DomainOverrideReason' },
+    },
+  },
+  DomainOverrideReason: { kind: 'string', min: 1, max: 500 },
   // The domain rules (labels, IDNA, public mailbox providers) are the domain's; this is the wire limit.
   AccountDomainName: { kind: 'string', min: 1, max: 260 },
 };
@@ -312,6 +323,9 @@ export interface AccountDomain {
   LastCheckedTimestamp?: string;
   LastCheckResult?: string;
   NextCheckTimestamp?: string;
+  /** once verified: by the TXT record, or by the operator's override (with its reason) */
+  VerifiedBy?: 'DnsRecord' | 'OperatorOverride';
+  OverrideReason?: string;
   CreatedTimestamp: string;
 }
 
@@ -330,7 +344,10 @@ export interface ExtensionIO {
   CreateAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };
   ListAccountDomains: { input: { AccountId: string }; output: { Domains?: AccountDomain[] } };
   GetAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };
-  VerifyAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };
+  VerifyAccountDomain: {
+    input: AccountDomainInput & { OperatorOverride?: boolean; OverrideReason?: string };
+    output: { Domain?: AccountDomain };
+  };
   PreviewDomainRelease: { input: AccountDomainInput; output: DomainRelease };
   ReleaseAccountDomain: { input: AccountDomainInput; output: DomainRelease };
   PutAppWebhook: { input: { ClientId: string; Url: string }; output: { Webhook?: AppWebhook } };

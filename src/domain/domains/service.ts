@@ -12,10 +12,9 @@ import { isUniqueViolation, type Db } from '../../store/database.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
 import { auditedChange, recordRefusal, type AuditLog } from '../audit/trail.js';
-import { conflict, DomainError, notFound } from '../errors.js';
+import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { activeAccount } from '../users/lookups.js';
-import { applyCheck, scheduleNextCheck } from './checks.js';
-import type { TxtAnswer } from './dns.js';
+import { applyCheck, scheduleNextCheck, type Evidence } from './checks.js';
 import type { DomainsDeps } from './deps.js';
 import { CHALLENGE_PREFIX, challengeRecordName, normalizeDomainName } from './names.js';
 import { existingDomain } from './lookups.js';
@@ -32,6 +31,19 @@ export function createDomainsService(deps: DomainsDeps) {
     accountId,
     targetType: 'Domain',
     targetId: domainName,
+  });
+  const verifySubject = (
+    accountId: string,
+    name: string,
+    { operatorOverride }: { operatorOverride?: { reason: string } },
+  ) => ({
+    ...subject('VerifyAccountDomain', accountId, name),
+    ...(operatorOverride && {
+      details: {
+        verifiedBy: 'OperatorOverride',
+        reason: operatorOverride.reason.slice(0, MAX_REASON_LENGTH),
+      },
+    }),
   });
 
   /**
@@ -100,6 +112,8 @@ export function createDomainsService(deps: DomainsDeps) {
             lastCheckedAt: undefined,
             lastCheckResult: undefined,
             nextCheckAt: undefined,
+            verifiedBy: undefined,
+            overrideReason: undefined,
             createdAt: at,
             updatedAt: at,
           };
@@ -127,39 +141,53 @@ export function createDomainsService(deps: DomainsDeps) {
     /**
      * Looks the record up now and applies the answer as the periodic check would (a failed
      * claim can be verified this way too, once its record is published). An unreachable
-     * resolver is refused as Unavailable rather than counted as "no record".
+     * resolver is refused as Unavailable rather than counted as "no record". With
+     * `operatorOverride`, the operator verifies the domain by hand instead, where Belfry cannot
+     * reach the DNS that would show the record: installation FullAccess and a reason are
+     * required, and everything else (one holder, the account's conversion) is as for a record.
      */
-    async verifyDomain(actor: Actor, accountId: string, name: string): Promise<DomainRecord> {
+    async verifyDomain(
+      actor: Actor,
+      accountId: string,
+      name: string,
+      options: { operatorOverride?: { reason: string } } = {},
+    ): Promise<DomainRecord> {
       // Checked and looked up before the change's transaction (no DNS wait inside it), so a
       // refusal here is filed in the trail by hand, as auditedChange files its own.
       let before: DomainRecord;
-      let answer: TxtAnswer;
+      let evidence: Evidence;
       try {
-        authorize(actor, 'accounts', accountId);
+        authorize(actor, options.operatorOverride ? 'operator' : 'accounts', accountId);
         before = await existingDomain(db, accountId, name);
-        answer = await deps.lookupTxt(before.txtRecordName, before.txtRecordValue);
-        if (answer.kind === 'unreachable')
+        if (options.operatorOverride && before.status === 'Verified')
+          throw conflict(`${before.domainName} is verified already: there is nothing to override`);
+        evidence = options.operatorOverride
+          ? { kind: 'override', reason: overrideReason(options.operatorOverride.reason) }
+          : await deps.lookupTxt(before.txtRecordName, before.txtRecordValue);
+        if (evidence.kind === 'unreachable')
           throw new DomainError(
             'Unavailable',
-            `The DNS lookup of ${before.txtRecordName} failed (${answer.detail}); try again`,
+            `The DNS lookup of ${before.txtRecordName} failed (${evidence.detail}); try again`,
           );
       } catch (error) {
-        await recordRefusal(deps, actor, subject('VerifyAccountDomain', accountId, name), error);
+        await recordRefusal(deps, actor, verifySubject(accountId, name, options), error);
         throw error;
       }
       return auditedChange(
         deps,
         actor,
-        subject('VerifyAccountDomain', accountId, before.domainName),
+        verifySubject(accountId, before.domainName, options),
         async (tx, log) => {
           const account = await activeAccount(deps, tx, accountId);
           const domain = await existingDomain(tx, accountId, name, deps.dialect);
-          const result = await applyCheck(tx, deps, account, domain, answer, log);
+          const result = await applyCheck(tx, deps, account, domain, evidence, log);
           // A failed claim verified by hand has no periodic checks left: they start again here.
           if (result.domain.nextCheckAt === undefined) await scheduleNextCheck(tx, deps, result.domain);
           log.describe({
             status: result.domain.status,
-            result: result.domain.lastCheckResult,
+            ...(evidence.kind === 'override'
+              ? { verifiedBy: 'OperatorOverride', reason: evidence.reason }
+              : { result: result.domain.lastCheckResult }),
             ...(result.event && { event: result.event }),
           });
           return (await findDomain(tx, accountId, domain.domainName))!;
@@ -167,4 +195,16 @@ export function createDomainsService(deps: DomainsDeps) {
       );
     },
   };
+}
+
+/** Most a reason may hold: a sentence or two for the trail, not a document. */
+const MAX_REASON_LENGTH = 500;
+
+/** The operator's reason for an override, trimmed: required, since the trail must say why. */
+function overrideReason(text: string): string {
+  const reason = text.trim();
+  if (reason === '') throw invalid('An operator override needs a reason (what shows the domain is theirs)');
+  if ([...reason].length > MAX_REASON_LENGTH)
+    throw invalid(`The reason is at most ${MAX_REASON_LENGTH} characters`);
+  return reason;
 }

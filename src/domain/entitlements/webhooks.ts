@@ -12,14 +12,16 @@ import type { Db } from '../../store/database.js';
 import { findClientById } from '../../store/oidc-clients.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
-import { auditedChange } from '../audit/trail.js';
+import { auditedChange, recordRefusal } from '../audit/trail.js';
 import { invalid, notFound } from '../errors.js';
+import { isLoopbackUrl, type WebhookDestinations } from './destinations.js';
 
 export interface WebhookDeps {
   db: Db;
   ids: Ids;
   clock: Clock;
   secrets: SecretBox;
+  destinations: WebhookDestinations;
 }
 
 export interface AppWebhook {
@@ -29,9 +31,10 @@ export interface AppWebhook {
   updatedAt: string;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** An absolute https URL (http only to this host), without credentials or fragment. */
+/**
+ * An absolute https URL (http only to this host), without credentials or fragment. Where it may
+ * go (resolved and checked) is WebhookDestinations' rule.
+ */
 export function checkWebhookUrl(text: string): string {
   let url: URL;
   try {
@@ -39,7 +42,7 @@ export function checkWebhookUrl(text: string): string {
   } catch {
     throw invalid(`Url must be an absolute URL, not ${JSON.stringify(text)}`);
   }
-  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackUrl(url));
   if (!secure) throw invalid('Url must use https (plain http is accepted only to a loopback address)');
   if (url.username || url.password || url.hash) throw invalid('Url must not carry credentials or a fragment');
   if (text.length > 2048) throw invalid('Url is at most 2048 characters');
@@ -52,15 +55,32 @@ export function checkWebhookUrl(text: string): string {
  */
 export function createAppWebhooks(deps: WebhookDeps) {
   return {
+    /**
+     * The destination is resolved and checked before the change's transaction (no DNS wait
+     * inside it), so a refusal there is filed in the trail by hand, as auditedChange files its own.
+     * Deliveries check it again (names may resolve elsewhere later).
+     */
     async setAppWebhook(
       actor: Actor,
       clientId: string,
       url: string,
     ): Promise<AppWebhook & { signingSecret: string }> {
-      const subject = { operation: 'PutAppWebhook', targetType: 'AppClient', targetId: clientId };
-      return auditedChange(deps, actor, { ...subject, details: { url: withoutSecrets(url) } }, async (tx) => {
+      const subject = {
+        operation: 'PutAppWebhook',
+        targetType: 'AppClient',
+        targetId: clientId,
+        details: { url: withoutSecrets(url) },
+      };
+      let checked: string;
+      try {
         authorize(actor, 'operator');
-        const checked = checkWebhookUrl(url);
+        checked = checkWebhookUrl(url);
+        await deps.destinations.check(new URL(checked));
+      } catch (error) {
+        await recordRefusal(deps, actor, subject, error);
+        throw error;
+      }
+      return auditedChange(deps, actor, subject, async (tx) => {
         if (!(await findClientById(tx, clientId))) throw notFound(`App client ${clientId} not found`);
         const signingSecret = `whsec_${randomBytes(32).toString('base64url')}`;
         const at = deps.clock.now().toISOString();

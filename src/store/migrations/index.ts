@@ -9,6 +9,7 @@ import * as m0007 from './0007-app-webhooks.js';
 import * as m0008 from './0008-claimed-domains.js';
 import * as m0009 from './0009-free-orphaned-numbers.js';
 import * as m0011 from './0011-revoke-clear-oidc-values.js';
+import * as m0013 from './0013-domain-verified-by.js';
 
 /** Every migration in order. Listed statically so the app needs no file-system lookup. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-claimed-domains': m0008,
   '0009-free-orphaned-numbers': m0009,
   '0011-revoke-clear-oidc-values': m0011,
+  '0013-domain-verified-by': m0013,
 };

@@ -1,5 +1,6 @@
 import type { DomainRecord } from '../../../domain/domains/service.js';
 import type { ReleaseEffect } from '../../../domain/domains/release.js';
+import { invalid } from '../../../domain/errors.js';
 import type { ChimeOperation } from '../context.js';
 import type { AccountDomain, DomainReleaseEffect } from '../extensions.js';
 
@@ -15,6 +16,8 @@ function toAccountDomain(domain: DomainRecord): AccountDomain {
     ...(domain.lastCheckedAt && { LastCheckedTimestamp: domain.lastCheckedAt }),
     ...(domain.lastCheckResult && { LastCheckResult: domain.lastCheckResult }),
     ...(domain.nextCheckAt && { NextCheckTimestamp: domain.nextCheckAt }),
+    ...(domain.verifiedBy && { VerifiedBy: domain.verifiedBy }),
+    ...(domain.overrideReason && { OverrideReason: domain.overrideReason }),
     CreatedTimestamp: domain.createdAt,
   };
 }
@@ -47,13 +50,23 @@ export const GetAccountDomain: ChimeOperation<'GetAccountDomain'> = async (input
   Domain: toAccountDomain(await services.domains.getDomain(actor, input.AccountId, input.DomainName)),
 });
 
-/** Looks the TXT record up now instead of waiting for the periodic check. */
+/**
+ * Looks the TXT record up now instead of waiting for the periodic check; with `OperatorOverride`,
+ * the operator verifies by hand (`OverrideReason` required, the domain's rule).
+ */
 export const VerifyAccountDomain: ChimeOperation<'VerifyAccountDomain'> = async (
   input,
   { services, actor },
-) => ({
-  Domain: toAccountDomain(await services.domains.verifyDomain(actor, input.AccountId, input.DomainName)),
-});
+) => {
+  if (input.OverrideReason !== undefined && input.OperatorOverride !== true)
+    throw invalid('OverrideReason goes with OperatorOverride: true');
+  const options = input.OperatorOverride ? { operatorOverride: { reason: input.OverrideReason ?? '' } } : {};
+  return {
+    Domain: toAccountDomain(
+      await services.domains.verifyDomain(actor, input.AccountId, input.DomainName, options),
+    ),
+  };
+};
 
 export const PreviewDomainRelease: ChimeOperation<'PreviewDomainRelease'> = async (
   input,
