@@ -1,3 +1,4 @@
+import { decodeUtf8 } from '../../lib/text.js';
 import { schemas } from './generated/model.js';
 import { extensionSchemas } from './extensions.js';
 import type { OperationSpec, Schema } from './model-types.js';
@@ -39,9 +40,11 @@ export function bindInput(
 
 function parseBody(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
+  const text = decodeUtf8(body);
+  if (text === undefined) throw badRequest('The request body is not valid UTF-8 text');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch {
     throw badRequest('The request body is not valid JSON');
   }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { DomainError, invalid } from '../../domain/errors.js';
+import { queryIsText } from '../../lib/text.js';
 import type { Services } from '../../services.js';
 import { bindInput } from './binding.js';
 import type { AnyOperationName, ChimeOperation } from './context.js';
@@ -67,6 +68,8 @@ export async function chimeApi(app: FastifyInstance, options: { services: Servic
   async function dispatch(group: RouteGroup, request: FastifyRequest, reply: FastifyReply) {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const actor = await authenticate(request, body, services, config);
+    if (!queryIsText(request.raw.url))
+      throw badRequest('The query string is not valid percent-encoded UTF-8 text');
     const query = request.query as Record<string, string | string[]>;
     const flatQuery: Record<string, string> = {};
     for (const k in query) {
