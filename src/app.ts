@@ -52,6 +52,21 @@ export async function buildApp(services: Services, config: Config): Promise<Fast
     done();
   });
 
+  // Registered while the app serves, so the other instances on the database count it.
+  app.addHook('onReady', async () => {
+    await services.requestBudget.start((err) =>
+      app.log.warn(
+        { err },
+        'could not renew this instance in api_instances; request budgets keep their last share',
+      ),
+    );
+  });
+  app.addHook('onClose', async () => {
+    await services.requestBudget
+      .stop()
+      .catch((err: unknown) => app.log.warn({ err }, 'could not remove this instance from api_instances'));
+  });
+
   app.get('/health', async (_request, reply) => {
     try {
       await services.db.selectFrom('installation').select('key').limit(1).execute();

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       publicUrl: 'http://127.0.0.1:8080',
       invitationTtlDays: 14,
       mail: { smtpUrl: undefined, from: 'Belfry <no-reply@localhost>' },
+      apiRateLimit: { requestsPerSecond: 100, burst: 1000 },
       oidc: {
         issuer: 'http://127.0.0.1:8080/oidc',
         accessTokenTtlSeconds: 3600,
@@ -101,6 +102,8 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'debug',
         BELFRY_SIGV4_REGIONS: 'us-east-1, eu-west-1,',
         BELFRY_SIGV4_MAX_SKEW_SECONDS: '300',
+        BELFRY_API_REQUESTS_PER_SECOND: '20',
+        BELFRY_API_BURST: '50',
         BELFRY_ACCOUNT_RETENTION_DAYS: '30',
         BELFRY_JOBS: 'off',
         BELFRY_JOBS_POLL_MS: '250',
@@ -115,6 +118,7 @@ describe('loadConfig', () => {
     assert.deepEqual(config.database, { dialect: 'sqlite', file: '/var/lib/belfry/belfry.db' });
     assert.equal(config.logLevel, 'debug');
     assert.deepEqual(config.sigv4, { regions: ['us-east-1', 'eu-west-1'], maxSkewSeconds: 300 });
+    assert.deepEqual(config.apiRateLimit, { requestsPerSecond: 20, burst: 50 });
     assert.equal(config.accountRetentionDays, 30);
     assert.deepEqual(config.jobs, { enabled: false, pollMs: 250 });
     assert.equal(config.trustProxy, true);

@@ -33,6 +33,8 @@ export interface Config {
     readonly pendingCheckMinutes: number;
     readonly recheckHours: number;
   };
+  /** each admin principal's request budget (a token bucket), shared out among the live instances */
+  readonly apiRateLimit: { readonly requestsPerSecond: number; readonly burst: number };
   /** Belfry as the apps' OpenID provider: issuer `<publicUrl>/oidc`, token lifetimes in seconds */
   readonly oidc: {
     readonly issuer: string;
@@ -151,6 +153,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       verificationHours: read.integer('BELFRY_DOMAIN_VERIFICATION_HOURS', 72, 1, 720),
       pendingCheckMinutes: read.integer('BELFRY_DOMAIN_CHECK_MINUTES', 10, 1, 1440),
       recheckHours: read.integer('BELFRY_DOMAIN_RECHECK_HOURS', 24, 1, 720),
+    },
+    apiRateLimit: {
+      requestsPerSecond: read.integer('BELFRY_API_REQUESTS_PER_SECOND', 100, 1, 1_000_000),
+      burst: read.integer('BELFRY_API_BURST', 1000, 1, 10_000_000),
     },
     oidc: {
       issuer: `${publicUrl.replace(/\/+$/, '')}/oidc`,

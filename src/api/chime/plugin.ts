@@ -68,6 +68,15 @@ export async function chimeApi(app: FastifyInstance, options: { services: Servic
   async function dispatch(group: RouteGroup, request: FastifyRequest, reply: FastifyReply) {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const actor = await authenticate(request, body, services, config);
+    // After the signature is verified: a stranger cannot spend (and so exhaust) a key's budget.
+    const waitSeconds = services.requestBudget.take(actor.principalId ?? actor.label);
+    if (waitSeconds > 0) {
+      reply.header('retry-after', String(Math.ceil(waitSeconds)));
+      throw new ChimeProtocolError(
+        chimeErrors.Throttled,
+        `Rate exceeded: this key may make ${config.apiRateLimit.requestsPerSecond} requests per second (bursts of ${config.apiRateLimit.burst}); retry after ${Math.ceil(waitSeconds)} s`,
+      );
+    }
     if (!queryIsText(request.raw.url))
       throw badRequest('The query string is not valid percent-encoded UTF-8 text');
     const query = request.query as Record<string, string | string[]>;

@@ -8,6 +8,7 @@ import * as m0006 from './0006-oidc.js';
 import * as m0007 from './0007-app-webhooks.js';
 import * as m0008 from './0008-claimed-domains.js';
 import * as m0009 from './0009-free-orphaned-numbers.js';
+import * as m0014 from './0014-api-instances.js';
 
 /** Every migration in order. Listed statically so the app needs no file-system lookup. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-app-webhooks': m0007,
   '0008-claimed-domains': m0008,
   '0009-free-orphaned-numbers': m0009,
+  '0014-api-instances': m0014,
 };
