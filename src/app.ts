@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Services } from './services.js';
-import { chimeApi, sendError } from './api/chime/plugin.js';
+import { chimeApi, sendClientError, sendError } from './api/chime/plugin.js';
 import { endUserPages } from './api/pages/plugin.js';
 import { oidcProvider } from './api/oidc/plugin.js';
 import { entitlementApi } from './api/entitlements/plugin.js';
@@ -27,6 +27,8 @@ export async function buildApp(services: Services, config: Config): Promise<Fast
       reply.header('x-amzn-RequestId', request.id);
       return sendError(request, reply, error);
     },
+    // Requests Node's parser refuses (a 100 KB URL, say) are answered the same way.
+    clientErrorHandler: sendClientError,
   });
   const metrics = createMetrics();
 

@@ -45,8 +45,10 @@ export interface SignedRequestOptions {
 export interface SignedResponse {
   status: number;
   headers: Headers;
-  /** the parsed JSON body, or undefined when the body is empty */
+  /** the parsed JSON body, or undefined when the body is empty (or not JSON) */
   json: any;
+  /** the body as received */
+  text: string;
   /** `X-Amzn-ErrorType` of an error response */
   errorType: string | null;
   requestId: string | null;
@@ -101,10 +103,19 @@ export async function signedFetch(
   return {
     status: response.status,
     headers: response.headers,
-    json: text === '' ? undefined : JSON.parse(text),
+    json: parseJson(text),
+    text,
     errorType: response.headers.get('x-amzn-errortype'),
     requestId: response.headers.get('x-amzn-requestid'),
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A raw query as the server's SigV4 check reads it: parts decoded where they decode. */

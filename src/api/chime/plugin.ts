@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { DomainError, invalid } from '../../domain/errors.js';
@@ -142,6 +145,36 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
     .header('x-amzn-errortype', shape.type)
     .type('application/json')
     .send(JSON.stringify({ Code: shape.code, Message: message }));
+}
+
+/**
+ * Answers a request Node's HTTP parser refused before Fastify saw it (headers or URL past the
+ * size limit, a malformed request line) in the Chime format, as sendError would have: there is
+ * no request yet, so only the socket to write to, and the connection is closed after.
+ */
+export function sendClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request line and headers are larger than the server accepts (16 KiB)']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request was not received in time']
+        : [400, 'The request is not valid HTTP'];
+  const body = JSON.stringify({ Code: chimeErrors.InvalidInput.code, Message: message });
+  if (socket.writable)
+    socket.write(
+      [
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+        `x-amzn-RequestId: ${randomUUID()}`,
+        `x-amzn-ErrorType: ${chimeErrors.InvalidInput.type}`,
+        'Content-Type: application/json',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        'Connection: close',
+        '',
+        body,
+      ].join('\r\n'),
+    );
+  socket.destroy(error);
 }
 
 function isFastifyClientError(error: unknown): error is { statusCode: number; message: string } {
