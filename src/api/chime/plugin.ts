@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
+import type { Actor } from '../../domain/access/actor.js';
 import { DomainError, invalid } from '../../domain/errors.js';
 import { queryIsText } from '../../lib/text.js';
 import type { Services } from '../../services.js';
@@ -68,18 +69,23 @@ export async function chimeApi(app: FastifyInstance, options: { services: Servic
     app.route({ method: group.method as 'GET', url: LEGACY_PREFIX + group.path, handler });
   }
 
+  /** Takes one request from the principal's budget, or refuses it with Retry-After. */
+  function spendBudget(actor: Actor, reply: FastifyReply) {
+    const waitSeconds = Math.ceil(services.requestBudget.take(actor.principalId ?? actor.label));
+    if (waitSeconds === 0) return;
+    reply.header('retry-after', String(waitSeconds));
+    const { requestsPerSecond, burst } = config.apiRateLimit;
+    throw new ChimeProtocolError(
+      chimeErrors.Throttled,
+      `Rate exceeded: this key may make ${requestsPerSecond} requests per second (bursts of ${burst}); retry after ${waitSeconds} s`,
+    );
+  }
+
   async function dispatch(group: RouteGroup, request: FastifyRequest, reply: FastifyReply) {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const actor = await authenticate(request, body, services, config);
     // After the signature is verified: a stranger cannot spend (and so exhaust) a key's budget.
-    const waitSeconds = services.requestBudget.take(actor.principalId ?? actor.label);
-    if (waitSeconds > 0) {
-      reply.header('retry-after', String(Math.ceil(waitSeconds)));
-      throw new ChimeProtocolError(
-        chimeErrors.Throttled,
-        `Rate exceeded: this key may make ${config.apiRateLimit.requestsPerSecond} requests per second (bursts of ${config.apiRateLimit.burst}); retry after ${Math.ceil(waitSeconds)} s`,
-      );
-    }
+    spendBudget(actor, reply);
     if (!queryIsText(request.raw.url))
       throw badRequest('The query string is not valid percent-encoded UTF-8 text');
     const query = request.query as Record<string, string | string[]>;
