@@ -112,7 +112,7 @@ await eachDialect(
 await eachDialect(
   'request budgets across two instances on one database',
   (server) => {
-    it('shares each key’s budget among the live instances, and takes back a stopped one’s share', async () => {
+    it('shares each key’s budget among the live instances, and takes back a stopped one’s share', async (t) => {
       const second = await startSecond(server());
       try {
         const bothCounted = await until(
@@ -131,6 +131,7 @@ await eachDialect(
         }
         // The burst of 20 over both, and what one request a second refills meanwhile (a slow
         // machine may take several seconds over these requests): never each instance's whole 20.
+        t.diagnostic(`${allowed} of 40 requests allowed over two instances (budget: a burst of 20 in all)`);
         assert.ok(allowed >= 20 && allowed < 30, `${allowed} of 40 requests allowed`);
       } finally {
         await second.close();
