@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.js';
 import type { Services } from './services.js';
-import { chimeApi, sendError } from './api/chime/plugin.js';
+import { chimeApi, sendClientError, sendError } from './api/chime/plugin.js';
 import { endUserPages } from './api/pages/plugin.js';
 import { oidcProvider } from './api/oidc/plugin.js';
 import { entitlementApi } from './api/entitlements/plugin.js';
@@ -28,6 +28,8 @@ export async function buildApp(services: Services, config: Config): Promise<Fast
       reply.header('x-amzn-RequestId', request.id);
       return sendError(request, reply, error);
     },
+    // Requests Node's parser refuses (a 100 KB URL, say) are answered the same way.
+    clientErrorHandler: sendClientError,
   });
   const metrics = createMetrics();
 
@@ -51,6 +53,21 @@ export async function buildApp(services: Services, config: Config): Promise<Fast
       'request completed',
     );
     done();
+  });
+
+  // Registered while the app serves, so the other instances on the database count it.
+  app.addHook('onReady', async () => {
+    await services.requestBudget.start((err) =>
+      app.log.warn(
+        { err },
+        'could not renew this instance in api_instances; request budgets keep their last share',
+      ),
+    );
+  });
+  app.addHook('onClose', async () => {
+    await services.requestBudget
+      .stop()
+      .catch((err: unknown) => app.log.warn({ err }, 'could not remove this instance from api_instances'));
   });
 
   app.get('/health', async (_request, reply) => {

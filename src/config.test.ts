@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       publicUrl: 'http://127.0.0.1:8080',
       invitationTtlDays: 14,
       mail: { smtpUrl: undefined, from: 'Belfry <no-reply@localhost>' },
+      apiRateLimit: { requestsPerSecond: 100, burst: 1000 },
       oidc: {
         issuer: 'http://127.0.0.1:8080/oidc',
         issuerConfigured: false,
@@ -114,6 +115,8 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'debug',
         BELFRY_SIGV4_REGIONS: 'us-east-1, eu-west-1,',
         BELFRY_SIGV4_MAX_SKEW_SECONDS: '300',
+        BELFRY_API_REQUESTS_PER_SECOND: '20',
+        BELFRY_API_BURST: '50',
         BELFRY_ACCOUNT_RETENTION_DAYS: '30',
         BELFRY_JOBS: 'off',
         BELFRY_JOBS_POLL_MS: '250',
@@ -128,6 +131,7 @@ describe('loadConfig', () => {
     assert.deepEqual(config.database, { dialect: 'sqlite', file: '/var/lib/belfry/belfry.db' });
     assert.equal(config.logLevel, 'debug');
     assert.deepEqual(config.sigv4, { regions: ['us-east-1', 'eu-west-1'], maxSkewSeconds: 300 });
+    assert.deepEqual(config.apiRateLimit, { requestsPerSecond: 20, burst: 50 });
     assert.equal(config.accountRetentionDays, 30);
     assert.deepEqual(config.jobs, { enabled: false, pollMs: 250 });
     assert.deepEqual(config.trustProxy, { proxies: ['10.0.0.0/8', '192.0.2.1'] });

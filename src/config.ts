@@ -43,6 +43,8 @@ export interface Config {
     /** BELFRY_WEBHOOK_ALLOW_PRIVATE: CIDR ranges or addresses; empty means public addresses only */
     readonly allowPrivate: readonly string[];
   };
+  /** each admin principal's request budget (a token bucket), shared out among the live instances */
+  readonly apiRateLimit: { readonly requestsPerSecond: number; readonly burst: number };
   /** Belfry as the apps' OpenID provider: issuer `<publicUrl>/oidc`, token lifetimes in seconds */
   readonly oidc: {
     readonly issuer: string;
@@ -173,6 +175,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       recheckHours: read.integer('BELFRY_DOMAIN_RECHECK_HOURS', 24, 1, 720),
     },
     webhooks: { allowPrivate },
+    apiRateLimit: {
+      requestsPerSecond: read.integer('BELFRY_API_REQUESTS_PER_SECOND', 100, 1, 1_000_000),
+      burst: read.integer('BELFRY_API_BURST', 1000, 1, 10_000_000),
+    },
     oidc: {
       issuer: `${publicUrl.replace(/\/+$/, '')}/oidc`,
       issuerConfigured: givenPublicUrl !== '',

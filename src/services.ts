@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import { createAccessKeys, type AccessKeys } from './domain/access/keys.js';
+import { createRequestBudget, type RequestBudget } from './domain/access/request-budget.js';
 import { createAccountsService, type AccountsService } from './domain/accounts/service.js';
 import { purgeAccountJob } from './domain/accounts/purge.js';
 import { listAuditEvents, listInstallationAuditEvents, type AuditQuery } from './domain/audit/query.js';
@@ -65,6 +66,8 @@ export interface Services {
     recordRefusal(actor: Actor, subject: AuditSubject, error: unknown): Promise<void>;
   };
   jobHandlers: JobHandler[];
+  /** each verified principal's request budget on the admin API; started and stopped with the app */
+  requestBudget: RequestBudget;
 }
 
 export interface ServiceInputs {
@@ -74,7 +77,7 @@ export interface ServiceInputs {
   ids: Ids;
   secrets: SecretBox;
   config: Pick<Config, 'accountRetentionDays' | 'publicUrl' | 'invitationTtlDays'> &
-    Partial<Pick<Config, 'domains' | 'webhooks'>>;
+    Partial<Pick<Config, 'domains' | 'webhooks' | 'apiRateLimit'>>;
   /** where emails go (src/mail/create-mailer.ts builds it from the configuration) */
   mailer: Mailer;
   /** where phone numbers are searched and ordered; the simulated carrier unless given */
@@ -146,6 +149,11 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
       recordRefusal: (actor, subject, error) => recordRefusal({ db, ids, clock }, actor, subject, error),
     },
     jobHandlers: handlers,
+    requestBudget: createRequestBudget({
+      db,
+      instanceId: ids.uuid(),
+      limits: config.apiRateLimit ?? DEFAULT_API_RATE_LIMIT,
+    }),
   };
 }
 
@@ -156,6 +164,8 @@ const DEFAULT_DOMAINS: Config['domains'] = {
   pendingCheckMinutes: 10,
   recheckHours: 24,
 };
+
+const DEFAULT_API_RATE_LIMIT: Config['apiRateLimit'] = { requestsPerSecond: 100, burst: 1000 };
 
 /** The claim-check timings of the configuration, in milliseconds. */
 function domainSchedule({ domains = DEFAULT_DOMAINS }: Partial<Pick<Config, 'domains'>>) {

@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import { isForeignKeyViolation, type Db } from './database.js';
 import type { AppWebhooksTable } from './schema.js';
 
 export interface AppWebhookRecord {
@@ -17,8 +17,21 @@ const toRecord = (row: AppWebhooksTable): AppWebhookRecord => ({
   updatedAt: row.updated_at,
 });
 
-/** Sets the app's one webhook, replacing an earlier address and secret. */
-export async function upsertAppWebhook(db: Db, webhook: AppWebhookRecord): Promise<void> {
+/**
+ * Sets the app's one webhook, replacing an earlier address and secret. False when the app is
+ * gone: deleted by another request since the caller looked it up (its key no longer matches).
+ */
+export async function upsertAppWebhook(db: Db, webhook: AppWebhookRecord): Promise<boolean> {
+  try {
+    await upsert(db, webhook);
+    return true;
+  } catch (error) {
+    if (isForeignKeyViolation(error)) return false;
+    throw error;
+  }
+}
+
+async function upsert(db: Db, webhook: AppWebhookRecord): Promise<void> {
   await db
     .insertInto('app_webhooks')
     .values({

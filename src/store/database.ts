@@ -117,3 +117,9 @@ export function isUniqueViolation(error: unknown): boolean {
     /UNIQUE constraint/.test(e?.message ?? '')
   );
 }
+
+/** Whether a write named a row that does not exist (or no longer does) in another table. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const e = error as { code?: string } | undefined;
+  return e?.code === '23503' || e?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}

@@ -28,6 +28,7 @@ export interface Database {
   oidc_sign_ins: OidcSignInsTable;
   app_webhooks: AppWebhooksTable;
   claimed_domains: ClaimedDomainsTable;
+  api_instances: ApiInstancesTable;
 }
 
 export interface InstallationTable {
@@ -294,4 +295,9 @@ export interface ClaimedDomainsTable {
   override_reason: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface ApiInstancesTable {
+  id: string;
+  seen_at: string;
 }

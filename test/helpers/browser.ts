@@ -33,6 +33,11 @@ export class Browser {
     return this.request('POST', path, new URLSearchParams(fields).toString());
   }
 
+  /** Posts a form body exactly as given (bytes a browser would never send, for instance). */
+  postRaw(path: string, body: string | Buffer): Promise<PageResponse> {
+    return this.request('POST', path, body);
+  }
+
   /** Fills and submits the form of `page` that posts to `action`, keeping its hidden fields. */
   submit(page: PageResponse, action: string, fields: Record<string, string> = {}): Promise<PageResponse> {
     const form = new RegExp(`<form method="post" action="${action}">([\\s\\S]*?)</form>`).exec(page.html);
@@ -46,7 +51,7 @@ export class Browser {
     return this.post(action, { ...values, ...fields });
   }
 
-  private async request(method: string, path: string, body?: string): Promise<PageResponse> {
+  private async request(method: string, path: string, body?: string | Buffer): Promise<PageResponse> {
     const setCookies: string[] = [];
     let url = new URL(path, this.base);
     for (let hops = 0; hops < 5; hops++) {

@@ -14,7 +14,8 @@ import { createSecretBox } from '../../src/lib/secret-box.js';
 import { createMailer } from '../../src/mail/create-mailer.js';
 import { createServices, type Services } from '../../src/services.js';
 import type { Dialect } from '../../src/store/database.js';
-import { createTestDatabase, type TestDatabase } from './databases.js';
+import { openDatabase } from '../../src/store/database.js';
+import { createTestDatabase, databaseUrlOf, type TestDatabase } from './databases.js';
 
 export interface Credentials {
   accessKeyId: string;
@@ -46,7 +47,9 @@ export interface TestServer {
 const SECRETS = createSecretBox(Buffer.alloc(32, 7));
 
 /**
- * A Belfry server on 127.0.0.1 with a fresh database of the dialect. Its clock is manual and
+ * A Belfry server on 127.0.0.1 with a fresh database of the dialect (or, `sharing` another test
+ * server, a second instance on that server's database, with its operator key; closing it leaves
+ * the database to the first). Its clock is manual and
  * starts at the real time (SigV4 compares it with the clients' clocks); tests move it forward.
  * `env` is read as the server's environment (SMTP_URL, BELFRY_PUBLIC_URL…); without
  * BELFRY_DATA_DIR the data directory is a temporary one, so mail written without SMTP stays
@@ -55,8 +58,11 @@ const SECRETS = createSecretBox(Buffer.alloc(32, 7));
 export async function startTestServer(
   dialect: Dialect,
   env: Record<string, string> = {},
+  options: { sharing?: TestServer } = {},
 ): Promise<TestServer> {
-  const database = await createTestDatabase(dialect);
+  const database = options.sharing
+    ? await reopen(options.sharing.database)
+    : await createTestDatabase(dialect);
   const tempDir = env.BELFRY_DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'belfry-data-'));
   const config: Config = loadConfig({
     LOG_LEVEL: 'silent',
@@ -76,10 +82,12 @@ export async function startTestServer(
     mailer: createMailer(config, { info: (obj, msg) => void mailLog.push({ obj: { ...obj }, msg }) }),
     changeMarker: database.changeMarker,
   });
-  const operatorKey = await services.accessKeys.createAccessKey(systemActor('test-setup'), {
-    name: 'operator',
-    policy: 'FullAccess',
-  });
+  const operatorKey = options.sharing
+    ? options.sharing.operator
+    : await services.accessKeys.createAccessKey(systemActor('test-setup'), {
+        name: 'operator',
+        policy: 'FullAccess',
+      });
   const app = await buildApp(services, config);
   // PORT only when the test must know the address before the app is built (the OIDC issuer).
   await app.listen({ host: '127.0.0.1', port: env.PORT ? Number(env.PORT) : 0 });
@@ -135,4 +143,15 @@ export async function startTestServer(
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A second connection (pool) to a test database; closing it leaves the database in place. */
+async function reopen(database: TestDatabase): Promise<TestDatabase> {
+  const url = await databaseUrlOf(database);
+  const target =
+    database.dialect === 'sqlite'
+      ? { dialect: 'sqlite' as const, file: url.slice('sqlite:'.length) }
+      : { dialect: 'postgres' as const, url };
+  const open = openDatabase(target);
+  return { ...open, drop: () => open.close() };
 }

@@ -32,6 +32,13 @@ export interface SignedRequestOptions {
   query?: Record<string, string | string[]>;
   /** serialised as JSON with `Content-Type: application/json`; omit for a bodiless request */
   body?: unknown;
+  /** bytes sent as they are (with `Content-Type: application/json`) instead of `body`, e.g. invalid UTF-8 */
+  rawBody?: Buffer;
+  /**
+   * the query exactly as it goes on the wire instead of `query`, e.g. `name=%FF`; signed as the
+   * server reads it (each part percent-decoded where it decodes, kept as sent where it does not)
+   */
+  rawQuery?: string;
   region?: string;
   /** further headers, signed with the rest (an `X-Forwarded-For`, say) */
   headers?: Record<string, string>;
@@ -40,8 +47,10 @@ export interface SignedRequestOptions {
 export interface SignedResponse {
   status: number;
   headers: Headers;
-  /** the parsed JSON body, or undefined when the body is empty */
+  /** the parsed JSON body, or undefined when the body is empty (or not JSON) */
   json: any;
+  /** the body as received */
+  text: string;
   /** `X-Amzn-ErrorType` of an error response */
   errorType: string | null;
   requestId: string | null;
@@ -57,7 +66,7 @@ export async function signedFetch(
   options: SignedRequestOptions,
 ): Promise<SignedResponse> {
   const url = new URL(baseUrl);
-  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   const headers: Record<string, string> = { ...options.headers, host: url.host };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const signer = new SignatureV4({
@@ -74,15 +83,17 @@ export async function signedFetch(
     hostname: url.hostname,
     port: Number(url.port),
     path: options.path,
-    query: options.query ?? {},
+    query: options.rawQuery === undefined ? (options.query ?? {}) : queryAsRead(options.rawQuery),
     headers,
     ...(body !== undefined && { body }),
   });
-  const search = new URLSearchParams(
-    Object.entries(options.query ?? {}).flatMap(([k, v]) =>
-      (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]),
-    ),
-  ).toString();
+  const search =
+    options.rawQuery ??
+    new URLSearchParams(
+      Object.entries(options.query ?? {}).flatMap(([k, v]) =>
+        (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]),
+      ),
+    ).toString();
   // fetch derives Host from the URL itself, identical to the signed value.
   const { host: _host, ...sendHeaders } = signed.headers;
   const response = await fetch(`${url.origin}${options.path}${search ? `?${search}` : ''}`, {
@@ -94,8 +105,36 @@ export async function signedFetch(
   return {
     status: response.status,
     headers: response.headers,
-    json: text === '' ? undefined : JSON.parse(text),
+    json: parseJson(text),
+    text,
     errorType: response.headers.get('x-amzn-errortype'),
     requestId: response.headers.get('x-amzn-requestid'),
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A raw query as the server's SigV4 check reads it: parts decoded where they decode. */
+function queryAsRead(rawQuery: string): Record<string, string | string[]> {
+  const query: Record<string, string[]> = {};
+  const decode = (text: string) => {
+    try {
+      return decodeURIComponent(text.replaceAll('+', ' '));
+    } catch {
+      return text.replaceAll('+', ' ');
+    }
+  };
+  for (const part of rawQuery.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const key = decode(eq < 0 ? part : part.slice(0, eq));
+    (query[key] ??= []).push(decode(eq < 0 ? '' : part.slice(eq + 1)));
+  }
+  return query;
 }

@@ -1,3 +1,4 @@
+import { decodeUtf8 } from '../../lib/text.js';
 import { schemas } from './generated/model.js';
 import { extensionSchemas } from './extensions.js';
 import type { OperationSpec, Schema } from './model-types.js';
@@ -39,15 +40,25 @@ export function bindInput(
 
 function parseBody(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
+  const text = decodeUtf8(body);
+  if (text === undefined) throw badRequest('The request body is not valid UTF-8 text');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(text, dropNullMembers);
   } catch {
     throw badRequest('The request body is not valid JSON');
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     throw badRequest('The request body must be a JSON object');
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * restJson1 reads a member sent as `null` as one not sent, so a handler never sees null for an
+ * optional member (nested ones included). Items of a list stay: a null item is refused.
+ */
+function dropNullMembers(this: unknown, _key: string, value: unknown): unknown {
+  return value === null && !Array.isArray(this) ? undefined : value;
 }
 
 /** Query values arrive as text; integers and booleans are converted so the model's rules apply. */

@@ -1,6 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
+import type { Actor } from '../../domain/access/actor.js';
 import { DomainError, invalid } from '../../domain/errors.js';
+import { queryIsText } from '../../lib/text.js';
 import type { Services } from '../../services.js';
 import { bindInput } from './binding.js';
 import type { AnyOperationName, ChimeOperation } from './context.js';
@@ -64,9 +69,25 @@ export async function chimeApi(app: FastifyInstance, options: { services: Servic
     app.route({ method: group.method as 'GET', url: LEGACY_PREFIX + group.path, handler });
   }
 
+  /** Takes one request from the principal's budget, or refuses it with Retry-After. */
+  function spendBudget(actor: Actor, reply: FastifyReply) {
+    const waitSeconds = Math.ceil(services.requestBudget.take(actor.principalId ?? actor.label));
+    if (waitSeconds === 0) return;
+    reply.header('retry-after', String(waitSeconds));
+    const { requestsPerSecond, burst } = config.apiRateLimit;
+    throw new ChimeProtocolError(
+      chimeErrors.Throttled,
+      `Rate exceeded: this key may make ${requestsPerSecond} requests per second (bursts of ${burst}); retry after ${waitSeconds} s`,
+    );
+  }
+
   async function dispatch(group: RouteGroup, request: FastifyRequest, reply: FastifyReply) {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const actor = await authenticate(request, body, services, config);
+    // After the signature is verified: a stranger cannot spend (and so exhaust) a key's budget.
+    spendBudget(actor, reply);
+    if (!queryIsText(request.raw.url))
+      throw badRequest('The query string is not valid percent-encoded UTF-8 text');
     const query = request.query as Record<string, string | string[]>;
     const flatQuery: Record<string, string> = {};
     for (const k in query) {
@@ -130,6 +151,36 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
     .header('x-amzn-errortype', shape.type)
     .type('application/json')
     .send(JSON.stringify({ Code: shape.code, Message: message }));
+}
+
+/**
+ * Answers a request Node's HTTP parser refused before Fastify saw it (headers or URL past the
+ * size limit, a malformed request line) in the Chime format, as sendError would have: there is
+ * no request yet, so only the socket to write to, and the connection is closed after.
+ */
+export function sendClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'The request line and headers are larger than the server accepts (16 KiB)']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'The request was not received in time']
+        : [400, 'The request is not valid HTTP'];
+  const body = JSON.stringify({ Code: chimeErrors.InvalidInput.code, Message: message });
+  if (socket.writable)
+    socket.write(
+      [
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+        `x-amzn-RequestId: ${randomUUID()}`,
+        `x-amzn-ErrorType: ${chimeErrors.InvalidInput.type}`,
+        'Content-Type: application/json',
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        'Connection: close',
+        '',
+        body,
+      ].join('\r\n'),
+    );
+  socket.destroy(error);
 }
 
 function isFastifyClientError(error: unknown): error is { statusCode: number; message: string } {

@@ -1,3 +1,4 @@
+import { textProblem } from '../../lib/text.js';
 import type { MemberSpec, Schema } from './model-types.js';
 
 /**
@@ -18,9 +19,8 @@ export function validateShape(
   switch (schema.kind) {
     case 'string': {
       if (typeof value !== 'string') return void problems.push(`Value at '${path}' must be a string`);
-      // No store accepts NUL in text (PostgreSQL refuses it outright), so no member may carry one.
-      if (value.includes('\u0000'))
-        return void problems.push(`Value at '${path}' must not contain NUL characters`);
+      const problem = textProblem(value);
+      if (problem !== undefined) return void problems.push(`Value at '${path}' ${problem}`);
       const length = codePointLength(value);
       if (schema.min !== undefined && length < schema.min)
         problems.push(

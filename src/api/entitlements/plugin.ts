@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isEntitlement } from '../../domain/entitlements/checks.js';
+import { decodeComponentText, decodeUtf8, queryIsText } from '../../lib/text.js';
 import type { Services } from '../../services.js';
 
 /**
@@ -23,6 +24,8 @@ export async function entitlementApi(app: FastifyInstance, options: { services: 
         'Authenticate with the app client id and secret (HTTP Basic)',
       );
     }
+    if (!queryIsText(request.raw.url))
+      return fail(reply, 400, 'invalid_request', 'The query is not valid percent-encoded UTF-8 text');
   });
 
   /** "May `sub` do `entitlement` now?" */
@@ -68,13 +71,10 @@ function basicCredentials(request: FastifyRequest): { id: string; secret: string
   const header = request.headers.authorization;
   // The scheme name is case-insensitive (RFC 9110 §11.1).
   if (!header || !/^basic /i.test(header)) return undefined;
-  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
+  const decoded = decodeUtf8(Buffer.from(header.slice(6).trim(), 'base64'));
+  const colon = decoded?.indexOf(':') ?? -1;
   if (colon <= 0) return undefined;
-  try {
-    const form = (part: string) => decodeURIComponent(part.replace(/\+/g, ' '));
-    return { id: form(decoded.slice(0, colon)), secret: form(decoded.slice(colon + 1)) };
-  } catch {
-    return undefined;
-  }
+  const id = decodeComponentText(decoded!.slice(0, colon));
+  const secret = decodeComponentText(decoded!.slice(colon + 1));
+  return id === undefined || secret === undefined ? undefined : { id, secret };
 }

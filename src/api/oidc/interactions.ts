@@ -17,6 +17,7 @@ import {
   setCookie,
   setDeviceCookie,
 } from '../pages/cookies.js';
+import { acceptForms } from '../pages/forms.js';
 import { html, page, type Html } from '../pages/html.js';
 import { currentPasswordField, emailField } from '../pages/views.js';
 import { interactionPath } from './provider.js';
@@ -43,15 +44,14 @@ export async function interactionPages(app: FastifyInstance, options: Options) {
   const { services, config } = options;
   const secure = config.publicUrl.startsWith('https:');
 
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: 16 * 1024 },
-    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-  );
+  acceptForms(app);
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof errors.SessionNotFound)
       return send(reply, 400, 'This sign-in has expired', html`<p>Go back to the app and sign in again.</p>`);
+    // A form Belfry could not read as text (see acceptForms).
+    if (error instanceof DomainError && error.kind === 'InvalidInput')
+      return send(reply, 400, 'Belfry could not read this form', html`<p>${error.message}</p>`);
     request.log.error({ err: error }, 'app sign-in failed');
     return send(
       reply,

@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
-import { DomainError, type ErrorKind } from '../../domain/errors.js';
+import { DomainError, invalid, type ErrorKind } from '../../domain/errors.js';
 import type { Identity } from '../../domain/identities/service.js';
 import type { Services } from '../../services.js';
 import { clientAddress } from '../client-address.js';
 import { accountPages } from './account-pages.js';
 import { csrfMatches, csrfToken, readCookie, SESSION_COOKIE } from './cookies.js';
+import { queryIsText } from '../../lib/text.js';
+import { acceptForms } from './forms.js';
 import { html, page, type Html } from './html.js';
 import { invitationPages } from './invitation-pages.js';
 import { link } from './views.js';
@@ -54,11 +56,11 @@ export async function endUserPages(app: FastifyInstance, options: { services: Se
   const { services, config } = options;
   const secure = config.publicUrl.startsWith('https:');
 
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: 16 * 1024 },
-    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-  );
+  acceptForms(app);
+  app.addHook('onRequest', async (request) => {
+    if (!queryIsText(request.raw.url))
+      throw invalid('This link holds text that is not valid Unicode: open the whole link from the email');
+  });
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store');

@@ -85,13 +85,14 @@ export function createAppWebhooks(deps: WebhookDeps) {
         const signingSecret = `whsec_${randomBytes(32).toString('base64url')}`;
         const at = deps.clock.now().toISOString();
         const existing = await findAppWebhook(tx, clientId);
-        await upsertAppWebhook(tx, {
+        const set = await upsertAppWebhook(tx, {
           clientId,
           url: checked,
           secretSealed: deps.secrets.seal(signingSecret),
           createdAt: existing?.createdAt ?? at,
           updatedAt: at,
         });
+        if (!set) throw notFound(`App client ${clientId} not found`);
         return { clientId, url: checked, createdAt: existing?.createdAt ?? at, updatedAt: at, signingSecret };
       });
     },

@@ -10,6 +10,7 @@ import * as m0008 from './0008-claimed-domains.js';
 import * as m0009 from './0009-free-orphaned-numbers.js';
 import * as m0011 from './0011-revoke-clear-oidc-values.js';
 import * as m0013 from './0013-domain-verified-by.js';
+import * as m0014 from './0014-api-instances.js';
 
 /** Every migration in order. Listed statically so the app needs no file-system lookup. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009-free-orphaned-numbers': m0009,
   '0011-revoke-clear-oidc-values': m0011,
   '0013-domain-verified-by': m0013,
+  '0014-api-instances': m0014,
 };
