@@ -227,24 +227,33 @@ const scenarios: Scenario[] = [
  * moment of the kill: PostgreSQL shows a backend holding a transaction id; on SQLite the write
  * lock is taken (a connection of the test's own that would take it fails at once).
  */
-function writerProbe(database: TestDatabase, file: string | undefined): () => Promise<boolean> {
+function writerProbe(
+  database: TestDatabase,
+  file: string | undefined,
+): { writing(): Promise<boolean>; close(): void } {
   if (database.dialect === 'postgres')
-    return async () =>
-      (await count(
-        database.db,
-        sql<{ n: number }>`select count(*) as n from pg_stat_activity
+    return {
+      writing: async () =>
+        (await count(
+          database.db,
+          sql<{ n: number }>`select count(*) as n from pg_stat_activity
           where datname = current_database() and pid <> pg_backend_pid() and backend_xid is not null`,
-      )) > 0;
+        )) > 0,
+      close: () => undefined,
+    };
   const probe = new SQLite(file!, { timeout: 0 });
-  return async () => {
-    try {
-      probe.exec('begin immediate');
-      probe.exec('rollback');
-      return false;
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_BUSY') return true;
-      throw error;
-    }
+  return {
+    async writing() {
+      try {
+        probe.exec('begin immediate');
+        probe.exec('rollback');
+        return false;
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_BUSY') return true;
+        throw error;
+      }
+    },
+    close: () => probe.close(),
   };
 }
 
@@ -264,7 +273,7 @@ describe('batches under kill -9', { concurrency: true }, () => {
       let database: TestDatabase;
       let env: Record<string, string>;
       let server: ServerProcess | undefined;
-      let writing: () => Promise<boolean>;
+      let probe: ReturnType<typeof writerProbe> | undefined;
       const landings: Record<Landing, number> = { before: 0, 'mid-batch': 0, 'after commit': 0 };
       const site: Site = { db: undefined as unknown as Db, url: () => server!.url };
 
@@ -281,10 +290,7 @@ describe('batches under kill -9', { concurrency: true }, () => {
           BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY: KEY.secretAccessKey,
           BELFRY_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8',
         };
-        writing = writerProbe(
-          database,
-          dialect === 'sqlite' ? databaseUrl.slice('sqlite:'.length) : undefined,
-        );
+        probe = writerProbe(database, dialect === 'sqlite' ? databaseUrl.slice('sqlite:'.length) : undefined);
         server = await startServer(env);
         // One app with a webhook, so every change of a member's entitlements enqueues a delivery.
         const created = await belfry(
@@ -305,6 +311,7 @@ describe('batches under kill -9', { concurrency: true }, () => {
       after(async () => {
         console.log(`# ${dialect} kills landed: ${JSON.stringify(landings)}`);
         await server?.stop();
+        probe?.close();
         await database?.drop();
         rmSync(dataDir, { recursive: true, force: true });
       });
@@ -337,7 +344,7 @@ describe('batches under kill -9', { concurrency: true }, () => {
         if (killAfterMs !== undefined) {
           await sleep(killAfterMs);
           const answeredFirst = answered;
-          wasWriting = !answeredFirst && (await writing());
+          wasWriting = !answeredFirst && (await probe!.writing());
           await server!.kill();
           server = await startServer(env);
           landing = answeredFirst ? 'after commit' : undefined;
@@ -350,8 +357,8 @@ describe('batches under kill -9', { concurrency: true }, () => {
         const where = killAfterMs === undefined ? 'unkilled' : `killed after ${killAfterMs.toFixed(0)} ms`;
         if ('output' in result) {
           assert.deepEqual(change, scenario.applied, `${scenario.operation} answered, ${where}`);
-          const errors = (result.output as { UserErrors?: unknown[]; PhoneNumberErrors?: unknown[] }) ?? {};
-          assert.deepEqual(errors.UserErrors ?? errors.PhoneNumberErrors ?? [], []);
+          const output = result.output as { UserErrors?: unknown[]; PhoneNumberErrors?: unknown[] };
+          assert.deepEqual(output.UserErrors ?? output.PhoneNumberErrors ?? [], []);
         } else {
           assert.ok(
             killAfterMs !== undefined,
