@@ -44,6 +44,8 @@ import { belfry, chime, startServer, type ServerProcess } from './processes.js';
  * each operation measures how long its batch takes, so the kills spread over that time.
  */
 const RUNS = Number(process.env.BATCH_KILL_RUNS ?? 3);
+/** A run seeds, kills and restarts a server: a few seconds, many more on a loaded machine. */
+const OPERATION_TIMEOUT_MS = 60_000 + RUNS * 20_000;
 const KEY = { accessKeyId: 'BKIAKILLTEST00000001', secretAccessKey: 'kill-test-secret-0123456789' };
 
 /** What a batch changed, counted in the database. */
@@ -268,7 +270,7 @@ describe('batches under kill -9', { concurrency: true }, () => {
     const skip = skips[index]!;
     if (skip) console.log(`# skipping the batch kill test on ${dialect}: ${skip}`);
 
-    describe(`batches under kill -9 [${dialect}]`, { skip, timeout: 300_000, concurrency: 1 }, () => {
+    describe(`batches under kill -9 [${dialect}]`, { skip, concurrency: 1 }, () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'belfry-kill-'));
       let database: TestDatabase;
       let env: Record<string, string>;
@@ -276,6 +278,9 @@ describe('batches under kill -9', { concurrency: true }, () => {
       let probe: ReturnType<typeof writerProbe> | undefined;
       const landings: Record<Landing, number> = { before: 0, 'mid-batch': 0, 'after commit': 0 };
       const site: Site = { db: undefined as unknown as Db, url: () => server!.url };
+      // A test cancelled by its timeout runs on: it must not start a server after the suite ends.
+      let closing = false;
+      let inFlight: Promise<unknown> = Promise.resolve();
 
       before(async () => {
         database = await createTestDatabase(dialect as Dialect);
@@ -309,6 +314,8 @@ describe('batches under kill -9', { concurrency: true }, () => {
       });
 
       after(async () => {
+        closing = true;
+        await inFlight.catch(() => undefined);
         console.log(`# ${dialect} kills landed: ${JSON.stringify(landings)}`);
         await server?.stop();
         probe?.close();
@@ -380,10 +387,21 @@ describe('batches under kill -9', { concurrency: true }, () => {
       }
 
       for (const scenario of scenarios)
-        it(`${scenario.operation} is wholly applied or not at all, ${RUNS} kills`, async () => {
-          const duration = await run(scenario);
-          for (let i = 0; i < RUNS; i++) await run(scenario, Math.random() * duration * 1.2);
-        });
+        it(
+          `${scenario.operation} is wholly applied or not at all, ${RUNS} kills`,
+          { timeout: OPERATION_TIMEOUT_MS },
+          async () => {
+            // After the run of an operation whose test timed out, never beside it.
+            inFlight = inFlight
+              .catch(() => undefined)
+              .then(async () => {
+                const duration = await run(scenario);
+                for (let i = 0; i < RUNS && !closing; i++)
+                  await run(scenario, Math.random() * duration * 1.2);
+              });
+            await inFlight;
+          },
+        );
     });
   }
 });
