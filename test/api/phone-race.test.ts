@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import {
   AssociatePhoneNumberWithUserCommand,
+  BatchDeletePhoneNumberCommand,
   ConflictException,
   CreateUserCommand,
   GetPhoneNumberCommand,
@@ -144,6 +145,24 @@ await eachDialect('phone assignment race', (server) => {
       const { PhoneNumber } = await operator().send(new GetPhoneNumberCommand({ PhoneNumberId: loser }));
       assert.equal(PhoneNumber?.Status, 'Unassigned');
       assert.deepEqual(PhoneNumber?.Associations, []);
+    }
+  });
+
+  it('runs two batches over the same numbers in opposite orders side by side, without a deadlock', async () => {
+    // A batch is one transaction that locks its numbers as it goes: in the order asked, two such
+    // batches would each wait for the other on PostgreSQL, and one would fail.
+    const wanted = await numbers(40);
+    const [first, second] = await clients(2);
+    const answers = await Promise.all([
+      first!.send(new BatchDeletePhoneNumberCommand({ PhoneNumberIds: wanted })),
+      second!.send(new BatchDeletePhoneNumberCommand({ PhoneNumberIds: [...wanted].reverse() })),
+    ]);
+    // Each number is deleted by one batch and reported by the other as already being deleted.
+    const refused = answers.flatMap((a) => a.PhoneNumberErrors!.map((e) => e.PhoneNumberId!));
+    assert.deepEqual(refused.sort(), [...wanted].sort());
+    for (const e164 of wanted) {
+      const { PhoneNumber } = await operator().send(new GetPhoneNumberCommand({ PhoneNumberId: e164 }));
+      assert.equal(PhoneNumber?.Status, 'DeleteInProgress');
     }
   });
 

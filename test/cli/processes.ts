@@ -66,7 +66,11 @@ export interface ServerProcess {
   url: string;
   /** everything printed on standard output up to and including the "ready" line */
   stdout: string;
+  /** the node process that serves (npm and its shell are its parents): the pid its log names */
+  pid: number;
   stop(): Promise<void>;
+  /** SIGKILLs the serving node process, as a crash would; resolves once npm has exited too */
+  kill(): Promise<void>;
 }
 
 /**
@@ -95,7 +99,14 @@ export function startServer(env: Record<string, string>): Promise<ServerProcess>
       clearTimeout(timer);
       child.stdout.removeAllListeners('data');
       child.stdout.resume();
-      resolve({ url: listening[1]!, stdout, stop: () => stopGroup(child) });
+      const pid = Number(/"pid":(\d+)/.exec(stdout)![1]);
+      resolve({
+        url: listening[1]!,
+        stdout,
+        pid,
+        stop: () => stopGroup(child),
+        kill: () => kill9(child, pid),
+      });
     });
   });
 }
@@ -144,6 +155,16 @@ async function stopGroup(child: ChildProcess): Promise<void> {
     running.delete(pgid);
   }
   await exited;
+}
+
+/** Kills the server's own node process, never npm in its place (that would leave node running). */
+async function kill9(child: ChildProcess, pid: number): Promise<void> {
+  const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  if (!command.includes('src/main.ts')) throw new Error(`pid ${pid} is not the server: ${command}`);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(pid, 'SIGKILL');
+  await exited;
+  if (child.pid !== undefined) running.delete(child.pid);
 }
 
 /** One profile of an AWS shared-credentials file, read the way the SDK's ini loader reads it. */

@@ -13,6 +13,7 @@ import {
 } from '../../store/phone-numbers.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
+import { auditedBatch } from '../audit/batch.js';
 import { auditedChange, type AuditLog } from '../audit/trail.js';
 import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { keysetPageBy, type Page } from '../paging.js';
@@ -47,6 +48,9 @@ export interface PhoneNumberQuery {
   maxResults: number;
   nextToken?: string | undefined;
 }
+
+/** How the trail names a number: its E.164 form, or the id as sent when it is none. */
+const numberIdOf = (id: string) => fromPhoneNumberId(id) ?? id;
 
 /** A PhoneNumberId as sent (`+1…`, `%2B1…`, even `%252B1…`) turned into the E.164 key. */
 export function phoneNumberKey(id: string): string {
@@ -144,43 +148,53 @@ export function createPhoneInventory(deps: PhoneDeps) {
     id: string,
     change: (tx: Db, e164: string, log: AuditLog) => Promise<T>,
   ): Promise<T> {
-    const subject = { operation, targetType: 'PhoneNumber', targetId: fromPhoneNumberId(id) ?? id };
+    const subject = { operation, targetType: 'PhoneNumber', targetId: numberIdOf(id) };
     return auditedChange(deps, actor, subject, (tx, log) => {
       authorize(actor, 'operator');
       return change(tx, phoneNumberKey(id), log);
     });
   }
 
-  /** Applies `each` to every item in its own audited transaction; failures are reported per number. */
+  /**
+   * Applies `each` to every item, all in one transaction (auditedBatch); failures are reported
+   * per number. The request as a whole (rights, size) is checked first.
+   */
   async function batch<T extends { phoneNumberId: string }>(
     actor: Actor,
     operation: string,
     items: T[],
     each: (tx: Db, e164: string, item: T) => Promise<Record<string, unknown> | void>,
   ): Promise<PhoneNumberFailure[]> {
-    // The request as a whole (rights, size) is checked in its own audited change.
-    await auditedChange(deps, actor, { operation, targetType: 'PhoneNumber' }, async (_tx, log) => {
-      authorize(actor, 'operator');
-      if (items.length > NUMBERS_PER_REQUEST_MAX)
-        throw invalid(`At most ${NUMBERS_PER_REQUEST_MAX} phone numbers per request, not ${items.length}`);
-      log.onlyItems();
-    });
     const seen = new Set<string>();
-    const failures: PhoneNumberFailure[] = [];
-    for (const item of items) {
-      try {
-        await numberChange(actor, operation, item.phoneNumberId, async (tx, e164, log) => {
+    const failures = await auditedBatch(
+      deps,
+      actor,
+      { operation, targetType: 'PhoneNumber' },
+      {
+        items,
+        async prepare() {
+          authorize(actor, 'operator');
+          if (items.length > NUMBERS_PER_REQUEST_MAX)
+            throw invalid(
+              `At most ${NUMBERS_PER_REQUEST_MAX} phone numbers per request, not ${items.length}`,
+            );
+        },
+        subject: (item) => ({ targetType: 'PhoneNumber', targetId: numberIdOf(item.phoneNumberId) }),
+        lockKey: (item) => numberIdOf(item.phoneNumberId),
+        async apply(tx, _context, item) {
+          // The id is read per item, so a malformed one is refused like any other bad item: audited.
+          const e164 = phoneNumberKey(item.phoneNumberId);
           if (seen.has(e164)) throw invalid(`${e164} appears more than once in the request`);
           seen.add(e164);
-          const details = await each(tx, e164, item);
-          if (details) log.describe(details);
-        });
-      } catch (error) {
-        if (!(error instanceof DomainError)) throw error;
-        failures.push({ phoneNumberId: item.phoneNumberId, kind: error.kind, message: error.message });
-      }
-    }
-    return failures;
+          return each(tx, e164, item);
+        },
+      },
+    );
+    return failures.map(({ item, error }) => ({
+      phoneNumberId: item.phoneNumberId,
+      kind: error.kind,
+      message: error.message,
+    }));
   }
 
   return {

@@ -2,9 +2,9 @@ import type { AccountRecord } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
-import { auditedChange } from '../audit/trail.js';
+import { auditedBatch } from '../audit/batch.js';
 import type { DomainDeps } from '../deps.js';
-import { DomainError } from '../errors.js';
+import type { DomainError } from '../errors.js';
 import { activeAccount } from './lookups.js';
 
 /** One user's failure inside a batch; the rest of the batch still applies. */
@@ -15,8 +15,9 @@ export interface UserFailure {
 }
 
 /**
- * Runs `each` for every distinct id in its own savepoint-free unit: a failure is reported for
- * that user and the others still apply. Every user gets an audit item.
+ * Runs `each` for every distinct id, all in one transaction (auditedBatch): a failure is
+ * reported for that user and the others apply together. The account is checked and locked once,
+ * for the whole batch; every user gets an audit item.
  */
 export async function runUserBatch(
   deps: DomainDeps,
@@ -28,34 +29,22 @@ export async function runUserBatch(
   check: (account: AccountRecord) => void,
   each: (tx: Db, account: AccountRecord, userId: string) => Promise<Record<string, unknown> | undefined>,
 ): Promise<UserFailure[]> {
-  // The request as a whole (permission, account) is checked in its own audited change.
-  await auditedChange(
+  const failures = await auditedBatch(
     deps,
     actor,
     { operation, accountId, targetType: 'Account', targetId: accountId },
-    async (tx, log) => {
-      authorize(actor, permission, accountId);
-      check(await activeAccount(deps, tx, accountId));
-      log.onlyItems();
+    {
+      items: [...new Set(userIds)],
+      async prepare(tx) {
+        authorize(actor, permission, accountId);
+        const account = await activeAccount(deps, tx, accountId);
+        check(account);
+        return account;
+      },
+      subject: (userId) => ({ accountId, targetType: 'User', targetId: userId, userId }),
+      lockKey: (userId) => userId,
+      apply: each,
     },
   );
-  const failures: UserFailure[] = [];
-  for (const userId of [...new Set(userIds)]) {
-    try {
-      await auditedChange(
-        deps,
-        actor,
-        { operation, accountId, targetType: 'User', targetId: userId, userId },
-        async (tx, log) => {
-          const account = await activeAccount(deps, tx, accountId);
-          const details = await each(tx, account, userId);
-          if (details) log.describe(details);
-        },
-      );
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      failures.push({ userId, kind: error.kind, message: error.message });
-    }
-  }
-  return failures;
+  return failures.map(({ item, error }) => ({ userId: item, kind: error.kind, message: error.message }));
 }
