@@ -66,6 +66,10 @@ export interface ServerProcess {
   url: string;
   /** everything printed on standard output up to and including the "ready" line */
   stdout: string;
+  /** the server's own (node) process id, from its ready line; `npm start` is its parent */
+  pid: number;
+  /** `npm start`, the leader of the server's process group; its output is read until stop() */
+  child: ChildProcess & { stdout: Readable };
   stop(): Promise<void>;
 }
 
@@ -95,7 +99,8 @@ export function startServer(env: Record<string, string>): Promise<ServerProcess>
       clearTimeout(timer);
       child.stdout.removeAllListeners('data');
       child.stdout.resume();
-      resolve({ url: listening[1]!, stdout, stop: () => stopGroup(child) });
+      const pid = Number(/"pid":(\d+)[^\n]*Belfry is ready/.exec(stdout)?.[1]);
+      resolve({ url: listening[1]!, stdout, pid, child, stop: () => stopGroup(child) });
     });
   });
 }
