@@ -1,5 +1,6 @@
 // First: it sets how V8 collects garbage before the rest of Belfry allocates anything.
 import './lib/gc-tuning.js';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { relative } from 'node:path';
 import { buildApp } from './app.js';
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
         dialect: database.dialect,
         clock: systemClock,
         handlers: services.jobHandlers,
-        workerId: `${hostname()}:${process.pid}`,
+        // Unique to this process even where host name and pid repeat (containers restarted).
+        workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
         pollMs: config.jobs.pollMs,
         log: app.log,
       })
