@@ -136,4 +136,7 @@ const noMasterKey: SecretBox = {
   open() {
     throw new Error('this command has no master key loaded');
   },
+  derive() {
+    throw new Error('this command has no master key loaded');
+  },
 };

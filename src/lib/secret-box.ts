@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
  * Authenticated encryption (AES-256-GCM) of secrets that must stay recoverable, such as SigV4
@@ -8,14 +8,30 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 export interface SecretBox {
   seal(plain: string): string;
   open(sealed: string): string;
+  /**
+   * A value only this installation can compute from `value`, the same each time: HMAC-SHA256
+   * under a key derived from the master key for `purpose` (no two purposes share a key), as
+   * 43 base64url characters. For secrets that must be made again rather than stored.
+   */
+  derive(purpose: string, value: string): string;
   readonly keyFingerprint: string;
 }
 
 export function createSecretBox(masterKey: Buffer): SecretBox {
   if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
   const keyFingerprint = createHash('sha256').update(masterKey).digest('hex').slice(0, 8);
+  const purposeKeys = new Map<string, Buffer>();
+  const purposeKey = (purpose: string) => {
+    let key = purposeKeys.get(purpose);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', masterKey, '', `belfry derive ${purpose}`, 32));
+      purposeKeys.set(purpose, key);
+    }
+    return key;
+  };
   return {
     keyFingerprint,
+    derive: (purpose, value) => createHmac('sha256', purposeKey(purpose)).update(value).digest('base64url'),
     seal(plain) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', masterKey, iv);
@@ -54,6 +70,7 @@ export function cachingOpens(box: SecretBox, maxEntries = 10_000): SecretBox {
   return {
     keyFingerprint: box.keyFingerprint,
     seal: (plain) => box.seal(plain),
+    derive: (purpose, value) => box.derive(purpose, value),
     open(sealed) {
       let plain = opened.get(sealed);
       if (plain === undefined) {
