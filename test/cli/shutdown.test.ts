@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startServer, type ServerProcess } from './processes.js';
+import { InviteUsersCommand } from '@aws-sdk/client-chime';
+import { newAccountId, uniqueEmail } from '../helpers/accounts.js';
+import { startSmtpCapture } from '../helpers/smtp.js';
+import { chime, readProfile, startServer, type ServerProcess } from './processes.js';
 
 // About the process and its output, not the database: SQLite (the default) is enough.
 const RUNS = 3;
@@ -62,6 +66,38 @@ describe('a stopping server exits whatever happened to its output', { timeout: 3
       t.diagnostic(`stops took ${took.join(', ')} ms`);
     });
   }
+
+  it('cuts a stop short at its deadline when a job does not end, exiting with status 1', async (t) => {
+    // A mail server that takes the message and never answers: the job sending it hangs.
+    let answer: () => void = () => undefined;
+    const never = new Promise<void>((resolve) => (answer = resolve));
+    let arrived: () => void = () => undefined;
+    const sending = new Promise<void>((resolve) => (arrived = resolve));
+    const smtp = await startSmtpCapture({ beforeReply: () => (arrived(), never) });
+    const ownDir = mkdtempSync(join(tmpdir(), 'belfry-shutdown-'));
+    const server = await startServer({
+      BELFRY_DATA_DIR: ownDir,
+      SMTP_URL: smtp.url,
+      BELFRY_JOBS_POLL_MS: '50',
+    });
+    try {
+      const client = chime(server.url, readProfile(join(ownDir, 'credentials'), 'belfry'));
+      const accountId = await newAccountId(client);
+      await client.send(new InviteUsersCommand({ AccountId: accountId, UserEmailList: [uniqueEmail()] }));
+      await sending;
+      const npmExit = once(server.child, 'exit');
+      process.kill(server.pid, 'SIGTERM');
+      const took = await exited(server.pid, EXIT_WITHIN_MS);
+      assert.ok(took >= 4_500, `it waited for the job until the deadline (${took} ms)`);
+      assert.deepEqual(await npmExit, [1, null], 'npm passes on the status 1 of a stop cut short');
+      t.diagnostic(`the stop took ${took} ms`);
+    } finally {
+      killGroup(server);
+      answer();
+      await smtp.stop();
+      rmSync(ownDir, { recursive: true, force: true });
+    }
+  });
 });
 
 async function requests(url: string, count: number): Promise<void> {
