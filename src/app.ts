@@ -6,6 +6,7 @@ import { chimeApi, sendClientError, sendError } from './api/chime/plugin.js';
 import { endUserPages } from './api/pages/plugin.js';
 import { oidcProvider } from './api/oidc/plugin.js';
 import { entitlementApi } from './api/entitlements/plugin.js';
+import { processLogDestination } from './lib/log-destination.js';
 import { createMetrics } from './lib/metrics.js';
 import { fastifyTrustProxy } from './api/client-address.js';
 
@@ -15,6 +16,8 @@ export async function buildApp(services: Services, config: Config): Promise<Fast
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers["x-amz-security-token"]', 'req.headers.cookie'],
+      // Not pino's default destination, which can hold a stopping server forever (see there).
+      stream: processLogDestination(),
     },
     genReqId: () => randomUUID(),
     requestIdHeader: false,

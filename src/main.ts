@@ -1,5 +1,6 @@
 // First: it sets how V8 collects garbage before the rest of Belfry allocates anything.
 import './lib/gc-tuning.js';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { relative } from 'node:path';
 import { buildApp } from './app.js';
@@ -43,7 +44,8 @@ async function main(): Promise<void> {
         dialect: database.dialect,
         clock: systemClock,
         handlers: services.jobHandlers,
-        workerId: `${hostname()}:${process.pid}`,
+        // Unique to this process even where host name and pid repeat (containers restarted).
+        workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
         pollMs: config.jobs.pollMs,
         log: app.log,
       })
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
+    exitAtDeadline(app.log);
     await stop();
     process.exit(0);
   };
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
     url = await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     closing = true;
+    exitAtDeadline(app.log);
     console.error(listenFailure(config, error));
     // Taken back, so the next start (on a free port) creates, shows and saves the key anew.
     if (operatorKey && !(await withdrawOperatorKey(services.accessKeys, operatorKey, saved?.file)))
@@ -84,6 +88,20 @@ async function main(): Promise<void> {
   }
   if (operatorKey) announceOperatorKey(config, operatorKey, saved || {}, url);
   app.log.info({ url, database: database.dialect }, 'Belfry is ready');
+}
+
+/**
+ * How long a stop may take before the process exits anyway. Closing waits for requests in flight
+ * and the running job; one that does not end (a hung peer) must not keep the server alive: the
+ * job's lease then expires and another worker runs it.
+ */
+const SHUTDOWN_DEADLINE_MS = 5_000;
+
+function exitAtDeadline(log: { warn(obj: object, msg: string): void }): void {
+  setTimeout(() => {
+    log.warn({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting now');
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
 }
 
 type Saved = { file?: string; error?: string };

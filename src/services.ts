@@ -106,6 +106,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
       ids: deps.ids,
       clock,
       mailer: inputs.mailer,
+      secrets,
       publicUrl: config.publicUrl,
       ttlDays: config.invitationTtlDays,
     }),

@@ -4,7 +4,7 @@ import { ManualClock } from '../lib/clock.js';
 import { randomIds } from '../lib/ids.js';
 import { countJobs } from '../store/jobs.js';
 import { createTestDatabase, dialects, skipReason, type TestDatabase } from '../../test/helpers/databases.js';
-import { createJobs, retryDelayMs, startWorker, type JobHandler } from './queue.js';
+import { createJobs, JOB_LEASE_MS, retryDelayMs, startWorker, type JobHandler } from './queue.js';
 
 const quietLog = { error: () => undefined, warn: () => undefined };
 
@@ -19,7 +19,13 @@ for (const dialect of dialects) {
       await database?.drop();
     });
 
-    function worker(clock: ManualClock, handlers: JobHandler[], workerId = 'w1', leaseMs = 60_000) {
+    function worker(
+      clock: ManualClock,
+      handlers: JobHandler[],
+      workerId = 'w1',
+      leaseMs: number | 'default' = 60_000,
+      renewEveryMs?: number,
+    ) {
       return startWorker({
         db: database.db,
         dialect,
@@ -27,10 +33,52 @@ for (const dialect of dialects) {
         handlers,
         workerId,
         pollMs: 3_600_000,
-        leaseMs,
+        leaseMs: leaseMs === 'default' ? undefined : leaseMs,
+        renewEveryMs,
         log: quietLog,
       });
     }
+
+    /** The job row as a worker left it. */
+    const row = (id: string) =>
+      database.db
+        .selectFrom('jobs')
+        .select(['status', 'locked_by', 'attempts'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+
+    /** A handler whose runs wait until released, each told whether its lease was lost. */
+    function held(kind: string) {
+      const runs: { jobId: string; signal: AbortSignal; finish(error?: Error): void }[] = [];
+      const started: (() => void)[] = [];
+      const handler: JobHandler = {
+        kind,
+        run: (job, { signal }) =>
+          new Promise<void>((resolve, reject) => {
+            runs.push({ jobId: job.id, signal, finish: (error) => (error ? reject(error) : resolve()) });
+            started.shift()?.();
+          }),
+      };
+      const nextRun = () => new Promise<void>((resolve) => started.push(resolve));
+      return { handler, runs, nextRun };
+    }
+
+    /** One job of a new kind, queued, with a handler that holds each run until told to finish. */
+    async function heldJob(clock: ManualClock, kind: string) {
+      const slow = held(kind);
+      await createJobs(randomIds, clock, []).enqueue(database.db, kind, {});
+      return slow;
+    }
+
+    /** Starts `w` draining; resolves once its run of the held job began, with the drain's end. */
+    async function runStarted(slow: ReturnType<typeof held>, w: ReturnType<typeof worker>) {
+      const started = slow.nextRun();
+      const drained = w.drain();
+      await started;
+      return { drained };
+    }
+
+    const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
     it('keeps no job enqueued in a transaction that rolled back', async () => {
       const clock = new ManualClock();
@@ -177,6 +225,85 @@ for (const dialect of dialects) {
       assert.equal(giveUps, 2);
       assert.equal(await countJobs(database.db, 'failed'), failedBefore + 1);
       await w.stop();
+    });
+
+    it('renews the lease of a job while it runs, so no other worker takes it', async () => {
+      const clock = new ManualClock();
+      const slow = await heldJob(clock, 'slow');
+      const { drained } = await runStarted(slow, worker(clock, [slow.handler], 'first', 30_000, 20));
+      const other = worker(clock, [slow.handler], 'other', 30_000);
+      for (let step = 0; step < 4; step++) {
+        clock.advance(20_000); // 80 s in all: far past one lease, never past a renewed one
+        await tick(100);
+        assert.equal(await other.drain(), 0, `still held after ${(step + 1) * 20} s`);
+      }
+      slow.runs[0]!.finish();
+      assert.equal(await drained, 1);
+      const job = await row(slow.runs[0]!.jobId);
+      assert.deepEqual([job.status, job.attempts], ['done', 1]);
+    });
+
+    const lateCases = (['completes', 'fails'] as const).flatMap((outcome) =>
+      [false, true].map((sameId) => ({ outcome, sameId })),
+    );
+    for (const { outcome, sameId } of lateCases) {
+      const who = sameId ? ' (the new claim under the same worker id)' : '';
+      it(`lets a worker that lost its job's lease record nothing when it ${outcome} late${who}`, async () => {
+        const clock = new ManualClock();
+        const kind = `late-${outcome}-${sameId}`;
+        const slow = await heldJob(clock, kind);
+        // The first worker stalls: it does not renew, as if its event loop or database were stuck.
+        const stalled = worker(clock, [slow.handler], 'stalled', 30_000, 3_600_000);
+        const late = await runStarted(slow, stalled);
+        clock.advance(30_001);
+        const nextId = sameId ? 'stalled' : 'next';
+        const current = await runStarted(slow, worker(clock, [slow.handler], nextId, 30_000, 3_600_000));
+        const jobId = slow.runs[1]!.jobId;
+
+        slow.runs[0]!.finish(outcome === 'fails' ? new Error('late failure') : undefined);
+        await late.drained;
+        assert.deepEqual(await row(jobId), { status: 'running', locked_by: nextId, attempts: 2 });
+        slow.runs[1]!.finish();
+        await current.drained;
+        assert.equal((await row(jobId)).status, 'done');
+      });
+    }
+
+    it('tells a running job when its lease was lost, and records nothing for it', async () => {
+      const clock = new ManualClock();
+      const slow = await heldJob(clock, 'taken');
+      const { drained } = await runStarted(slow, worker(clock, [slow.handler], 'loser', 30_000, 20));
+      const run = slow.runs[0]!;
+      // Another worker's claim, as claimDueJob makes it once the lease has expired.
+      await database.db
+        .updateTable('jobs')
+        .set((eb) => ({ locked_by: 'winner', attempts: eb('attempts', '+', 1) }))
+        .where('id', '=', run.jobId)
+        .execute();
+      for (let i = 0; i < 100 && !run.signal.aborted; i++) await tick(20);
+      assert.equal(run.signal.aborted, true);
+      run.finish();
+      await drained;
+      assert.deepEqual(await row(run.jobId), { status: 'running', locked_by: 'winner', attempts: 2 });
+    });
+
+    it('gives the job of a dead worker to another within a minute with the default lease', async () => {
+      const clock = new ManualClock();
+      const slow = await heldJob(clock, 'orphan');
+      await runStarted(slow, worker(clock, [slow.handler], 'dead', 'default', 3_600_000));
+      const ran: string[] = [];
+      const survivor = worker(
+        clock,
+        [{ kind: 'orphan', run: async () => void ran.push('survivor') }],
+        's',
+        'default',
+      );
+      assert.equal(await survivor.drain(), 0, 'held while the lease lasts');
+      assert.ok(JOB_LEASE_MS <= 30_000);
+      clock.advance(JOB_LEASE_MS + 1);
+      await survivor.drain(); // with what earlier tests left behind, due by now too
+      assert.deepEqual(ran, ['survivor']);
+      await survivor.stop();
     });
 
     it('gives a job whose worker died to another worker once its lease expires', async () => {

@@ -10,7 +10,9 @@ export interface SecretBox {
   open(sealed: string): string;
   /**
    * An HMAC-SHA256 of `data` under a key derived from the master key for `purpose` alone, for
-   * values Belfry hands out and must recognise later (a signed cookie) without storing them.
+   * values Belfry hands out and must recognise or make again later without storing them (a signed
+   * cookie, an invitation link resent after a crash, the keyed hash a token is stored under). No
+   * two purposes share a key.
    */
   mac(purpose: string, data: string): Buffer;
   readonly keyFingerprint: string;

@@ -5,6 +5,11 @@ export interface OutgoingMail {
   text: string;
   html?: string;
   /**
+   * `<unique@host>`; the same for every attempt to send the same message, so that a copy sent
+   * again after a crash is recognised as one message. A fresh one is made when absent.
+   */
+  messageId?: string;
+  /**
    * A link the file mailer (no SMTP) may log for a local trial. Only invitations set it: a
    * password-reset or verification link works like a credential and never goes to the log.
    */

@@ -93,8 +93,8 @@ export async function supersedePendingInvites(db: Db, accountId: string, userId:
 }
 
 /**
- * Stores a fresh token as a delivery attempt starts, replacing the previous attempt's. Only while
- * the invite is still pending, unreplaced and unsent: false means it changed since it was read.
+ * Stores the link's token and expiry as a delivery attempt starts. Only while the invite is still
+ * pending, unreplaced and unsent: false means it changed since it was read.
  */
 export async function setInviteToken(
   db: Db,

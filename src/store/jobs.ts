@@ -1,4 +1,6 @@
+import type { Updateable } from 'kysely';
 import type { Db, Dialect } from './database.js';
+import type { JobsTable } from './schema.js';
 
 export interface JobRecord {
   id: string;
@@ -92,37 +94,71 @@ export async function claimDueJob(
   });
 }
 
-export async function completeJob(db: Db, id: string, worker: string, now: string): Promise<void> {
-  await db
-    .updateTable('jobs')
-    .set({ status: 'done', locked_by: null, locked_until: null, updated_at: now })
-    .where('id', '=', id)
-    .where('locked_by', '=', worker)
-    .execute();
+/**
+ * Extends the lease of a job its worker is still running. Only the attempt that holds it can: a
+ * job whose lease expired and was claimed again belongs to the new attempt, and false says so.
+ */
+export function renewJobLease(
+  db: Db,
+  job: JobRecord,
+  worker: string,
+  leaseUntil: string,
+  now: string,
+): Promise<boolean> {
+  return updateHeldJob(db, job, worker, { locked_until: leaseUntil, updated_at: now });
 }
 
-/** Records a failed attempt: retried at `retryAt`, or failed for good when attempts are exhausted. */
-export async function failJob(
+/** Marks the attempt done; false (and nothing changed) when it no longer holds the job. */
+export function completeJob(db: Db, job: JobRecord, worker: string, now: string): Promise<boolean> {
+  return updateHeldJob(db, job, worker, {
+    status: 'done',
+    locked_by: null,
+    locked_until: null,
+    updated_at: now,
+  });
+}
+
+/**
+ * Records a failed attempt: retried at `retryAt`, or failed for good when attempts are exhausted.
+ * False (and nothing changed) when the attempt no longer holds the job.
+ */
+export function failJob(
   db: Db,
   job: JobRecord,
   worker: string,
   error: string,
   now: string,
   retryAt: string | undefined,
-): Promise<void> {
-  await db
+): Promise<boolean> {
+  return updateHeldJob(db, job, worker, {
+    status: retryAt === undefined ? 'failed' : 'pending',
+    run_at: retryAt ?? now,
+    locked_by: null,
+    locked_until: null,
+    last_error: error.slice(0, 2000),
+    updated_at: now,
+  });
+}
+
+/**
+ * Changes the job only while this attempt holds it. The worker alone is not enough: the same
+ * worker id may claim the job again (a restarted container keeps its host name and pid).
+ */
+async function updateHeldJob(
+  db: Db,
+  job: JobRecord,
+  worker: string,
+  values: Updateable<JobsTable>,
+): Promise<boolean> {
+  const result = await db
     .updateTable('jobs')
-    .set({
-      status: retryAt === undefined ? 'failed' : 'pending',
-      run_at: retryAt ?? now,
-      locked_by: null,
-      locked_until: null,
-      last_error: error.slice(0, 2000),
-      updated_at: now,
-    })
+    .set(values)
     .where('id', '=', job.id)
+    .where('status', '=', 'running')
     .where('locked_by', '=', worker)
-    .execute();
+    .where('attempts', '=', job.attempts)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function countJobs(db: Db, status: string): Promise<number> {

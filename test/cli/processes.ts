@@ -68,6 +68,8 @@ export interface ServerProcess {
   stdout: string;
   /** the node process that serves (npm and its shell are its parents): the pid its log names */
   pid: number;
+  /** `npm start`, the leader of the server's process group; its output is read until stop() */
+  child: ChildProcess & { stdout: Readable };
   stop(): Promise<void>;
   /** SIGKILLs the serving node process, as a crash would; resolves once npm has exited too */
   kill(): Promise<void>;
@@ -99,11 +101,12 @@ export function startServer(env: Record<string, string>): Promise<ServerProcess>
       clearTimeout(timer);
       child.stdout.removeAllListeners('data');
       child.stdout.resume();
-      const pid = Number(/"pid":(\d+)/.exec(stdout)![1]);
+      const pid = Number(/"pid":(\d+)[^\n]*Belfry is ready/.exec(stdout)?.[1]);
       resolve({
         url: listening[1]!,
         stdout,
         pid,
+        child,
         stop: () => stopGroup(child),
         kill: () => kill9(child, pid),
       });

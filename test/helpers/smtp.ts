@@ -15,6 +15,11 @@ export interface SmtpCaptureOptions {
   auth?: { user: string; pass: string };
   /** recipients the server refuses with a permanent 550 at RCPT TO */
   refuse?: (address: string) => boolean;
+  /**
+   * Awaited after a message is kept and before it is acknowledged: a slow server, or one whose
+   * reply never reaches a sender that died meanwhile (the message is delivered all the same).
+   */
+  beforeReply?: (mail: CapturedMail) => Promise<void>;
 }
 
 export interface SmtpCapture {
@@ -63,14 +68,16 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
       stream.on('end', () => {
         const raw = Buffer.concat(chunks);
         PostalMime.parse(raw).then(
-          (mail) => {
-            inbox.push({
+          async (mail) => {
+            const captured = {
               to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
               raw: raw.toString(),
               mail,
-            });
+            };
+            inbox.push(captured);
             for (const wake of waiters) wake();
+            await options.beforeReply?.(captured);
             callback();
           },
           (error: Error) => callback(error),

@@ -93,6 +93,40 @@ await eachDialect(
       );
     });
 
+    it('sends an invitation again as the same email when its worker stopped after sending', async () => {
+      const accountId = await newAccountId(server().client());
+      const email = uniqueEmail();
+      const answered = await invite(server(), accountId, email);
+      await server().runJobs();
+      const first = await smtp.waitFor(mailTo(email));
+      // As a worker that died after the mail server took the message, before it recorded that:
+      // the job's lease runs out and another worker runs it again.
+      const { db } = server().services;
+      await db
+        .updateTable('invites')
+        .set({ email_status: 'NotSent' })
+        .where('id', '=', answered.InviteId!)
+        .execute();
+      await db
+        .updateTable('jobs')
+        .set({ status: 'pending' })
+        .where('kind', '=', SEND_INVITATION_EMAIL_JOB)
+        .where('payload', 'like', `%${answered.InviteId!}%`)
+        .execute();
+      assert.equal(await server().runJobs(), 1);
+      const copies = mailsTo(email);
+      assert.equal(copies.length, 2);
+      const messageId = `<invitation.${answered.InviteId!}@belfry.test.example>`;
+      assert.deepEqual(
+        copies.map((m) => m.mail.messageId),
+        [messageId, messageId],
+        'one Message-ID, so a receiver that has seen it keeps one copy',
+      );
+      assert.equal(tokenIn(copies[1]!), tokenIn(first), 'the same link');
+      const found = await findPendingInvitationByToken(db, tokenIn(first), server().clock.now());
+      assert.equal(found?.invite.id, answered.InviteId, 'and it works');
+    });
+
     it('names the account as it is called when the email goes out', async () => {
       const chime = server().client();
       const accountId = await newAccountId(chime, `Old Name ${uniqueSuffix()}`);

@@ -1,6 +1,7 @@
 import type { JobHandler } from '../../jobs/queue.js';
 import { DAY_MS, type Clock } from '../../lib/clock.js';
 import type { Ids } from '../../lib/ids.js';
+import type { SecretBox } from '../../lib/secret-box.js';
 import type { Mailer } from '../../mail/mailer.js';
 import { findAccountById } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
@@ -14,7 +15,7 @@ import { failPendingInvitation, findUserById } from '../../store/users.js';
 import { systemActor } from '../access/actor.js';
 import { auditedChange } from '../audit/trail.js';
 import { renderInvitationEmail } from './invitation-message.js';
-import { newInvitationToken } from './invitation-tokens.js';
+import { invitationToken } from './invitation-tokens.js';
 
 export const SEND_INVITATION_EMAIL_JOB = 'send-invitation-email';
 
@@ -30,6 +31,8 @@ export interface InvitationEmailDeps {
   ids: Ids;
   clock: Clock;
   mailer: Mailer;
+  /** derives each invite's link token */
+  secrets: SecretBox;
   /** the base of the accept link, without a trailing slash */
   publicUrl: string;
   ttlDays: number;
@@ -41,17 +44,18 @@ export interface InvitationEmailDeps {
  * Idempotent by checking first: an invite that is no longer Pending, was replaced by a later
  * invitation, or whose email already went out (`Sent`) is skipped, as is one whose user left the
  * account, registered meanwhile, or whose account was deleted. `NotSent` and `Failed` are sent
- * (`Failed` only if an operator re-runs a failed job). Each attempt stores a fresh token before
- * sending, replacing the previous attempt's, so only the link in the email that went out works.
- * A crash between sending and recording `Sent` makes the retry send a second email whose link
- * replaces the first: delivery is at least once, and never with two live links.
+ * (`Failed` only if an operator re-runs a failed job). Every attempt sends the same email: the
+ * same link (the token is derived from the invite) and the same Message-ID. A crash between
+ * sending and recording `Sent` (or a worker that lost the job's lease) makes the retry send it
+ * again: delivery is at least once, and a second copy is the same message, which mail systems
+ * that recognise a Message-ID they have seen keep once. A retry moves the link's expiry later.
  */
 export function invitationEmailJob(deps: InvitationEmailDeps): JobHandler {
   const now = () => deps.clock.now();
   return {
     kind: SEND_INVITATION_EMAIL_JOB,
     maxAttempts: INVITATION_EMAIL_ATTEMPTS,
-    async run(job) {
+    async run(job, { signal }) {
       const { inviteId } = job.payload as { inviteId: string };
       const invite = await findInviteById(deps.db, inviteId);
       if (!invite || invite.status !== 'Pending' || invite.supersededAt || invite.emailStatus === 'Sent')
@@ -62,7 +66,7 @@ export function invitationEmailJob(deps: InvitationEmailDeps): JobHandler {
       const account = await findAccountById(deps.db, invite.accountId);
       if (!account || account.status !== 'Active') return;
 
-      const token = newInvitationToken();
+      const token = invitationToken(deps.secrets, invite.id);
       const sentAt = now();
       const expiresAt = new Date(sentAt.getTime() + deps.ttlDays * DAY_MS);
       const stored = await setInviteToken(
@@ -75,8 +79,11 @@ export function invitationEmailJob(deps: InvitationEmailDeps): JobHandler {
       const link = `${deps.publicUrl}/invitations/accept?token=${token.raw}`;
       const mail = {
         ...renderInvitationEmail({ to: invite.email, accountName: account.name, link, expiresAt }),
+        messageId: `<invitation.${invite.id}@${new URL(deps.publicUrl).hostname}>`,
         trialLink: link,
       };
+      // Claimed by another worker meanwhile: that attempt sends it.
+      if (signal.aborted) return;
       try {
         await deps.mailer.send(mail);
       } catch (error) {

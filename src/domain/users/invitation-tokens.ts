@@ -1,19 +1,22 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import type { SecretBox } from '../../lib/secret-box.js';
 import { findAccountById, type AccountRecord } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
 import { findInviteByTokenHash, spendInviteToken, type InviteDelivery } from '../../store/invites.js';
 import { findUserById, type UserRecord } from '../../store/users.js';
 
-/** 32 random bytes in base64url: what an accept link carries. */
+/** 32 bytes in base64url: what an accept link carries. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 /**
- * A fresh accept-link token. Only its SHA-256 is stored: a copy of the database (or the jobs
- * table, or a log) cannot be turned into a working link. A plain hash is enough because the
- * token is random, not a password anyone chose.
+ * The accept-link token of an invite: made from the invite's id with a key derived from the
+ * master key, so every attempt to deliver the invitation sends the same link (an email resent
+ * after a crash is the same email), and a new invitation gets a new one. Only its SHA-256 is
+ * stored: a copy of the database (or the jobs table, or a log) cannot be turned into a working
+ * link. A plain hash is enough because the token is not a password anyone chose.
  */
-export function newInvitationToken(): { raw: string; hash: string } {
-  const raw = randomBytes(32).toString('base64url');
+export function invitationToken(secrets: SecretBox, inviteId: string): { raw: string; hash: string } {
+  const raw = secrets.mac('invitation link', inviteId).toString('base64url');
   return { raw, hash: hashInvitationToken(raw) };
 }
 
