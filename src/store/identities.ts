@@ -223,7 +223,9 @@ export async function clearSigninFailures(db: Db, key: string): Promise<void> {
 export async function clearSigninFailuresUnder(db: Db, prefix: string): Promise<void> {
   await db
     .deleteFrom('signin_throttles')
-    .where(sql<boolean>`substr(key, 1, ${prefix.length}) = ${prefix}`)
+    // In characters, as both databases' substr counts them: `.length` counts UTF-16 units, and
+    // an address outside the BMP would compare one character too many and match nothing.
+    .where(sql<boolean>`substr(key, 1, ${[...prefix].length}) = ${prefix}`)
     .execute();
 }
 

@@ -107,8 +107,7 @@ for (const dialect of dialects) {
 
     const identityIdOf = async (email: string) => (await findIdentityByEmail(services.db, email))!.id;
 
-    async function verifiedIdentity(): Promise<string> {
-      const email = newEmail();
+    async function verifiedIdentity(email = newEmail()): Promise<string> {
       await services.identities.register({ email, password: PASSWORD });
       await services.identities.verifyEmail(await linkSentTo(email, '/verify'), PASSWORD);
       return email;
@@ -407,31 +406,37 @@ for (const dialect of dialects) {
       );
     });
 
-    it("forgets an address's failures from everywhere once a password reset proves who holds the mailbox", async () => {
-      const email = await verifiedIdentity();
-      const held = { sourceIp: `198.51.100.${counter % 250}` };
-      for (let i = 0; i < 5; i++)
+    for (const [title, local] of [
+      ['', undefined],
+      // Keys are compared in characters by the databases and measured in UTF-16 units by
+      // JavaScript: a character outside the BMP once made the reset forget nothing.
+      [' (an address with a character outside the BMP)', `\u{1D51E}.${Date.now()}`],
+    ] as const)
+      it(`forgets an address's failures from everywhere once a password reset proves who holds the mailbox${title}`, async () => {
+        const email = await verifiedIdentity(local && `${local}.${++counter}@example.com`);
+        const held = { sourceIp: `198.51.100.${counter % 250}` };
+        for (let i = 0; i < 5; i++)
+          await assert.rejects(
+            services.identities.signIn(email, `wrong ${i}`, held),
+            refusedAs('Unauthorized'),
+          );
+        for (let i = 0; i < 5; i++)
+          await assert.rejects(
+            services.identities.signIn(email, `wrong ${i}`, { sourceIp: `198.18.200.${i}` }),
+            refusedAs('Unauthorized'),
+          );
+        await assert.rejects(services.identities.signIn(email, PASSWORD, held), refusedAs('Throttled'));
         await assert.rejects(
-          services.identities.signIn(email, `wrong ${i}`, held),
-          refusedAs('Unauthorized'),
+          services.identities.signIn(email, PASSWORD, { sourceIp: '198.18.200.99' }),
+          refusedAs('Throttled', /from several places/),
         );
-      for (let i = 0; i < 5; i++)
-        await assert.rejects(
-          services.identities.signIn(email, `wrong ${i}`, { sourceIp: `198.18.200.${i}` }),
-          refusedAs('Unauthorized'),
+        await services.identities.requestPasswordReset(email);
+        await services.identities.resetPassword(
+          await linkSentTo(email, '/password/reset'),
+          'a brand new passphrase',
         );
-      await assert.rejects(services.identities.signIn(email, PASSWORD, held), refusedAs('Throttled'));
-      await assert.rejects(
-        services.identities.signIn(email, PASSWORD, { sourceIp: '198.18.200.99' }),
-        refusedAs('Throttled', /from several places/),
-      );
-      await services.identities.requestPasswordReset(email);
-      await services.identities.resetPassword(
-        await linkSentTo(email, '/password/reset'),
-        'a brand new passphrase',
-      );
-      assert.ok(await services.identities.signIn(email, 'a brand new passphrase', held));
-    });
+        assert.ok(await services.identities.signIn(email, 'a brand new passphrase', held));
+      });
 
     it('throttles a client address after 20 failures, whichever addresses it tries', async () => {
       const sourceIp = '203.0.113.7';
@@ -448,6 +453,23 @@ for (const dialect of dialects) {
       assert.ok(await services.identities.signIn(email, PASSWORD, { sourceIp: '203.0.113.8' }));
       clock.advance(15 * 60_000 + 1);
       assert.ok(await services.identities.signIn(email, PASSWORD, { sourceIp }));
+    });
+
+    it('counts an IPv6 client by its /64: a fresh address per try does not escape the limit', async () => {
+      const email = await verifiedIdentity();
+      const prefix = `2001:db8:${(counter % 65_000).toString(16)}:1`;
+      for (let i = 0; i < 20; i++)
+        await assert.rejects(
+          services.identities.signIn(newEmail(), PASSWORD, {
+            sourceIp: `${prefix}::${(i + 1).toString(16)}`,
+          }),
+          refusedAs('Unauthorized'),
+        );
+      await assert.rejects(
+        services.identities.signIn(email, PASSWORD, { sourceIp: `${prefix}::ffff` }),
+        refusedAs('Throttled', /^Too many failed sign-ins from your network\./),
+      );
+      assert.ok(await services.identities.signIn(email, PASSWORD, { sourceIp: `${prefix}0::1` }));
     });
 
     it('keeps sessions until sign-out or expiry, and revokes them all at once', async () => {
