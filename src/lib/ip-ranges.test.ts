@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IpRanges, parseCidr, specialPurpose, unwrapIpv4 } from './ip-ranges.js';
+import { clientNetwork, IpRanges, parseCidr, specialPurpose, unwrapIpv4 } from './ip-ranges.js';
 
 describe('specialPurpose', () => {
   const cases: Array<[string, string | undefined]> = [
@@ -72,5 +72,15 @@ describe('parseCidr and IpRanges', () => {
     assert.equal(unwrapIpv4('::FFFF:10.1.2.3'), '10.1.2.3');
     assert.equal(unwrapIpv4('2001:db8::1'), '2001:db8::1');
     assert.equal(unwrapIpv4('10.1.2.3'), '10.1.2.3');
+  });
+});
+
+describe('clientNetwork', () => {
+  it('counts an IPv6 client by its /64, an IPv4 one (mapped or not) by its address', () => {
+    assert.equal(clientNetwork('2001:db8:1:2:aaaa::1'), '2001:db8:1:2::/64');
+    assert.equal(clientNetwork('2001:DB8:1:2:ffff:ffff:ffff:ffff'), '2001:db8:1:2::/64');
+    assert.notEqual(clientNetwork('2001:db8:1:3::1'), clientNetwork('2001:db8:1:2::1'));
+    assert.equal(clientNetwork('::ffff:203.0.113.7'), '203.0.113.7');
+    assert.equal(clientNetwork('203.0.113.7'), '203.0.113.7');
   });
 });

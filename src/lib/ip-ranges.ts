@@ -55,6 +55,17 @@ export function unwrapIpv4(address: string): string {
   return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
 }
 
+/**
+ * The network a client's address stands for when Belfry counts what one client does: an IPv4
+ * address itself, an IPv6 address's /64. One subscriber is commonly given a whole /64 (RFC 6177),
+ * so counting single IPv6 addresses would let anyone pick a fresh one per try.
+ */
+export function clientNetwork(address: string): string {
+  const plain = unwrapIpv4(address);
+  if (isIP(plain) !== 6) return plain;
+  return `${expandIpv6(plain).slice(0, 4).join(':')}::/64`;
+}
+
 /** The eight groups of an IPv6 address as lower-case hex without leading zeros. */
 function expandIpv6(address: string): string[] {
   let text = address.toLowerCase().replace(/%.*$/, '');

@@ -8,6 +8,7 @@ import { after, it } from 'node:test';
 import { DeleteAccountCommand } from '@aws-sdk/client-chime';
 import { systemActor } from '../../src/domain/access/actor.js';
 import { DELIVER_APP_EVENT_JOB } from '../../src/domain/entitlements/announce.js';
+import { createWebhookDestinations } from '../../src/domain/entitlements/destinations.js';
 import { belfry, failedStart } from '../cli/processes.js';
 import { newAccountId } from '../helpers/accounts.js';
 import { databaseUrlOf } from '../helpers/databases.js';
@@ -225,6 +226,17 @@ await eachDialect(
   },
   { BELFRY_WEBHOOK_ALLOW_PRIVATE: ALLOW, DNS_SERVERS: dns.address },
 );
+
+it('takes `localhost` as both of its loopback addresses: the documented trial setting allows it', async () => {
+  const hook = new URL('http://localhost:3000/hook');
+  const trial = createWebhookDestinations({ allowPrivate: ['127.0.0.0/8', '::1'], dnsServers: [] });
+  assert.deepEqual(
+    (await trial.check(hook)).map((a) => a.address),
+    ['127.0.0.1', '::1'],
+  );
+  const ipv4Only = createWebhookDestinations({ allowPrivate: ['127.0.0.0/8'], dnsServers: [] });
+  await assert.rejects(ipv4Only.check(hook), /resolves to ::1, a loopback address/);
+});
 
 it('refuses to start a server whose BELFRY_WEBHOOK_ALLOW_PRIVATE is no list of ranges', async () => {
   const failed = await failedStart({

@@ -8,6 +8,7 @@ import {
   releaseSigninAttempt,
   reserveSigninAttempt,
 } from '../../store/identities.js';
+import { clientNetwork } from '../../lib/ip-ranges.js';
 import { normalizeEmail } from '../../store/users.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
@@ -146,7 +147,8 @@ export function createThrottle(deps: CounterDeps & { secrets: IdentityDeps['secr
   /** The keys this attempt is counted under, reserved in turn; any refusal gives back the others. */
   async function reserve(attempt: CredentialAttempt, deviceId: string | undefined): Promise<string[]> {
     const base = scope(attempt.subject);
-    const client = attempt.sourceIp ?? 'unknown';
+    const network = attempt.sourceIp === undefined ? undefined : clientNetwork(attempt.sourceIp);
+    const client = network ?? 'unknown';
     const reserved: string[] = [];
     const step = async (key: string, limit: number, message: string) => {
       await reserveWithin(key, limit, message);
@@ -165,8 +167,7 @@ export function createThrottle(deps: CounterDeps & { secrets: IdentityDeps['secr
           rules.perClient,
           'Too many failed sign-ins for this address from your network.',
         );
-        if (attempt.sourceIp)
-          await step(`ip:${attempt.sourceIp}`, rules.perIp, 'Too many failed sign-ins from your network.');
+        if (network) await step(`ip:${network}`, rules.perIp, 'Too many failed sign-ins from your network.');
       }
       await extendRun(`${base}run`, deviceId !== undefined);
       return reserved;
@@ -226,7 +227,7 @@ export function createMailBudget(deps: CounterDeps) {
   return {
     /** Counts one request from the client; false past its limit. */
     async clientMayAsk(ip: string | undefined): Promise<boolean> {
-      return ip === undefined || (await spend(`mail-ip:${ip}`)) <= perIp;
+      return ip === undefined || (await spend(`mail-ip:${clientNetwork(ip)}`)) <= perIp;
     },
 
     /** Counts one mail to the address; false past its limit. */
