@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { CreateAccountCommand, type Account, type ChimeClient } from '@aws-sdk/client-chime';
+import { newAccountRecord } from '../../src/domain/accounts/rules.js';
 import type { AccountRecord, AccountType } from '../../src/store/accounts.js';
 
 /** Eight random hex digits, so names and addresses do not collide within a suite's database. */
@@ -26,19 +27,5 @@ export async function newAccountId(chime: ChimeClient, name?: string): Promise<s
 
 /** An active account as the store writes it, for tests that seed a database without a server. */
 export function accountRecord(id: string, type: AccountType = 'Team'): AccountRecord {
-  const at = new Date().toISOString();
-  return {
-    id,
-    name: `Account ${id}`,
-    type,
-    status: 'Active',
-    defaultLicense: 'Pro',
-    supportedLicenses: ['Basic', 'Pro'],
-    disableRemoteControl: undefined,
-    enableDialOut: undefined,
-    createdAt: at,
-    updatedAt: at,
-    deletedAt: undefined,
-    purgeAfter: undefined,
-  };
+  return { ...newAccountRecord(id, `Account ${id}`, new Date().toISOString()), type };
 }

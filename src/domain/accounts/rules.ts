@@ -1,5 +1,5 @@
 import { invalid } from '../errors.js';
-import type { License } from '../../store/accounts.js';
+import type { AccountRecord, License } from '../../store/accounts.js';
 
 export const ACCOUNT_NAME_MAX = 100;
 /** Tiers an administrator may give; ProTrial is a personal state that only sign-up starts. */
@@ -19,4 +19,25 @@ export function checkLicenseForAccount(license: License, supported: readonly Lic
   if (!supported.includes(license))
     throw invalid(`License ${license} is not offered by this account (it offers ${supported.join(', ')})`);
   return license;
+}
+
+/**
+ * A new account as CreateAccount makes it: always Team (a type changes only through identity
+ * set-up), Pro by default, offering Basic and Pro.
+ */
+export function newAccountRecord(id: string, name: string, at: string): AccountRecord {
+  return {
+    id,
+    name,
+    type: 'Team',
+    status: 'Active',
+    defaultLicense: 'Pro',
+    supportedLicenses: ['Basic', 'Pro'],
+    disableRemoteControl: undefined,
+    enableDialOut: undefined,
+    createdAt: at,
+    updatedAt: at,
+    deletedAt: undefined,
+    purgeAfter: undefined,
+  };
 }

@@ -23,7 +23,7 @@ import { auditedChange } from '../audit/trail.js';
 import type { DomainDeps } from '../deps.js';
 import { conflict, invalid, notFound, preconditionFailed } from '../errors.js';
 import { freeNumbersOfAccount } from '../phone-numbers/assignment.js';
-import { checkAccountName, checkLicenseForAccount } from './rules.js';
+import { checkAccountName, checkLicenseForAccount, newAccountRecord } from './rules.js';
 
 export interface Account extends AccountRecord {
   signinDelegateGroups: string[];
@@ -65,20 +65,7 @@ export function createAccountsService(deps: DomainDeps) {
         async (tx, log) => {
           authorize(actor, 'operator');
           const at = now();
-          const account: AccountRecord = {
-            id: ids.uuid(),
-            name: checkAccountName(name),
-            type: 'Team',
-            status: 'Active',
-            defaultLicense: 'Pro',
-            supportedLicenses: ['Basic', 'Pro'],
-            disableRemoteControl: undefined,
-            enableDialOut: undefined,
-            createdAt: at,
-            updatedAt: at,
-            deletedAt: undefined,
-            purgeAfter: undefined,
-          };
+          const account = newAccountRecord(ids.uuid(), checkAccountName(name), at);
           await insertAccount(tx, account);
           log.target({ accountId: account.id, targetId: account.id });
           log.describe({ accountId: account.id, name: account.name });
