@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AccountRecord } from '../../store/accounts.js';
 import type { IdentityRecord } from '../../store/identities.js';
+import { newAccountRecord } from '../accounts/rules.js';
 import { newMember } from '../users/rules.js';
 import { decideSignIn, type SignInFacts } from './gate.js';
 
@@ -18,20 +19,7 @@ const identity: IdentityRecord = {
   updatedAt: AT,
 };
 
-const account: AccountRecord = {
-  id: 'account-1',
-  name: 'Acme',
-  type: 'Team',
-  status: 'Active',
-  defaultLicense: 'Pro',
-  supportedLicenses: ['Basic', 'Pro'],
-  disableRemoteControl: undefined,
-  enableDialOut: undefined,
-  createdAt: AT,
-  updatedAt: AT,
-  deletedAt: undefined,
-  purgeAfter: undefined,
-};
+const account: AccountRecord = newAccountRecord('account-1', 'Acme', AT);
 
 function memberFacts(changes: Partial<ReturnType<typeof newMember>> = {}, acc = account): SignInFacts {
   const member = newMember(
