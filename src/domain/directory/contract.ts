@@ -1,0 +1,204 @@
+import type { Actor } from '../access/actor.js';
+import type { License } from '../../store/accounts.js';
+
+/**
+ * The directory area's interface, as the API adapters, the CLI and the sign-in path see it.
+ * `service.ts` implements it; nothing here returns a secret (the bind password is sealed at rest
+ * and never leaves the domain).
+ */
+
+/** What `directory connect --type ad` gives. */
+export interface ConnectDirectoryInput {
+  type: 'ad';
+  urls: string[];
+  bindDn: string;
+  bindPassword: string;
+  baseDn: string;
+  userFilter?: string | undefined;
+  caPem?: string | undefined;
+  startTls?: boolean | undefined;
+}
+
+/** A connection as shown to administrators (never the password). */
+export interface DirectoryConnectionView {
+  accountId: string;
+  type: 'ad';
+  urls: string[];
+  bindDn: string;
+  baseDn: string;
+  userFilter: string;
+  startTls: boolean;
+  /** a CA was given (its subject, for the admin to recognise it) */
+  caSubject: string | undefined;
+  groups: GroupTier[];
+  connectedAt: string;
+  updatedAt: string;
+  /** the schedule: when the next incremental and full runs are due */
+  nextIncrementalAt: string | undefined;
+  nextFullAt: string | undefined;
+  lastRun: RunSummary | undefined;
+  /** a held run waits for approve/reject; scheduled runs only report meanwhile */
+  heldRunId: string | undefined;
+}
+
+/** `directory test`: each check and what it found, in words. */
+export interface DirectoryTestReport {
+  ok: boolean;
+  /** the URL that answered, and those that did not with why */
+  reached: string | undefined;
+  unreachable: { url: string; reason: string }[];
+  bound: boolean;
+  usersFound: number | undefined;
+  groups: { groupName: string; tier: License | undefined; found: boolean; members: number | undefined }[];
+  /** sentences, one per problem; empty when ok */
+  problems: string[];
+}
+
+/** A sign-in delegate group and the tier it gives (undefined: the account's DefaultLicense). */
+export interface GroupTier {
+  groupName: string;
+  tier: 'Pro' | 'Basic' | undefined;
+}
+
+/** What a mapping change would do, computed from the last applied directory read. */
+export interface TierPreview {
+  /** users whose tier changes (Pro ↔ Basic) */
+  tierChanges: number;
+  /** users who may sign in now and would not */
+  loseSignIn: number;
+  /** users who may not sign in now and would */
+  gainSignIn: number;
+  /** up to 50 examples: who, from, to */
+  examples: {
+    userId: string | undefined;
+    email: string | undefined;
+    from: License | null;
+    to: License | null;
+  }[];
+}
+
+export type RunKind = 'full' | 'incremental';
+export type RunTrigger = 'schedule' | 'demand' | 'mapping';
+export type RunStatus =
+  'queued' | 'running' | 'applied' | 'dry' | 'held' | 'failed' | 'approved' | 'rejected';
+
+export interface RunCounts {
+  created: number;
+  tierChanged: number;
+  suspended: number;
+  restored: number;
+  updated: number;
+  skipped: number;
+  unchanged: number;
+}
+
+export interface RunSummary {
+  runId: string;
+  accountId: string;
+  kind: RunKind;
+  /** asked for full but ran incremental, or the reverse, and why (DC or invocationId changed) */
+  kindReason: string | undefined;
+  trigger: RunTrigger;
+  dryRun: boolean;
+  status: RunStatus;
+  /** failed: what went wrong; held: why it is held; rejected/approved: by whom */
+  reason: string | undefined;
+  counts: RunCounts;
+  createdAt: string;
+  startedAt: string | undefined;
+  finishedAt: string | undefined;
+  decidedBy: string | undefined;
+  decidedAt: string | undefined;
+}
+
+export type RunAction = 'create' | 'tier' | 'suspend' | 'restore' | 'update' | 'skip';
+
+/** One line of a run's report. `reason` is a sentence naming the group path, UAC bit or domain. */
+export interface RunItem {
+  action: RunAction;
+  guid: string;
+  userId: string | undefined;
+  email: string | undefined;
+  from: string | undefined;
+  to: string | undefined;
+  reason: string;
+}
+
+export interface RunReport extends RunSummary {
+  items: RunItem[];
+}
+
+/** `directory explain`: why a user has their tier or cannot sign in. */
+export interface Explanation {
+  accountId: string;
+  userId: string | undefined;
+  email: string | undefined;
+  inDirectory: boolean;
+  disabled: boolean;
+  tier: License | null;
+  canSignIn: boolean;
+  /** each chain that reaches a mapped group, user first: ['alice', 'engineering', 'chime-pro'] */
+  chains: { path: string[]; groupName: string; tier: License }[];
+  mapping: GroupTier[];
+  lastChange: { runId: string; action: RunAction; at: string; reason: string } | undefined;
+  /** one paragraph for a person */
+  summary: string;
+}
+
+/**
+ * What an AD sign-in answered. `not_directory`: the address is not a directory account's, and
+ * the Belfry password decides. Otherwise the directory decided: the person is signed in as
+ * `email` (their membership already brought up to date with live group membership), or refused
+ * with a code the sign-in gate shows.
+ */
+export type DirectorySignInOutcome =
+  | { kind: 'not_directory' }
+  | { kind: 'signed_in'; email: string; accountId: string; userId: string }
+  | {
+      kind: 'refused';
+      code:
+        | 'wrong_credentials'
+        | 'disabled'
+        | 'account_expired'
+        | 'password_expired'
+        | 'must_change_password'
+        | 'locked_out'
+        | 'logon_restricted'
+        | 'no_tier'
+        | 'directory_unavailable';
+      /** a sentence for the person */
+      message: string;
+      /** whether this counts as a failed password for the throttle (a wrong password does; an outage does not) */
+      countsAsFailure: boolean;
+    };
+
+export interface DirectoryService {
+  connect(actor: Actor, accountId: string, input: ConnectDirectoryInput): Promise<DirectoryConnectionView>;
+  get(actor: Actor, accountId: string): Promise<DirectoryConnectionView>;
+  test(actor: Actor, accountId: string): Promise<DirectoryTestReport>;
+  disconnect(actor: Actor, accountId: string): Promise<void>;
+  /** Replaces the mapping; with `dryRun` only previews. A saved change queues a sync. */
+  setGroupTiers(
+    actor: Actor,
+    accountId: string,
+    groups: GroupTier[],
+    options: { dryRun: boolean },
+  ): Promise<{ preview: TierPreview; saved: boolean; runId: string | undefined }>;
+  /** Queues a run (a job) and answers it as queued. */
+  startSync(
+    actor: Actor,
+    accountId: string,
+    options: { full: boolean; dryRun: boolean },
+  ): Promise<RunSummary>;
+  listRuns(
+    actor: Actor,
+    accountId: string,
+    paging: { maxResults?: number | undefined; nextToken?: string | undefined },
+  ): Promise<{ runs: RunSummary[]; nextToken: string | undefined }>;
+  getRun(actor: Actor, runId: string): Promise<RunReport>;
+  approveRun(actor: Actor, runId: string): Promise<RunSummary>;
+  rejectRun(actor: Actor, runId: string): Promise<RunSummary>;
+  explain(actor: Actor, accountId: string, userIdOrEmail: string): Promise<Explanation>;
+  /** AD sign-in (item 7): finds the person with the service account, binds as them. */
+  signIn(email: string, password: string): Promise<DirectorySignInOutcome>;
+}
