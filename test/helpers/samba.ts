@@ -452,7 +452,7 @@ function patchConfig(conf: string, tpl: Template, dir: string, address: string, 
   const text = readFileSync(conf, 'utf8')
     .split(`${tpl.origin}/dc`)
     .join(`${dir}/dc`)
-    .replace(/^\tinterfaces = .*$/m, `\tinterfaces = ${address}`)
+    .replace(/^\tinterfaces = .*$/m, `\tinterfaces = ${address}\n\tldb:nosync = true`)
     .replace(
       /^\tldap server require strong auth = .*$/m,
       `\tldap server require strong auth = ${strongAuth ? 'yes' : 'no'}`,
