@@ -12,33 +12,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createLdapClient, defaultUserFilter } from '../../src/directory/ldap/index.js';
-import type { LdapSettings } from '../../src/directory/types.js';
+import { groupAttributes, userAttributes } from '../../src/directory/ldap/entries.js';
+import { directorySettings } from '../../test/helpers/samba.js';
 import { startBenchDirectory, type BenchDirectory } from './seed.js';
 
-const userAttributes = [
-  'objectGUID',
-  'sAMAccountName',
-  'userPrincipalName',
-  'mail',
-  'displayName',
-  'userAccountControl',
-  'uSNChanged',
-];
-const groupAttributes = ['objectGUID', 'cn', 'sAMAccountName', 'member', 'uSNChanged'];
-
 /** Settings for Belfry's client that read exactly the seeded entries. */
-export function benchSettings(directory: BenchDirectory): LdapSettings {
-  const { dc } = directory;
-  return {
-    urls: [dc.tlsUrl],
-    bindDn: dc.bindDn,
-    bindPassword: dc.bindPassword,
-    baseDn: directory.baseDn,
-    userFilter: undefined,
-    caPem: dc.caPem,
-    startTls: false,
-  };
-}
+export const benchSettings = (directory: BenchDirectory) =>
+  directorySettings(directory.dc, { baseDn: directory.baseDn });
 
 function ldapsearch(
   directory: BenchDirectory,

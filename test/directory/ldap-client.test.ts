@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createLdapClient } from '../../src/directory/ldap/index.js';
-import { LdapFailure, type LdapFailureKind, type LdapSettings } from '../../src/directory/types.js';
-import { sambaSkipReason, seeded, startSamba, type SambaDc } from '../helpers/samba.js';
+import { LdapFailure, type LdapFailureKind } from '../../src/directory/types.js';
+import { directorySettings, sambaSkipReason, seeded, startSamba, type SambaDc } from '../helpers/samba.js';
 
 const skip = sambaSkipReason();
 if (skip) console.log(`# skipping "LDAP client against Samba": ${skip}`);
@@ -16,18 +16,7 @@ if (skip) console.log(`# skipping "LDAP client against Samba": ${skip}`);
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const client = createLdapClient({ connectTimeoutMs: 3000, timeoutMs: 15_000 });
 
-function settingsFor(dc: SambaDc, overrides: Partial<LdapSettings> = {}): LdapSettings {
-  return {
-    urls: [dc.tlsUrl],
-    bindDn: dc.bindDn,
-    bindPassword: dc.bindPassword,
-    baseDn: dc.baseDn,
-    userFilter: undefined,
-    caPem: dc.caPem,
-    startTls: false,
-    ...overrides,
-  };
-}
+const settingsFor = directorySettings;
 
 async function failsWith(
   work: Promise<unknown>,

@@ -28,6 +28,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
+import type { LdapSettings } from '../../src/directory/types.js';
 
 const run = promisify(execFile);
 
@@ -606,5 +607,19 @@ function describeDc(
       rmSync(dir, { recursive: true, force: true });
       releaseAddress(lease);
     },
+  };
+}
+
+/** Settings for Belfry's LDAP client that reach `dc` over ldaps with its CA, as Administrator. */
+export function directorySettings(dc: SambaDc, overrides: Partial<LdapSettings> = {}): LdapSettings {
+  return {
+    urls: [dc.tlsUrl],
+    bindDn: dc.bindDn,
+    bindPassword: dc.bindPassword,
+    baseDn: dc.baseDn,
+    userFilter: undefined,
+    caPem: dc.caPem,
+    startTls: false,
+    ...overrides,
   };
 }
