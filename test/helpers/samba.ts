@@ -17,6 +17,7 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -195,8 +196,10 @@ function onLoopback(address: string): boolean {
   );
 }
 
-/** A DC left by a dead test process still holds its address: end it before reusing the address. */
+/** A DC left by a dead test process still holds its address: end it (and delete its files) before reuse. */
 function killLeftover(owner: Record<string, unknown>): void {
+  if (typeof owner.dir === 'string' && owner.dir.startsWith(`${root}/dc-`))
+    rmSync(owner.dir, { recursive: true, force: true });
   const pid = Number(owner.sambaPid);
   if (!pid || !processAlive(pid)) return;
   try {
@@ -212,8 +215,24 @@ interface Lease {
   added: boolean;
 }
 
+let swept = false;
+
+/** Once per process: frees what dead test processes left (their lock, DC files and address). */
+function sweepLeftovers(): void {
+  if (swept) return;
+  swept = true;
+  for (const name of readdirSync(root)) {
+    const address = /^addr-(127\.0\.100\.\d+)$/.exec(name)?.[1];
+    const lockDir = join(root, name);
+    const owner = readJson(join(lockDir, 'owner.json'));
+    if (!address || !owner || processAlive(Number(owner.pid))) continue;
+    if (tryLock(lockDir, killLeftover)) releaseAddress({ address, lockDir, added: onLoopback(address) });
+  }
+}
+
 function allocateAddress(): Lease {
   mkdirSync(root, { recursive: true });
+  sweepLeftovers();
   const offset = Math.floor(Math.random() * poolSize);
   for (let i = 0; i < poolSize; i++) {
     const address = `${poolPrefix}${((offset + i) % poolSize) + 1}`;
