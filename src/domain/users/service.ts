@@ -1,7 +1,6 @@
 import { announceEntitlementChange } from '../entitlements/announce.js';
 import { findAccountById, type AccountRecord, type License } from '../../store/accounts.js';
 import {
-  findRegisteredMembershipsByEmail,
   findUserByEmail,
   findUserById,
   insertUser,
@@ -15,6 +14,7 @@ import type { InviteRecord } from '../../store/invites.js';
 import { newPersonalPin } from '../../lib/ids.js';
 import { keysetPage, type Page } from '../paging.js';
 import { isUniqueViolation, type Db } from '../../store/database.js';
+import { findMembership } from '../../store/memberships.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
 import { auditedChange } from '../audit/trail.js';
@@ -103,8 +103,7 @@ export function createUsersService(deps: DomainDeps) {
             await refuseHeldElsewhere(tx, accountId, email, 'added');
             if (await findUserByEmail(tx, accountId, email))
               throw conflict(`A user with email ${email} already exists in account ${accountId}`);
-            const elsewhere = await findRegisteredMembershipsByEmail(tx, email);
-            if (elsewhere.length > 0)
+            if (await findMembership(tx, { email }))
               throw conflict(`${email} is already a registered member of another account`);
           }
           const user = newMember(
