@@ -5,7 +5,9 @@ import {
   updateIdentity,
   type IdentityRecord,
 } from '../../store/identities.js';
+import { findUserById, updateUser } from '../../store/users.js';
 import { auditedChange } from '../audit/trail.js';
+import { announceEntitlementChange } from '../entitlements/announce.js';
 import type { DirectorySignInOutcome } from '../directory/contract.js';
 import { SignInRefused } from '../sign-in/index.js';
 import { identityActor, type Client } from './actor.js';
@@ -77,13 +79,46 @@ export function createCredentialCheck(
     });
   }
 
+  /**
+   * A directory user is Unregistered from their first sync until they first sign in (issue 13
+   * item 3): that sign-in registers them, on the tier the directory gave (not the account's
+   * default, as a domain join would). Nothing to do when the directory already registered them.
+   */
+  async function registerOnFirstSignIn(
+    identityId: string,
+    { accountId, userId }: { accountId: string; userId: string },
+    client: Client,
+  ): Promise<void> {
+    const member = await findUserById(db, accountId, userId);
+    if (member?.registrationStatus !== 'Unregistered') return;
+    const subject = {
+      operation: 'RegisterDirectoryUser',
+      accountId,
+      targetType: 'User',
+      targetId: userId,
+      details: { email: member.email },
+    };
+    await auditedChange(deps, identityActor(identityId, client), subject, async (tx) => {
+      const at = clock.now().toISOString();
+      await updateUser(tx, accountId, userId, {
+        registrationStatus: 'Registered',
+        registeredOn: at,
+        updatedAt: at,
+      });
+      await announceEntitlementChange(tx, deps, (await findUserById(tx, accountId, userId))!, 'joined');
+    });
+  }
+
   return {
     async holder(email: string, password: string, client: Client): Promise<CredentialHolder | undefined> {
       const outcome: DirectorySignInOutcome = directorySignIn
         ? await directorySignIn(email, password)
         : { kind: 'not_directory' };
-      if (outcome.kind === 'signed_in')
-        return { identity: await vouchedIdentity(outcome.email, client), via: 'directory' };
+      if (outcome.kind === 'signed_in') {
+        const identity = await vouchedIdentity(outcome.email, client);
+        await registerOnFirstSignIn(identity.id, outcome, client);
+        return { identity, via: 'directory' };
+      }
       if (outcome.kind === 'refused') {
         const { code, message, countsAsFailure } = outcome;
         throw new SignInRefused({ code, reason: message }, { countsAsFailure });
