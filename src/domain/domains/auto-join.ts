@@ -1,3 +1,4 @@
+import { isEnterpriseAccount } from '../accounts/account-types.js';
 import { announceEntitlementChange } from '../entitlements/announce.js';
 import { findAccountById } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
@@ -89,7 +90,7 @@ async function joinNeeded(db: Db, email: string, accountId: string): Promise<boo
   if (!membership) return true;
   const { member } = membership;
   if (member.accountId === accountId || member.registrationStatus === 'Suspended') return false;
-  return membership.account.type === 'Team';
+  return !isEnterpriseAccount(membership.account.type);
 }
 
 async function leaveTeam(tx: Db, deps: DomainDeps, member: UserRecord, at: string, log: AuditLog) {
