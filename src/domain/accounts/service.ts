@@ -1,3 +1,4 @@
+import type { JobKind } from '../../jobs/kinds.js';
 import { isEnterpriseAccount } from './account-types.js';
 import { announceAccountChange } from '../entitlements/announce.js';
 import {
@@ -32,7 +33,7 @@ export interface Account extends AccountRecord {
 
 export type { Page };
 
-export const PURGE_ACCOUNT_JOB = 'purge-account';
+export const PURGE_ACCOUNT_JOB = 'purge-account' satisfies JobKind;
 export const DELEGATE_GROUPS_MAX = 100;
 
 export type AccountsService = ReturnType<typeof createAccountsService>;

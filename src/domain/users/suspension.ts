@@ -28,13 +28,13 @@ export function createSuspension(deps: DomainDeps) {
         accountId,
         userIds,
         'users',
-        (account) => {
-          if (suspensionEffect(account.type) === 'refuse')
-            throw forbidden(directoryRefusal(account, 'suspend'));
-        },
+        () => undefined,
         async (tx, account, userId) => {
           const user = await existingUser(tx, accountId, userId);
           const at = now();
+          // Refused user by user (each in UserErrors), as the batch has always answered.
+          if (suspensionEffect(account.type) === 'refuse')
+            throw forbidden(directoryRefusal(account, 'suspend'));
           if (user.registrationStatus === 'Suspended') return { effect: 'already suspended' };
           // Neither a removed nor a suspended user keeps a phone number.
           const freedNumber = await freeNumberOfUser(tx, user, at);
@@ -63,7 +63,8 @@ export function createSuspension(deps: DomainDeps) {
         'users',
         (account) => {
           const effect = unsuspensionEffect(account.type);
-          if (effect === 'refuse') throw forbidden(directoryRefusal(account, 'unsuspend'));
+          // BadRequest, as BatchUnsuspendUser has always answered outside EnterpriseLWA accounts.
+          if (effect === 'refuse') throw invalid(directoryRefusal(account, 'unsuspend'));
           if (effect === 'not-applicable')
             throw invalid(
               `BatchUnsuspendUser is for EnterpriseLWA accounts; account ${accountId} is ${account.type}`,
