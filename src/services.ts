@@ -9,6 +9,7 @@ import type { DomainDeps } from './domain/deps.js';
 import { createUsersService, type UsersService } from './domain/users/service.js';
 import { invitationEmailJob } from './domain/users/invitation-email.js';
 import { identityJobs } from './domain/identities/jobs.js';
+import type { DirectorySignIn } from './domain/identities/credentials.js';
 import { createIdentities, type IdentitiesService } from './domain/identities/service.js';
 import type { Carrier } from './domain/phone-numbers/carrier.js';
 import { createSimulatedCarrier } from './domain/phone-numbers/simulated-carrier.js';
@@ -84,6 +85,11 @@ export interface ServiceInputs {
   carrier?: Carrier | undefined;
   /** the database's change marker where it has one (OpenDatabase.changeMarker) */
   changeMarker?: (() => string) | undefined;
+  /**
+   * AD sign-in, in place of the directory service's (tests give a fake). Without it the
+   * password sign-in asks `services.directory.signIn` once that service exists.
+   */
+  directorySignIn?: DirectorySignIn | undefined;
 }
 
 export async function createServices(inputs: ServiceInputs): Promise<Services> {
@@ -111,6 +117,10 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
       ttlDays: config.invitationTtlDays,
     }),
   );
+  // TODO(integrator): once the directory service is built here (`const directory = …`), make this
+  // `inputs.directorySignIn ?? ((email, password) => directory.signIn(email, password))`, so every
+  // password sign-in asks the directory first (item 7).
+  const directorySignIn: DirectorySignIn | undefined = inputs.directorySignIn;
   const identityDeps = { ...deps, mailer: inputs.mailer, publicUrl: config.publicUrl, secrets };
   handlers.push(...identityJobs(identityDeps));
   // Webhook hosts are resolved with the same resolvers as claimed domains' records.
@@ -134,7 +144,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     installationId,
     accounts: createAccountsService(deps),
     users: createUsersService(deps),
-    identities: createIdentities(identityDeps),
+    identities: createIdentities({ ...identityDeps, directorySignIn }),
     accessKeys: createAccessKeys({ db, ids, clock, secrets, changeMarker: inputs.changeMarker }),
     phoneNumbers: createPhoneInventory(phoneDeps),
     phoneOrders: createPhoneOrders(phoneDeps),

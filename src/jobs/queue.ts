@@ -1,6 +1,7 @@
 import type { Clock } from '../lib/clock.js';
 import type { Ids } from '../lib/ids.js';
 import type { Db, Dialect } from '../store/database.js';
+import type { JobPayloads } from './kinds.js';
 import {
   claimDueJob,
   completeJob,
@@ -10,7 +11,10 @@ import {
   type JobRecord,
 } from '../store/jobs.js';
 
-/** A kind of background work and how to do it. Handlers must be idempotent: a job may run twice. */
+/**
+ * A kind of background work and how to do it, as the queue holds it (declare one with `defineJob`
+ * in kinds.ts, which types its payload). Handlers must be idempotent: a job may run twice.
+ */
 export interface JobHandler {
   kind: string;
   /**
@@ -30,12 +34,13 @@ export interface JobHandler {
   onGiveUp?(job: JobRecord, error: unknown, deps: { db: Db }): Promise<void>;
 }
 
-export interface Jobs {
+/** The queue, typed by the kinds it takes (kinds.ts; the queue's own tests use kinds of their own). */
+export interface Jobs<P extends object = JobPayloads> {
   /** Enqueues work inside the caller's transaction (`db` may be a transaction). */
-  enqueue(
+  enqueue<K extends keyof P & string>(
     db: Db,
-    kind: string,
-    payload: unknown,
+    kind: K,
+    payload: P[K],
     options?: { accountId?: string; runAt?: Date },
   ): Promise<void>;
 }
@@ -44,7 +49,11 @@ export interface Jobs {
  * `handlers` is read at each enqueue, not copied: services create the queue before they register
  * the handlers that use it, and a handler's own maxAttempts must still apply.
  */
-export function createJobs(ids: Ids, clock: Clock, handlers: JobHandler[]): Jobs {
+export function createJobs<P extends object = JobPayloads>(
+  ids: Ids,
+  clock: Clock,
+  handlers: JobHandler[],
+): Jobs<P> {
   const maxAttempts = (kind: string) => handlers.find((h) => h.kind === kind)?.maxAttempts ?? 8;
   return {
     async enqueue(db, kind, payload, options = {}) {

@@ -132,18 +132,6 @@ export async function findUserByEmail(
   return row && userFromRow(row);
 }
 
-/** Members of any account with this address who have signed up (registered or suspended). */
-export async function findRegisteredMembershipsByEmail(db: Db, email: string): Promise<UserRecord[]> {
-  const rows = await db
-    .selectFrom('users')
-    .selectAll()
-    .where('email_normalized', '=', normalizeEmail(email))
-    .where('removed_at', 'is', null)
-    .where('registration_status', 'in', ['Registered', 'Suspended'])
-    .execute();
-  return rows.map(userFromRow);
-}
-
 export interface UserFilter {
   accountId: string;
   email?: string | undefined;

@@ -12,6 +12,7 @@ import { ManualClock } from '../../src/lib/clock.js';
 import { randomIds } from '../../src/lib/ids.js';
 import { createSecretBox } from '../../src/lib/secret-box.js';
 import { createMailer } from '../../src/mail/create-mailer.js';
+import type { DirectorySignIn } from '../../src/domain/identities/credentials.js';
 import { createServices, type Services } from '../../src/services.js';
 import type { Dialect } from '../../src/store/database.js';
 import { openDatabase } from '../../src/store/database.js';
@@ -49,7 +50,7 @@ const SECRETS = createSecretBox(Buffer.alloc(32, 7));
 /**
  * A Belfry server on 127.0.0.1 with a fresh database of the dialect (or, `sharing` another test
  * server, a second instance on that server's database, with its operator key; closing it leaves
- * the database to the first). Its clock is manual and
+ * the database to the first; `directorySignIn`, a fake AD sign-in). Its clock is manual and
  * starts at the real time (SigV4 compares it with the clients' clocks); tests move it forward.
  * `env` is read as the server's environment (SMTP_URL, BELFRY_PUBLIC_URL…); without
  * BELFRY_DATA_DIR the data directory is a temporary one, so mail written without SMTP stays
@@ -58,7 +59,7 @@ const SECRETS = createSecretBox(Buffer.alloc(32, 7));
 export async function startTestServer(
   dialect: Dialect,
   env: Record<string, string> = {},
-  options: { sharing?: TestServer } = {},
+  options: { sharing?: TestServer; directorySignIn?: DirectorySignIn } = {},
 ): Promise<TestServer> {
   const database = options.sharing
     ? await reopen(options.sharing.database)
@@ -81,6 +82,7 @@ export async function startTestServer(
     config,
     mailer: createMailer(config, { info: (obj, msg) => void mailLog.push({ obj: { ...obj }, msg }) }),
     changeMarker: database.changeMarker,
+    directorySignIn: options.directorySignIn,
   });
   const operatorKey = options.sharing
     ? options.sharing.operator

@@ -1,4 +1,5 @@
 import { after, before, describe } from 'node:test';
+import type { DirectorySignIn } from '../../src/domain/identities/credentials.js';
 import type { Dialect } from '../../src/store/database.js';
 import { createTestDatabase, dialects, skipReason, type TestDatabase } from './databases.js';
 import { startTestServer, type TestServer } from './server.js';
@@ -6,6 +7,8 @@ import { startTestServer, type TestServer } from './server.js';
 export interface SuiteOptions {
   /** why the whole suite cannot run here (e.g. a missing tool); printed, and the suite skipped */
   skip?: string | undefined;
+  /** a fake AD sign-in for the suite's servers (see startTestServer) */
+  directorySignIn?: DirectorySignIn | undefined;
 }
 
 /**
@@ -27,7 +30,9 @@ export async function eachDialect(
     describe(`${title} [${dialect}]`, { skip: skip ?? false }, () => {
       let server: TestServer | undefined;
       before(async () => {
-        server = await startTestServer(dialect, env);
+        server = await startTestServer(dialect, env, {
+          ...(options.directorySignIn && { directorySignIn: options.directorySignIn }),
+        });
       });
       after(async () => {
         await server?.close();

@@ -3,8 +3,7 @@ import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Config } from '../../config.js';
 import { DomainError } from '../../domain/errors.js';
-import { ACCESS_SUSPENDED } from '../../domain/identities/service.js';
-import type { GateDecision } from '../../domain/oidc/gate.js';
+import { isAccountRefusal, SignInRefused, type Refusal } from '../../domain/sign-in/index.js';
 import type { Services } from '../../services.js';
 import { clientAddress } from '../client-address.js';
 import {
@@ -93,14 +92,14 @@ export async function interactionPages(app: FastifyInstance, options: Options) {
         device: readDeviceCookie(request),
       });
     } catch (error) {
-      if (!(error instanceof DomainError) || !FORM_KINDS.has(error.kind)) throw error;
-      retryAfter(reply, error);
-      // The right password of someone the gate refuses: the app hears why.
-      if (error.message === ACCESS_SUSPENDED) {
-        const found = await services.oidc.signIns.decideByEmail(email);
-        if (found && !found.decision.allowed) return refuse(request, reply, provider, found.decision);
-      }
-      return showForm(request, reply, details, error.message, error.kind === 'Throttled' ? 429 : 400, email);
+      const refused = error instanceof SignInRefused ? error : undefined;
+      if (!refused && !(error instanceof DomainError && FORM_KINDS.has(error.kind))) throw error;
+      const shown = error as DomainError;
+      retryAfter(reply, shown);
+      // The right credentials of someone their account refuses: the app hears why.
+      if (refused && isAccountRefusal(refused.refusal.code))
+        return refuse(request, reply, provider, refused.refusal);
+      return showForm(request, reply, details, shown.message, formStatus(shown), email);
     }
     const maxAgeSeconds = Math.floor((session.expiresAt.getTime() - services.clock.now().getTime()) / 1000);
     setCookie(reply, SESSION_COOKIE, session.token, { secure, maxAgeSeconds });
@@ -134,7 +133,7 @@ export async function interactionPages(app: FastifyInstance, options: Options) {
   ) {
     const decision = await services.oidc.signIns.decide(identityId);
     if (!decision) return showForm(request, reply, details);
-    if (!decision.allowed) return refuse(request, reply, provider, decision);
+    if (!decision.allowed) return refuse(request, reply, provider, decision.refusal);
     const grantId = await grantRequested(provider, details, identityId);
     await services.oidc.signIns.record(
       grantId,
@@ -152,17 +151,12 @@ export async function interactionPages(app: FastifyInstance, options: Options) {
     return reply.redirect(to, 303);
   }
 
-  async function refuse(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    provider: Provider,
-    decision: Extract<GateDecision, { allowed: false }>,
-  ) {
-    request.log.info({ refusal: decision.refusal.code }, 'app sign-in refused');
+  async function refuse(request: FastifyRequest, reply: FastifyReply, provider: Provider, refusal: Refusal) {
+    request.log.info({ refusal: refusal.code }, 'app sign-in refused');
     const to = await provider.interactionResult(
       request.raw,
       reply.raw,
-      { error: 'access_denied', error_description: decision.refusal.reason },
+      { error: 'access_denied', error_description: refusal.reason },
       { mergeWithLastSubmission: false },
     );
     return reply.redirect(to, 303);
@@ -222,6 +216,11 @@ async function grantRequested(provider: Provider, details: Interaction, identity
   for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
     grant.addResourceScope(resource, scopes.join(' '));
   return grant.save();
+}
+
+/** The form's status: throttled 429, a directory that could not answer 503, anything else 400. */
+function formStatus(error: DomainError): number {
+  return error.kind === 'Throttled' ? 429 : error.kind === 'Unavailable' ? 503 : 400;
 }
 
 const epochSeconds = (at: Date) => Math.floor(at.getTime() / 1000);

@@ -6,7 +6,7 @@ import Provider, {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import type { Config } from '../../config.js';
-import type { BelfryClaims } from '../../domain/oidc/gate.js';
+import type { BelfryClaims } from '../../domain/sign-in/index.js';
 import type { PrivateJwk } from '../../domain/oidc/keys.js';
 import type { Services } from '../../services.js';
 import { clearingCookieHeader, SESSION_COOKIE } from '../pages/cookies.js';

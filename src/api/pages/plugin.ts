@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.js';
 import { DomainError, invalid, type ErrorKind } from '../../domain/errors.js';
 import type { Identity } from '../../domain/identities/service.js';
+import { SignInRefused } from '../../domain/sign-in/index.js';
 import type { Services } from '../../services.js';
 import { clientAddress } from '../client-address.js';
 import { accountPages } from './account-pages.js';
@@ -139,6 +140,8 @@ export async function endUserPages(app: FastifyInstance, options: { services: Se
     },
     client: (request) => ({ requestId: request.id, sourceIp: clientAddress(request) }),
     formError(error) {
+      // A refused sign-in is always the form's to show (a directory outage included).
+      if (error instanceof SignInRefused) return error;
       if (error instanceof DomainError && FORM_KINDS.has(error.kind)) return error;
       throw error;
     },

@@ -1,5 +1,6 @@
 import { deleteAccountRow, findAccountById, lockAccountById } from '../../store/accounts.js';
 import type { JobHandler } from '../../jobs/queue.js';
+import { defineJob } from '../../jobs/kinds.js';
 import { systemActor } from '../access/actor.js';
 import { auditedChange } from '../audit/trail.js';
 import { freeNumbersOfAccount } from '../phone-numbers/assignment.js';
@@ -12,10 +13,10 @@ import { PURGE_ACCOUNT_JOB } from './service.js';
  * number still associated with the account or its users goes back to the inventory first.
  */
 export function purgeAccountJob(deps: DomainDeps): JobHandler {
-  return {
+  return defineJob({
     kind: PURGE_ACCOUNT_JOB,
     async run(job) {
-      const { accountId } = job.payload as { accountId: string };
+      const { accountId } = job.payload;
       const account = await findAccountById(deps.db, accountId);
       if (!account || account.status !== 'Suspended' || !account.purgeAfter) return;
       if (account.purgeAfter > deps.clock.now().toISOString()) return;
@@ -42,5 +43,5 @@ export function purgeAccountJob(deps: DomainDeps): JobHandler {
         },
       );
     },
-  };
+  });
 }

@@ -1,3 +1,5 @@
+import type { JobKind } from '../../jobs/kinds.js';
+import { isEnterpriseAccount } from './account-types.js';
 import { announceAccountChange } from '../entitlements/announce.js';
 import {
   findAccountById,
@@ -31,7 +33,7 @@ export interface Account extends AccountRecord {
 
 export type { Page };
 
-export const PURGE_ACCOUNT_JOB = 'purge-account';
+export const PURGE_ACCOUNT_JOB = 'purge-account' satisfies JobKind;
 export const DELEGATE_GROUPS_MAX = 100;
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
@@ -152,11 +154,11 @@ export function createAccountsService(deps: DomainDeps) {
           // Enterprise accounts release their domains first (which signs their people out);
           // their suspended members then stay with the deleted account, refused at sign-in.
           const domains = await listDomainsOfAccount(tx, accountId);
-          if (account.type !== 'Team' && domains.length > 0)
+          if (isEnterpriseAccount(account.type) && domains.length > 0)
             throw preconditionFailed(
               `Account ${accountId} is an ${account.type} account: release its claimed domains (${domains.map((d) => d.domainName).join(', ')}) before deleting it`,
             );
-          const members = account.type === 'Team' ? await countMembers(tx, accountId) : 0;
+          const members = isEnterpriseAccount(account.type) ? 0 : await countMembers(tx, accountId);
           if (members > 0)
             throw preconditionFailed(
               `Account ${accountId} still has ${members} member${members === 1 ? '' : 's'}: remove them with BatchSuspendUser first`,

@@ -47,7 +47,11 @@ for (const dialect of dialects) {
           async apply(tx, _context, letter) {
             order.push(letter);
             await apply(tx, letter, (t, jobId) =>
-              createJobs(jobId ? { uuid: () => jobId } : randomIds, clock, []).enqueue(t, kind, { letter }),
+              createJobs<Record<string, unknown>>(
+                jobId ? { uuid: () => jobId } : randomIds,
+                clock,
+                [],
+              ).enqueue(t, kind, { letter }),
             );
           },
         },

@@ -1,3 +1,4 @@
+import { isEnterpriseAccount } from '../accounts/account-types.js';
 import { announceEntitlementChange } from '../entitlements/announce.js';
 import { findAccountById } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
@@ -5,14 +6,8 @@ import { isUniqueViolation } from '../../store/database.js';
 import { findHeldDomain } from '../../store/domains.js';
 import { updateIdentity, type IdentityRecord } from '../../store/identities.js';
 import { supersedePendingInvites } from '../../store/invites.js';
-import {
-  findRegisteredMembershipsByEmail,
-  findUserByEmail,
-  findUserById,
-  insertUser,
-  updateUser,
-  type UserRecord,
-} from '../../store/users.js';
+import { findUserByEmail, findUserById, insertUser, updateUser, type UserRecord } from '../../store/users.js';
+import { findMembership } from '../../store/memberships.js';
 import type { Actor } from '../access/actor.js';
 import { auditedChange, type AuditLog } from '../audit/trail.js';
 import type { DomainDeps } from '../deps.js';
@@ -60,8 +55,8 @@ export async function joinByDomain(
         return undefined;
       }
       const at = deps.clock.now().toISOString();
-      for (const member of await findRegisteredMembershipsByEmail(tx, identity.email))
-        await leaveTeam(tx, deps, member, at, log);
+      const membership = await findMembership(tx, { email: identity.email });
+      if (membership) await leaveTeam(tx, deps, membership.member, at, log);
       const joined = await becomeMember(tx, deps, account, identity.email, at);
       if (identity.proTrialEndsAt !== undefined && identity.proTrialEndsAt > at)
         await updateIdentity(tx, identity.id, { proTrialEndsAt: at, updatedAt: at });
@@ -91,11 +86,11 @@ export async function domainJoinPending(deps: DomainDeps, identity: IdentityReco
 async function joinNeeded(db: Db, email: string, accountId: string): Promise<boolean> {
   const account = await findAccountById(db, accountId);
   if (account?.status !== 'Active') return false;
-  for (const member of await findRegisteredMembershipsByEmail(db, email)) {
-    if (member.accountId === accountId || member.registrationStatus === 'Suspended') return false;
-    if ((await findAccountById(db, member.accountId))?.type !== 'Team') return false;
-  }
-  return true;
+  const membership = await findMembership(db, { email });
+  if (!membership) return true;
+  const { member } = membership;
+  if (member.accountId === accountId || member.registrationStatus === 'Suspended') return false;
+  return !isEnterpriseAccount(membership.account.type);
 }
 
 async function leaveTeam(tx: Db, deps: DomainDeps, member: UserRecord, at: string, log: AuditLog) {

@@ -1,3 +1,4 @@
+import { typeWithVerifiedDomain } from '../accounts/account-types.js';
 import { updateAccount, type AccountRecord } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
 import { isUniqueViolation } from '../../store/database.js';
@@ -66,7 +67,8 @@ export async function applyCheck(
     // Another account verified the same domain at the same moment (unique index of 0008).
     throw isUniqueViolation(error) ? conflict(`${domain.domainName} is claimed by another account`) : error;
   });
-  if (event === 'Verified' && account.type === 'Team') await convertToEnterprise(tx, account, at, log);
+  if (event === 'Verified' && typeWithVerifiedDomain(account.type) !== account.type)
+    await convertToEnterprise(tx, account, at, log);
   return { domain: { ...domain, ...changes }, event };
 }
 
@@ -136,11 +138,12 @@ const overrideOf = (evidence: { reason: string }) =>
 
 /** Team → EnterpriseLWA: suspension now suspends, and the domain's people join by signing in. */
 async function convertToEnterprise(tx: Db, account: AccountRecord, at: string, log: AuditLog) {
-  await updateAccount(tx, account.id, { type: 'EnterpriseLWA', updatedAt: at });
+  const type = typeWithVerifiedDomain(account.type);
+  await updateAccount(tx, account.id, { type, updatedAt: at });
   log.item({
     targetType: 'Account',
     targetId: account.id,
-    details: { accountType: { from: account.type, to: 'EnterpriseLWA' } },
+    details: { accountType: { from: account.type, to: type } },
   });
 }
 

@@ -1,7 +1,8 @@
+import type { JobKind } from '../../jobs/kinds.js';
 import type { DomainDeps } from '../deps.js';
 import type { TxtLookup } from './dns.js';
 
-export const CHECK_DOMAIN_JOB = 'domain.check';
+export const CHECK_DOMAIN_JOB = 'domain.check' satisfies JobKind;
 
 /** When claims are checked; from the configuration (docs/configuration.md). */
 export interface DomainSchedule {

@@ -1,4 +1,5 @@
 import type { JobHandler } from '../../jobs/queue.js';
+import { defineJob } from '../../jobs/kinds.js';
 import { findAccountById } from '../../store/accounts.js';
 import { findDomainById } from '../../store/domains.js';
 import { systemActor } from '../access/actor.js';
@@ -15,10 +16,10 @@ import { CHECK_DOMAIN_JOB, type DomainsDeps } from './deps.js';
  * finds the record gone is.
  */
 export function checkDomainJob(deps: DomainsDeps): JobHandler {
-  return {
+  return defineJob({
     kind: CHECK_DOMAIN_JOB,
     async run(job) {
-      const { domainId, due } = job.payload as { domainId: string; due: string };
+      const { domainId, due } = job.payload;
       const domain = await findDomainById(deps.db, domainId);
       if (domain?.nextCheckAt !== due) return;
       // A deleted account's claims wait, unchecked, for its restore (checks resume) or purge.
@@ -48,5 +49,5 @@ export function checkDomainJob(deps: DomainsDeps): JobHandler {
         });
       });
     },
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import { isDirectoryAccount } from '../accounts/account-types.js';
 import { announceEntitlementChange } from '../entitlements/announce.js';
 import type { AccountRecord } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
@@ -32,18 +33,13 @@ export interface ReleaseEffect {
   outcome: ReleaseOutcome;
 }
 
-const DIRECTORY_TYPES: ReadonlySet<AccountRecord['type']> = new Set([
-  'EnterpriseDirectory',
-  'EnterpriseOIDC',
-]);
-
 /**
  * Who the release changes. Only a held domain let anyone in, so releasing a pending or failed
  * claim changes no one; pending invitees (never signed up) are left as they are.
  */
 async function planRelease(tx: Db, account: AccountRecord, domain: DomainRecord): Promise<ReleaseEffect[]> {
   if (!isHeld(domain)) return [];
-  if (DIRECTORY_TYPES.has(account.type)) {
+  if (isDirectoryAccount(account.type)) {
     const held = (await listDomainsOfAccount(tx, account.id)).filter(isHeld);
     if (held.length === 1)
       throw preconditionFailed(
@@ -67,7 +63,7 @@ async function planRelease(tx: Db, account: AccountRecord, domain: DomainRecord)
 
 function outcomeFor(account: AccountRecord, user: UserRecord): ReleaseOutcome | undefined {
   if (user.registrationStatus !== 'Registered' && user.registrationStatus !== 'Suspended') return undefined;
-  if (DIRECTORY_TYPES.has(account.type)) return 'Removed';
+  if (isDirectoryAccount(account.type)) return 'Removed';
   return user.registrationStatus === 'Registered' ? 'Released' : 'StaysSuspended';
 }
 

@@ -1,3 +1,4 @@
+import type { JobKind } from '../../jobs/kinds.js';
 import type { Jobs } from '../../jobs/queue.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Ids } from '../../lib/ids.js';
@@ -7,7 +8,7 @@ import type { Db } from '../../store/database.js';
 import type { UserRecord } from '../../store/users.js';
 import { standingOfMember, type Standing } from './current.js';
 
-export const DELIVER_APP_EVENT_JOB = 'deliver-app-event';
+export const DELIVER_APP_EVENT_JOB = 'deliver-app-event' satisfies JobKind;
 
 /** What changed a person's entitlements; apps may act on it (end a call on `suspended`). */
 export type ChangeReason =

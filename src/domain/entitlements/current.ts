@@ -1,8 +1,13 @@
 import type { Db } from '../../store/database.js';
 import { findIdentityByEmail, type IdentityRecord } from '../../store/identities.js';
 import type { UserRecord } from '../../store/users.js';
-import { loadSignInFacts, loadSignInFactsOf } from '../oidc/facts.js';
-import { decideSignIn, type BelfryClaims, type GateDecision } from '../oidc/gate.js';
+import {
+  decideFor,
+  decideSignIn,
+  loadSignInFactsOf,
+  type BelfryClaims,
+  type GateDecision,
+} from '../sign-in/index.js';
 
 /** Where a person stands now, as apps see it: the sign-in gate's answer and the token claims. */
 export type Standing = { sub: string; email: string } & (
@@ -26,7 +31,7 @@ export async function standingOfMember(db: Db, member: UserRecord, now: Date): P
 }
 
 async function standingOfIdentity(db: Db, identity: IdentityRecord, now: Date): Promise<Standing> {
-  return toStanding(identity, decideSignIn(await loadSignInFacts(db, identity), now));
+  return toStanding(identity, await decideFor(db, identity, now));
 }
 
 function toStanding(identity: IdentityRecord, decision: GateDecision): Standing {

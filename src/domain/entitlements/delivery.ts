@@ -1,10 +1,11 @@
 import type { JobHandler } from '../../jobs/queue.js';
+import { defineJob } from '../../jobs/kinds.js';
 import type { Clock } from '../../lib/clock.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import { findAppWebhook } from '../../store/app-webhooks.js';
 import type { Db } from '../../store/database.js';
 import { DomainError } from '../errors.js';
-import { DELIVER_APP_EVENT_JOB, type AppEvent } from './announce.js';
+import { DELIVER_APP_EVENT_JOB } from './announce.js';
 import type { WebhookDestinations } from './destinations.js';
 import { postPinned } from './pinned-post.js';
 import { SIGNATURE_HEADER, signDelivery } from './signature.js';
@@ -27,11 +28,11 @@ export interface DeliveryDeps {
  * to the address just checked; a refused destination fails the attempt without connecting.
  */
 export function deliverAppEventJob(deps: DeliveryDeps): JobHandler {
-  return {
+  return defineJob({
     kind: DELIVER_APP_EVENT_JOB,
     maxAttempts: 10,
     async run(job) {
-      const { clientId, event } = job.payload as { clientId: string; event: AppEvent };
+      const { clientId, event } = job.payload;
       const webhook = await findAppWebhook(deps.db, clientId);
       if (!webhook) return;
       const body = JSON.stringify(event);
@@ -53,5 +54,5 @@ export function deliverAppEventJob(deps: DeliveryDeps): JobHandler {
       if (status < 200 || status >= 300)
         throw new Error(`the webhook of app ${clientId} answered HTTP ${status}`);
     },
-  };
+  });
 }

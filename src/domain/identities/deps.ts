@@ -1,3 +1,4 @@
+import type { JobKind } from '../../jobs/kinds.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import type { Mailer } from '../../mail/mailer.js';
 import type { DomainDeps } from '../deps.js';
@@ -11,9 +12,9 @@ export interface IdentityDeps extends DomainDeps {
   publicUrl: string;
 }
 
-export const SEND_VERIFICATION_JOB = 'identity.send-verification';
-export const SEND_PASSWORD_RESET_JOB = 'identity.send-password-reset';
-export const SEND_ALREADY_REGISTERED_JOB = 'identity.send-already-registered';
+export const SEND_VERIFICATION_JOB = 'identity.send-verification' satisfies JobKind;
+export const SEND_PASSWORD_RESET_JOB = 'identity.send-password-reset' satisfies JobKind;
+export const SEND_ALREADY_REGISTERED_JOB = 'identity.send-already-registered' satisfies JobKind;
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;

@@ -1,12 +1,8 @@
 import { announceEntitlementChange } from '../entitlements/announce.js';
 import { isUniqueViolation } from '../../store/database.js';
 import { updateIdentity, type IdentityRecord } from '../../store/identities.js';
-import {
-  findRegisteredMembershipsByEmail,
-  findUserById,
-  normalizeEmail,
-  updateUser as updateUserRow,
-} from '../../store/users.js';
+import { findUserById, normalizeEmail, updateUser as updateUserRow } from '../../store/users.js';
+import { findMembership } from '../../store/memberships.js';
 import { auditedChange, recordRefusal } from '../audit/trail.js';
 import { conflict, DomainError, forbidden, notFound, preconditionFailed } from '../errors.js';
 import { findPendingInvitationByToken, markInvitationTokenUsed } from '../users/invitation-tokens.js';
@@ -75,13 +71,11 @@ export function createInvitationAcceptance(deps: IdentityDeps) {
         // Read again under the account lock: the invitee may have been removed meanwhile.
         const current = await findPendingInvitationByToken(tx, token, now);
         if (current?.invite.id !== invite.id) throw notFound(DEAD_INVITATION);
-        const elsewhere = (await findRegisteredMembershipsByEmail(tx, identity.email)).filter(
-          (u) => u.accountId !== account.id,
-        );
+        const membership = await findMembership(tx, { email: identity.email });
         const memberElsewhere = conflict(
           `${identity.email} is already a member of another account; leave it before joining ${account.name}.`,
         );
-        if (elsewhere.length > 0) throw memberElsewhere;
+        if (membership && membership.account.id !== account.id) throw memberElsewhere;
         if (!(await markInvitationTokenUsed(tx, invite.id, now))) throw notFound(DEAD_INVITATION);
         const at = now.toISOString();
         await updateUserRow(tx, account.id, invite.userId, {

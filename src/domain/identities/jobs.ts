@@ -1,4 +1,5 @@
 import type { JobHandler } from '../../jobs/queue.js';
+import { defineJob } from '../../jobs/kinds.js';
 import {
   findIdentityById,
   insertIdentityToken,
@@ -45,10 +46,10 @@ export function identityJobs(deps: IdentityDeps): JobHandler[] {
   }
 
   return [
-    {
+    defineJob({
       kind: SEND_VERIFICATION_JOB,
       async run(job) {
-        const { identityId } = job.payload as { identityId: string };
+        const { identityId } = job.payload;
         const identity = await findIdentityById(deps.db, identityId);
         if (!identity || identity.emailVerifiedAt) return;
         const validMs = IDENTITY_RULES.verificationTokenMs;
@@ -56,11 +57,11 @@ export function identityJobs(deps: IdentityDeps): JobHandler[] {
         const url = link(`/verify?token=${token}`);
         await deps.mailer.send(verificationEmail(identity.email, url, validMs / 86_400_000));
       },
-    },
-    {
+    }),
+    defineJob({
       kind: SEND_PASSWORD_RESET_JOB,
       async run(job) {
-        const { identityId } = job.payload as { identityId: string };
+        const { identityId } = job.payload;
         const identity = await findIdentityById(deps.db, identityId);
         if (!identity) return;
         const validMs = IDENTITY_RULES.resetTokenMs;
@@ -68,17 +69,17 @@ export function identityJobs(deps: IdentityDeps): JobHandler[] {
         const url = link(`/password/reset?token=${token}`);
         await deps.mailer.send(passwordResetEmail(identity.email, url, validMs / 60_000));
       },
-    },
-    {
+    }),
+    defineJob({
       kind: SEND_ALREADY_REGISTERED_JOB,
       async run(job) {
-        const { identityId } = job.payload as { identityId: string };
+        const { identityId } = job.payload;
         const identity = await findIdentityById(deps.db, identityId);
         if (!identity) return;
         await deps.mailer.send(
           alreadyRegisteredEmail(identity.email, link('/signin'), link('/password/forgot')),
         );
       },
-    },
+    }),
   ];
 }

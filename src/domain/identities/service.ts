@@ -13,10 +13,9 @@ import {
   useIdentityToken,
   type IdentityRecord,
 } from '../../store/identities.js';
-import { findAccountById } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
 import { deleteSignInsOfIdentity } from '../../store/oidc-sign-ins.js';
-import { findRegisteredMembershipsByEmail, normalizeEmail } from '../../store/users.js';
+import { normalizeEmail } from '../../store/users.js';
 import { auditedChange, recordRefusal } from '../audit/trail.js';
 import { DomainError, notFound } from '../errors.js';
 import { checkEmail } from '../users/rules.js';
@@ -28,7 +27,15 @@ import {
   type IdentityDeps,
 } from './deps.js';
 import { anonymousActor, identityActor, unknownClient, type Client } from './actor.js';
-import { checkPassword, hashPassword, needsRehash, verifyPassword, verifyDecoy } from './passwords.js';
+import { checkPassword, hashPassword, needsRehash, verifyPassword } from './passwords.js';
+import { createCredentialCheck, type DirectorySignIn } from './credentials.js';
+import {
+  decideFor,
+  SignInRefused,
+  WRONG_CREDENTIALS,
+  wrongCredentials,
+  type Refusal,
+} from '../sign-in/index.js';
 import { hashOpaqueToken, newOpaqueToken } from './secrets.js';
 import { createInvitationAcceptance } from './invitations.js';
 import { createMailBudget, createThrottle } from './throttle.js';
@@ -55,30 +62,29 @@ export interface SignInGrant extends SessionGrant {
   device: string;
 }
 
-/** One message for a wrong address and a wrong password: neither says which addresses exist. */
-export const WRONG_CREDENTIALS = 'The email or password is wrong';
+export { WRONG_CREDENTIALS };
 
-/** Shown to a suspended member, or one of a deleted account, who signs in with the right password. */
+/** Shown on Belfry's pages to a suspended member, or one of a deleted account, with the right password. */
 export const ACCESS_SUSPENDED = 'Your account access is suspended; contact your administrator';
 
 /**
- * Whether the address's membership blocks sign-in (DESIGN §3): a Suspended member, or a member of
- * a deleted (Suspended) account. Removed members have no membership left and sign in as free users.
+ * The password pages' own wording of some refusals (an app hears the decision's `reason`): the
+ * sign-in form says how to confirm an address, and says less about an account than an app does.
  */
-async function accessSuspended(db: Db, email: string): Promise<boolean> {
-  for (const member of await findRegisteredMembershipsByEmail(db, email)) {
-    if (member.registrationStatus === 'Suspended') return true;
-    if ((await findAccountById(db, member.accountId))?.status === 'Suspended') return true;
-  }
-  return false;
+function pageMessage(refusal: Refusal, email: string): string | undefined {
+  if (refusal.code === 'unverified')
+    return `Confirm your email address first: open the link we sent to ${email} when you registered, or use "Forgot your password?" to get a new one.`;
+  if (refusal.code === 'suspended' || refusal.code === 'account_deleted') return ACCESS_SUSPENDED;
+  return undefined;
 }
 
 export type IdentitiesService = ReturnType<typeof createIdentities>;
 
 /** People's own sign-in: registration, email verification, password sign-in and reset, sessions. */
-export function createIdentities(deps: IdentityDeps) {
+export function createIdentities(deps: IdentityDeps & { directorySignIn?: DirectorySignIn | undefined }) {
   const { db, ids, clock, jobs } = deps;
   const throttle = createThrottle(deps);
+  const credentials = createCredentialCheck(deps);
   const mailBudget = createMailBudget(deps);
   const acceptance = createInvitationAcceptance(deps);
   const later = (ms: number) => new Date(clock.now().getTime() + ms);
@@ -96,31 +102,22 @@ export function createIdentities(deps: IdentityDeps) {
     return { token, expiresAt, identity };
   }
 
-  /** The identity whose password this is, or undefined (a wrong address costs the same hash). */
-  async function passwordHolder(email: string, password: string): Promise<IdentityRecord | undefined> {
-    const identity = await findIdentityByEmail(db, email);
-    const matches = identity
-      ? await verifyPassword(identity.passwordHash, password)
-      : await verifyDecoy(password);
-    return identity && matches ? identity : undefined;
-  }
-
   async function passwordSignIn(email: string, password: string, client: SignInClient): Promise<SignInGrant> {
     const attempt = { subject: normalizeEmail(email), sourceIp: client.sourceIp, device: client.device };
-    const checked = await throttle.check(attempt, () => passwordHolder(email, password));
-    if (!checked) throw new DomainError('Unauthorized', WRONG_CREDENTIALS);
-    const identity = checked.value;
-    if (!identity.emailVerifiedAt)
-      throw new DomainError(
-        'PreconditionFailed',
-        `Confirm your email address first: open the link we sent to ${identity.email} when you registered, or use "Forgot your password?" to get a new one.`,
-      );
-    if (await accessSuspended(db, identity.email))
-      throw new DomainError('PreconditionFailed', ACCESS_SUSPENDED);
+    const who = { ...unknownClient(), ...client };
+    const checked = await throttle.check(attempt, () => credentials.holder(email, password, who));
+    if (!checked) throw wrongCredentials();
+    const { identity, via } = checked.value;
+    const decision = await decideFor(db, identity, clock.now());
+    if (!decision.allowed) {
+      const message = pageMessage(decision.refusal, identity.email);
+      throw new SignInRefused(decision.refusal, { ...(message !== undefined && { message }) });
+    }
     // Before the session starts: leaving a Team account for the domain's signs that one out.
-    await joinByDomain(deps, identity, identityActor(identity.id, { ...unknownClient(), ...client }));
+    await joinByDomain(deps, identity, identityActor(identity.id, who));
     // Hashes made with older parameters are upgraded while the password is at hand.
-    const rehashed = needsRehash(identity.passwordHash) ? await hashPassword(password) : undefined;
+    const rehashed =
+      via === 'password' && needsRehash(identity.passwordHash) ? await hashPassword(password) : undefined;
     return db.transaction().execute(async (tx) => {
       if (rehashed)
         await updateIdentity(tx, identity.id, {
@@ -149,7 +146,7 @@ export function createIdentities(deps: IdentityDeps) {
     token: string,
   ): Promise<{ identity: IdentityRecord; signedInAt: Date } | undefined> {
     const session = await findLiveSession(db, hashOpaqueToken(token), clock.now().toISOString());
-    if (!session || (await accessSuspended(db, session.identity.email))) return undefined;
+    if (!session || !(await decideFor(db, session.identity, clock.now())).allowed) return undefined;
     return { identity: session.identity, signedInAt: new Date(session.signedInAt) };
   }
 

@@ -12,6 +12,7 @@ import { clientNetwork } from '../../lib/ip-ranges.js';
 import { normalizeEmail } from '../../store/users.js';
 import type { DomainDeps } from '../deps.js';
 import { DomainError } from '../errors.js';
+import { SignInRefused } from '../sign-in/refusal.js';
 import { IDENTITY_RULES, type IdentityDeps } from './deps.js';
 import { createDeviceProofs } from './devices.js';
 
@@ -180,7 +181,8 @@ export function createThrottle(deps: CounterDeps & { secrets: IdentityDeps['secr
   return {
     /**
      * Runs `check` under the budgets: it answers the credentials' value when they are right and
-     * undefined when they are wrong (a failure, counted). Refuses unchecked with SignInThrottled
+     * undefined when they are wrong (a failure, counted), or throws a SignInRefused that
+     * `countsAsFailure` (counted too; any other error is not). Refuses unchecked with SignInThrottled
      * past a limit. On success the subject's run and this device's count start afresh, and the
      * device cookie to set is returned with the value.
      */
@@ -195,7 +197,9 @@ export function createThrottle(deps: CounterDeps & { secrets: IdentityDeps['secr
       try {
         value = await check();
       } catch (error) {
-        // Not a failure of the credentials (a directory unreachable, say): nothing was learnt.
+        // A refusal of the credentials themselves (a directory's "wrong password") stays counted;
+        // anything else (a directory unreachable, say) is not a failure: nothing was learnt.
+        if (error instanceof SignInRefused && error.countsAsFailure) throw error;
         for (const key of [...reserved, run]) await releaseSigninAttempt(deps.db, key);
         throw error;
       }

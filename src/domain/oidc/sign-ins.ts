@@ -1,6 +1,5 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Db } from '../../store/database.js';
-import { findIdentityByEmail } from '../../store/identities.js';
 import { findAccountById } from '../../store/accounts.js';
 import {
   deleteExpiredSignIns,
@@ -9,8 +8,13 @@ import {
   latestMemberRevocation,
   type SignInRecord,
 } from '../../store/oidc-sign-ins.js';
-import { loadSignInFactsOf } from './facts.js';
-import { decideSignIn, type GateDecision, type Refusal, type SignInFacts } from './gate.js';
+import {
+  decideSignIn,
+  loadSignInFactsOf,
+  type GateDecision,
+  type Refusal,
+  type SignInFacts,
+} from '../sign-in/index.js';
 import type { StoredId } from './stored-ids.js';
 
 export interface SignInDeps {
@@ -53,16 +57,6 @@ export function createAppSignIns(deps: SignInDeps) {
     async decide(identityId: string): Promise<GateDecision | undefined> {
       const found = await facts(identityId);
       return found && decideSignIn(found, clock.now());
-    },
-
-    /**
-     * The gate for the owner of an address whose password was just checked (the sign-in form
-     * refused them as suspended: this says why, for the app). Undefined without an identity.
-     */
-    async decideByEmail(email: string): Promise<{ identityId: string; decision: GateDecision } | undefined> {
-      const identity = await findIdentityByEmail(db, email);
-      const found = identity && (await facts(identity.id));
-      return found && { identityId: found.identity.id, decision: decideSignIn(found, clock.now()) };
     },
 
     /** Records a sign-in that the gate allowed, under the grant it created. */

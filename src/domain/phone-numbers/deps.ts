@@ -1,3 +1,4 @@
+import type { JobKind } from '../../jobs/kinds.js';
 import type { DomainDeps } from '../deps.js';
 import type { Carrier } from './carrier.js';
 
@@ -5,6 +6,6 @@ export interface PhoneDeps extends DomainDeps {
   carrier: Carrier;
 }
 
-export const PROCESS_ORDER_JOB = 'process-phone-number-order';
-export const RELEASE_NUMBER_JOB = 'release-phone-number';
-export const APPLY_CALLING_NAME_JOB = 'apply-calling-name';
+export const PROCESS_ORDER_JOB = 'process-phone-number-order' satisfies JobKind;
+export const RELEASE_NUMBER_JOB = 'release-phone-number' satisfies JobKind;
+export const APPLY_CALLING_NAME_JOB = 'apply-calling-name' satisfies JobKind;

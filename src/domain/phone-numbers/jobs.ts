@@ -1,4 +1,5 @@
 import type { JobHandler } from '../../jobs/queue.js';
+import { defineJob } from '../../jobs/kinds.js';
 import {
   claimNumberForRelease,
   deletePhoneNumberRow,
@@ -19,10 +20,10 @@ import { APPLY_CALLING_NAME_JOB, PROCESS_ORDER_JOB, RELEASE_NUMBER_JOB, type Pho
 export function phoneNumberJobs(deps: PhoneDeps): JobHandler[] {
   const now = () => deps.clock.now().toISOString();
   return [
-    {
+    defineJob({
       kind: PROCESS_ORDER_JOB,
       async run(job) {
-        const { orderId } = job.payload as { orderId: string };
+        const { orderId } = job.payload;
         const order = await findPhoneOrder(deps.db, orderId);
         if (!order || order.status !== 'Processing') return;
         // The carrier is asked outside any transaction; what it answers is then applied atomically.
@@ -31,7 +32,7 @@ export function phoneNumberJobs(deps: PhoneDeps): JobHandler[] {
       },
       /** The carrier never answered: every number of the order failed, and the operator sees why. */
       async onGiveUp(job, error) {
-        const { orderId } = job.payload as { orderId: string };
+        const { orderId } = job.payload;
         const order = await findPhoneOrder(deps.db, orderId);
         if (!order || order.status !== 'Processing') return;
         const reason = `The carrier did not answer: ${describe(error)}`.slice(0, 500);
@@ -41,11 +42,11 @@ export function phoneNumberJobs(deps: PhoneDeps): JobHandler[] {
           order.numbers.map((n) => ({ e164: n.e164, acquired: false, reason })),
         );
       },
-    },
-    {
+    }),
+    defineJob({
       kind: RELEASE_NUMBER_JOB,
       async run(job) {
-        const { e164 } = job.payload as { e164: string };
+        const { e164 } = job.payload;
         // Claimed first: once out of the deletion queue a restore is refused, so the carrier
         // never takes back a number the operator was told is restored. A number restored (and
         // perhaps deleted again, with a later release date) is not claimed and is left alone.
@@ -60,18 +61,18 @@ export function phoneNumberJobs(deps: PhoneDeps): JobHandler[] {
         );
       },
       async onGiveUp(job, error) {
-        const { e164 } = job.payload as { e164: string };
+        const { e164 } = job.payload;
         await failInTrail(job.id, 'FailPhoneNumberRelease', e164, error, (tx, at) =>
           updatePhoneNumber(tx, e164, { status: 'ReleaseFailed', updatedAt: at }, ['ReleaseInProgress']),
         );
       },
-    },
-    {
+    }),
+    defineJob({
       // The simulated network takes the new name at once; a real carrier's CNAM update would be
       // polled here until it reports success or failure.
       kind: APPLY_CALLING_NAME_JOB,
       async run(job) {
-        const { e164 } = job.payload as { e164: string };
+        const { e164 } = job.payload;
         const pending = await findPhoneNumber(deps.db, e164);
         if (!pending || pending.callingNameStatus !== 'UpdateInProgress') return;
         await auditedChange(
@@ -89,14 +90,14 @@ export function phoneNumberJobs(deps: PhoneDeps): JobHandler[] {
       },
       /** UpdateFailed, so the next UpdatePhoneNumber is not refused as "still being updated". */
       async onGiveUp(job, error) {
-        const { e164 } = job.payload as { e164: string };
+        const { e164 } = job.payload;
         await failInTrail(job.id, 'FailCallingName', e164, error, async (tx, at) => {
           const number = await findPhoneNumber(tx, e164);
           if (number?.callingNameStatus !== 'UpdateInProgress') return;
           await updatePhoneNumber(tx, e164, { callingNameStatus: 'UpdateFailed', updatedAt: at });
         });
       },
-    },
+    }),
   ];
 
   /** Applies what the carrier answered for an order's numbers, in one audited change. */

@@ -1,4 +1,6 @@
+import type { JobKind } from '../../jobs/kinds.js';
 import type { JobHandler } from '../../jobs/queue.js';
+import { defineJob } from '../../jobs/kinds.js';
 import { DAY_MS, type Clock } from '../../lib/clock.js';
 import type { Ids } from '../../lib/ids.js';
 import type { SecretBox } from '../../lib/secret-box.js';
@@ -17,7 +19,7 @@ import { auditedChange } from '../audit/trail.js';
 import { renderInvitationEmail } from './invitation-message.js';
 import { invitationToken } from './invitation-tokens.js';
 
-export const SEND_INVITATION_EMAIL_JOB = 'send-invitation-email';
+export const SEND_INVITATION_EMAIL_JOB = 'send-invitation-email' satisfies JobKind;
 
 /**
  * Ten attempts with the queue's back-off (10 s doubling, capped at an hour) keep trying for about
@@ -52,11 +54,11 @@ export interface InvitationEmailDeps {
  */
 export function invitationEmailJob(deps: InvitationEmailDeps): JobHandler {
   const now = () => deps.clock.now();
-  return {
+  return defineJob({
     kind: SEND_INVITATION_EMAIL_JOB,
     maxAttempts: INVITATION_EMAIL_ATTEMPTS,
     async run(job, { signal }) {
-      const { inviteId } = job.payload as { inviteId: string };
+      const { inviteId } = job.payload;
       const invite = await findInviteById(deps.db, inviteId);
       if (!invite || invite.status !== 'Pending' || invite.supersededAt || invite.emailStatus === 'Sent')
         return;
@@ -98,7 +100,7 @@ export function invitationEmailJob(deps: InvitationEmailDeps): JobHandler {
      * accepted or was invited again meanwhile. Inviting the address again starts afresh.
      */
     async onGiveUp(job, error) {
-      const { inviteId } = job.payload as { inviteId: string };
+      const { inviteId } = job.payload;
       const invite = await findInviteById(deps.db, inviteId);
       if (!invite) return;
       const reason = describe(error);
@@ -120,7 +122,7 @@ export function invitationEmailJob(deps: InvitationEmailDeps): JobHandler {
         log.describe({ ...subject.details, invitationStatus: failed ? 'Failed' : 'unchanged' });
       });
     },
-  };
+  });
 }
 
 /** The error as an operator needs it; SMTP errors carry the server's reply, never our password. */

@@ -11,6 +11,7 @@ import { auditedChange } from '../audit/trail.js';
 import type { DomainDeps } from '../deps.js';
 import { invalid } from '../errors.js';
 import { SEND_INVITATION_EMAIL_JOB } from './invitation-email.js';
+import { mayInvite } from '../accounts/account-types.js';
 import { activeAccount } from './lookups.js';
 import { checkEmail, newMember } from './rules.js';
 import { domainOfEmail } from '../domains/names.js';
@@ -43,7 +44,7 @@ export function createInvitations(deps: DomainDeps) {
         async (tx, log) => {
           authorize(actor, 'users', accountId);
           const account = await activeAccount(deps, tx, accountId);
-          if (account.type !== 'Team')
+          if (!mayInvite(account.type))
             throw invalid(
               `InviteUsers is for Team accounts; ${account.type} account ${accountId} adds people through its claimed domains`,
             );

@@ -1,7 +1,6 @@
 import { announceEntitlementChange } from '../entitlements/announce.js';
 import { findAccountById, type AccountRecord, type License } from '../../store/accounts.js';
 import {
-  findRegisteredMembershipsByEmail,
   findUserByEmail,
   findUserById,
   insertUser,
@@ -15,12 +14,14 @@ import type { InviteRecord } from '../../store/invites.js';
 import { newPersonalPin } from '../../lib/ids.js';
 import { keysetPage, type Page } from '../paging.js';
 import { isUniqueViolation, type Db } from '../../store/database.js';
+import { findMembership } from '../../store/memberships.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
 import { auditedChange } from '../audit/trail.js';
 import type { DomainDeps } from '../deps.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import { checkLicenseForAccount } from '../accounts/rules.js';
+import { directoryRefusal, isDirectoryAccount, mayChangeTierManually } from '../accounts/account-types.js';
 import { runUserBatch, type UserFailure } from './batch.js';
 import { createInvitations, refuseHeldElsewhere } from './invitations.js';
 import { activeAccount, existingUser } from './lookups.js';
@@ -44,8 +45,6 @@ export interface Telephony {
 
 export type UsersService = ReturnType<typeof createUsersService>;
 
-const DIRECTORY_TYPES = new Set(['EnterpriseDirectory', 'EnterpriseOIDC']);
-
 /** The users area; invitations and the suspension batches live in their own files beside this one. */
 export function createUsersService(deps: DomainDeps) {
   const { db, ids, clock } = deps;
@@ -61,10 +60,7 @@ export function createUsersService(deps: DomainDeps) {
     const user = await existingUser(tx, account.id, userId);
     const changes: UserChanges = { updatedAt: now() };
     if (update.license !== undefined && update.license !== user.license) {
-      if (DIRECTORY_TYPES.has(account.type))
-        throw forbidden(
-          `Account ${account.id} takes permission tiers from its directory groups; change the user's groups instead`,
-        );
+      if (!mayChangeTierManually(account.type)) throw forbidden(directoryRefusal(account, 'tier'));
       changes.license = checkLicenseForAccount(update.license, account.supportedLicenses);
     }
     if (update.userType !== undefined) changes.userType = update.userType;
@@ -93,7 +89,7 @@ export function createUsersService(deps: DomainDeps) {
         async (tx, log) => {
           authorize(actor, 'users', accountId);
           const account = await activeAccount(deps, tx, accountId);
-          if (DIRECTORY_TYPES.has(account.type))
+          if (isDirectoryAccount(account.type))
             throw forbidden(`Account ${accountId} gets its users from its directory`);
           const userType = input.userType ?? 'PrivateUser';
           const email = input.email === undefined ? undefined : checkEmail(input.email);
@@ -103,8 +99,7 @@ export function createUsersService(deps: DomainDeps) {
             await refuseHeldElsewhere(tx, accountId, email, 'added');
             if (await findUserByEmail(tx, accountId, email))
               throw conflict(`A user with email ${email} already exists in account ${accountId}`);
-            const elsewhere = await findRegisteredMembershipsByEmail(tx, email);
-            if (elsewhere.length > 0)
+            if (await findMembership(tx, { email }))
               throw conflict(`${email} is already a registered member of another account`);
           }
           const user = newMember(

@@ -7,6 +7,7 @@ import { forbidden, invalid } from '../errors.js';
 import { freeNumberOfUser } from '../phone-numbers/assignment.js';
 import { runUserBatch, type UserFailure } from './batch.js';
 import { existingUser } from './lookups.js';
+import { directoryRefusal, suspensionEffect, unsuspensionEffect } from '../accounts/account-types.js';
 
 /** BatchSuspendUser and BatchUnsuspendUser: ending and restoring a member's access, user by user. */
 export function createSuspension(deps: DomainDeps) {
@@ -31,14 +32,13 @@ export function createSuspension(deps: DomainDeps) {
         async (tx, account, userId) => {
           const user = await existingUser(tx, accountId, userId);
           const at = now();
-          if (account.type !== 'Team' && account.type !== 'EnterpriseLWA')
-            throw forbidden(
-              `Users of ${account.type} account ${accountId} are suspended through the directory`,
-            );
+          // Refused user by user (each in UserErrors), as the batch has always answered.
+          if (suspensionEffect(account.type) === 'refuse')
+            throw forbidden(directoryRefusal(account, 'suspend'));
           if (user.registrationStatus === 'Suspended') return { effect: 'already suspended' };
           // Neither a removed nor a suspended user keeps a phone number.
           const freedNumber = await freeNumberOfUser(tx, user, at);
-          if (account.type === 'Team') {
+          if (suspensionEffect(account.type) === 'remove') {
             await signOutEverywhere(tx, user, at);
             await updateUserRow(tx, accountId, userId, { removedAt: at, updatedAt: at });
             await announceEntitlementChange(tx, deps, user, 'removed');
@@ -62,7 +62,10 @@ export function createSuspension(deps: DomainDeps) {
         userIds,
         'users',
         (account) => {
-          if (account.type !== 'EnterpriseLWA')
+          const effect = unsuspensionEffect(account.type);
+          // BadRequest, as BatchUnsuspendUser has always answered outside EnterpriseLWA accounts.
+          if (effect === 'refuse') throw invalid(directoryRefusal(account, 'unsuspend'));
+          if (effect === 'not-applicable')
             throw invalid(
               `BatchUnsuspendUser is for EnterpriseLWA accounts; account ${accountId} is ${account.type}`,
             );

@@ -4,7 +4,7 @@ import type { AccountRecord } from '../../store/accounts.js';
 import type { IdentityRecord } from '../../store/identities.js';
 import { newAccountRecord } from '../accounts/rules.js';
 import { newMember } from '../users/rules.js';
-import { decideSignIn, type SignInFacts } from './gate.js';
+import { decideSignIn, type SignInFacts } from './decision.js';
 
 const NOW = new Date('2026-06-01T12:00:00.000Z');
 const AT = '2026-05-01T00:00:00.000Z';
