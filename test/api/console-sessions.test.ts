@@ -15,7 +15,7 @@ async function newAdmin(
   policy = 'FullAccess',
   extra: { accountId?: string; totp?: boolean } = {},
 ) {
-  const email = uniqueEmail('admin');
+  const email = uniqueEmail();
   const created = await server.services.consoleAdmins.createAdmin(operatorActor(), {
     email,
     password: PASSWORD,
@@ -41,7 +41,7 @@ await eachDialect(
       const browser = new ConsoleClient(server().url);
       const probe = await browser.call('GET', `/console/api/setup?token=${token}`);
       assert.deepEqual(probe.json, { Usable: true });
-      const email = uniqueEmail('first');
+      const email = uniqueEmail();
       const created = await browser.call('POST', '/console/api/setup', {
         Token: token,
         Email: email,
@@ -58,7 +58,7 @@ await eachDialect(
 
       const again = await new ConsoleClient(server().url).call('POST', '/console/api/setup', {
         Token: token,
-        Email: uniqueEmail('second'),
+        Email: uniqueEmail(),
         Password: PASSWORD,
       });
       assert.equal(again.status, 422);
@@ -138,7 +138,7 @@ await eachDialect(
       const wrong = await browser.signIn(email, 'not the password');
       assert.equal(wrong.status, 401);
       assert.match(String(wrong.json.Message), /email, password or authenticator code is wrong/);
-      const unknown = await browser.signIn(uniqueEmail('nobody'), PASSWORD);
+      const unknown = await browser.signIn(uniqueEmail(), PASSWORD);
       assert.equal(unknown.status, 401);
       assert.equal(unknown.json.Message, wrong.json.Message);
       const rows = await server().services.db.selectFrom('signin_throttles').select('key').execute();
