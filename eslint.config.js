@@ -54,10 +54,33 @@ const boundaries = [
       ],
     },
   },
+  {
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        Event: 'readonly',
+        PopStateEvent: 'readonly',
+        URLSearchParams: 'readonly',
+      },
+    },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/src/**', '../../src/*'], message: 'the console talks to Belfry over HTTP only' },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'src/api/chime/generated/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'data/', 'web/dist/', 'src/api/chime/generated/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,6 +9,8 @@ import { entitlementApi } from './api/entitlements/plugin.js';
 import { processLogDestination } from './lib/log-destination.js';
 import { createMetrics } from './lib/metrics.js';
 import { fastifyTrustProxy } from './api/client-address.js';
+import { consoleApi } from './api/console/plugin.js';
+import { isConsoleDocument, sendConsoleIndex } from './api/console/static.js';
 
 /** Builds the HTTP application; never listens (tests inject or listen on port 0 themselves). */
 export async function buildApp(services: Services, config: Config): Promise<FastifyInstance> {
@@ -40,6 +42,8 @@ export async function buildApp(services: Services, config: Config): Promise<Fast
   // and a trip through the microtask queue each time.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-amzn-RequestId', request.id);
+    // A console page opened in the browser (bookmarked, reloaded) gets the app, which routes itself.
+    if (isConsoleDocument(request)) return void sendConsoleIndex(reply);
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
@@ -88,6 +92,8 @@ export async function buildApp(services: Services, config: Config): Promise<Fast
   });
 
   await app.register(chimeApi, { services, config });
+  // The console: its sign-in routes and the app; it then calls the Chime operations above.
+  await app.register(consoleApi, { services, config });
   // Beside the Chime API, in its own context: form bodies and HTML errors stay on its routes.
   await app.register(endUserPages, { services, config });
   // The apps' OpenID provider under /oidc, and its sign-in pages; its own body handling too.

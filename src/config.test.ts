@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       invitationTtlDays: 14,
       mail: { smtpUrl: undefined, from: 'Belfry <no-reply@localhost>' },
       apiRateLimit: { requestsPerSecond: 100, burst: 1000 },
+      console: { idleMinutes: 30, sessionHours: 12, setupLinkHours: 24 },
       oidc: {
         issuer: 'http://127.0.0.1:8080/oidc',
         issuerConfigured: false,

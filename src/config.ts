@@ -45,6 +45,12 @@ export interface Config {
   };
   /** each admin principal's request budget (a token bucket), shared out among the live instances */
   readonly apiRateLimit: { readonly requestsPerSecond: number; readonly burst: number };
+  /** the administrators' console at /console: how long its sessions and first-administrator links last */
+  readonly console: {
+    readonly idleMinutes: number;
+    readonly sessionHours: number;
+    readonly setupLinkHours: number;
+  };
   /** Belfry as the apps' OpenID provider: issuer `<publicUrl>/oidc`, token lifetimes in seconds */
   readonly oidc: {
     readonly issuer: string;
@@ -178,6 +184,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     apiRateLimit: {
       requestsPerSecond: read.integer('BELFRY_API_REQUESTS_PER_SECOND', 100, 1, 1_000_000),
       burst: read.integer('BELFRY_API_BURST', 1000, 1, 10_000_000),
+    },
+    console: {
+      idleMinutes: read.integer('BELFRY_CONSOLE_IDLE_MINUTES', 30, 1, 1440),
+      sessionHours: read.integer('BELFRY_CONSOLE_SESSION_HOURS', 12, 1, 720),
+      setupLinkHours: read.integer('BELFRY_CONSOLE_SETUP_LINK_HOURS', 24, 1, 720),
     },
     oidc: {
       issuer: `${publicUrl.replace(/\/+$/, '')}/oidc`,

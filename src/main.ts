@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (operatorKey) announceOperatorKey(config, operatorKey, saved || {}, url);
+  await announceSetupLink(config, services);
   app.log.info({ url, database: database.dialect }, 'Belfry is ready');
 }
 
@@ -137,6 +138,27 @@ function announceOperatorKey(config: Config, key: NewAccessKey, saved: Saved, ur
       `  AWS_SHARED_CREDENTIALS_FILE=${shown} AWS_PROFILE=belfry aws chime list-accounts --endpoint-url ${url} --region us-east-1`,
     );
   process.stdout.write([...lines, ''].join('\n') + '\n');
+}
+
+/**
+ * While the console has no administrator, each start prints a one-time link that creates the
+ * first one (single use, expiring; only its hash is stored). The token is in the fragment, which
+ * browsers never send to a server or in a Referer, so no access log holds it.
+ */
+async function announceSetupLink(config: Config, services: Awaited<ReturnType<typeof composeServices>>) {
+  const token = await services.consoleAdmins.issueSetupToken();
+  if (!token) return;
+  const hours = config.console.setupLinkHours;
+  process.stdout.write(
+    [
+      '',
+      'The console has no administrator yet. Open this link to create the first one (FullAccess);',
+      `it works once, for ${hours} hour${hours === 1 ? '' : 's'}:`,
+      `  ${config.publicUrl}/console/setup#token=${token}`,
+      'Or run "belfry admins create --email <address>".',
+      '',
+    ].join('\n') + '\n',
+  );
 }
 
 /** One line on why the server could not listen, naming the setting to change. */

@@ -27,6 +27,8 @@ import { createTxtLookup } from './domain/domains/dns.js';
 import { checkDomainJob } from './domain/domains/jobs.js';
 import { createDomainsService, type DomainsService } from './domain/domains/service.js';
 import type { Actor } from './domain/access/actor.js';
+import { createConsoleAdmins, type ConsoleAdmins } from './domain/admins/service.js';
+import { DEFAULT_CONSOLE_RULES, type ConsoleSessionRules } from './domain/admins/rules.js';
 import { createJobs, type JobHandler } from './jobs/queue.js';
 import type { Clock } from './lib/clock.js';
 import type { Ids } from './lib/ids.js';
@@ -48,6 +50,8 @@ export interface Services {
   /** end users' own sign-in: registration, passwords, sessions, accepting invitations */
   identities: IdentitiesService;
   accessKeys: AccessKeys;
+  /** console administrators: their management, sign-in and sessions */
+  consoleAdmins: ConsoleAdmins;
   phoneNumbers: PhoneInventory;
   phoneOrders: PhoneOrders;
   phoneAssignment: PhoneAssignment;
@@ -78,7 +82,7 @@ export interface ServiceInputs {
   ids: Ids;
   secrets: SecretBox;
   config: Pick<Config, 'accountRetentionDays' | 'publicUrl' | 'invitationTtlDays'> &
-    Partial<Pick<Config, 'domains' | 'webhooks' | 'apiRateLimit'>>;
+    Partial<Pick<Config, 'domains' | 'webhooks' | 'apiRateLimit' | 'console'>>;
   /** where emails go (src/mail/create-mailer.ts builds it from the configuration) */
   mailer: Mailer;
   /** where phone numbers are searched and ordered; the simulated carrier unless given */
@@ -146,6 +150,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     users: createUsersService(deps),
     identities: createIdentities({ ...identityDeps, directorySignIn }),
     accessKeys: createAccessKeys({ db, ids, clock, secrets, changeMarker: inputs.changeMarker }),
+    consoleAdmins: createConsoleAdmins({ db, ids, clock, secrets, rules: consoleRules(config) }),
     phoneNumbers: createPhoneInventory(phoneDeps),
     phoneOrders: createPhoneOrders(phoneDeps),
     phoneAssignment: createPhoneAssignment(phoneDeps),
@@ -185,6 +190,17 @@ function domainSchedule({ domains = DEFAULT_DOMAINS }: Partial<Pick<Config, 'dom
     verificationMs: domains.verificationHours * 60 * MINUTE_MS,
     pendingCheckMs: domains.pendingCheckMinutes * MINUTE_MS,
     recheckMs: domains.recheckHours * 60 * MINUTE_MS,
+  };
+}
+
+/** The console's session lifetimes from the configuration, in milliseconds. */
+function consoleRules({ console: settings }: Partial<Pick<Config, 'console'>>): ConsoleSessionRules {
+  if (!settings) return DEFAULT_CONSOLE_RULES;
+  const MINUTE_MS = 60_000;
+  return {
+    idleMs: settings.idleMinutes * MINUTE_MS,
+    absoluteMs: settings.sessionHours * 60 * MINUTE_MS,
+    setupLinkMs: settings.setupLinkHours * 60 * MINUTE_MS,
   };
 }
 

@@ -9,6 +9,7 @@ type Command = (args: string[]) => Promise<void>;
 const commands: Record<string, () => Promise<Command>> = {
   migrate: async () => (await import('./migrate.js')).migrate,
   'access-keys': async () => (await import('./access-keys.js')).accessKeys,
+  admins: async () => (await import('./admins.js')).admins,
   accounts: async () => (await import('./accounts.js')).accounts,
   audit: async () => (await import('./audit.js')).audit,
   'phone-numbers': async () => (await import('./phone-numbers.js')).phoneNumbers,

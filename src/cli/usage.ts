@@ -30,6 +30,18 @@ Commands:
       List access keys with their policy, account scope, creation and last use (never secrets).
   access-keys delete <access-key-id>
       Delete an access key; servers refuse it from the next request on.
+  admins create --email <address> [--policy FullAccess|UserManagement|ReadOnly] [--account-id <id>]
+                [--totp] [--password-stdin] [--json]
+      Create a console administrator (default FullAccess, all accounts). Without --password-stdin
+      a password is generated and printed this once; --totp also prints a TOTP secret for an
+      authenticator app, asked for at every sign-in.
+  admins list [--json]
+      List console administrators with their policy, account scope, TOTP and last sign-in.
+  admins delete <address>
+      Delete a console administrator; their sessions end at once.
+  admins reset <address> [--password-stdin | --new-password] [--totp | --no-totp]
+      Give a console administrator a new password (generated with --new-password) and/or a new
+      TOTP secret (--totp) or none (--no-totp); their sessions end at once.
   accounts disabled [--json]
       List deleted accounts and the date each will be purged.
   accounts restore <account-id>

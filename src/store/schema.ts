@@ -29,6 +29,9 @@ export interface Database {
   app_webhooks: AppWebhooksTable;
   claimed_domains: ClaimedDomainsTable;
   api_instances: ApiInstancesTable;
+  console_admins: ConsoleAdminsTable;
+  console_sessions: ConsoleSessionsTable;
+  console_setup_tokens: ConsoleSetupTokensTable;
 }
 
 export interface InstallationTable {
@@ -300,4 +303,34 @@ export interface ClaimedDomainsTable {
 export interface ApiInstancesTable {
   id: string;
   seen_at: string;
+}
+
+/** A person who signs in to the console; see migration 0016. */
+export interface ConsoleAdminsTable {
+  id: string;
+  principal_id: string;
+  email: string;
+  email_normalized: string;
+  password_hash: string;
+  totp_secret_sealed: string | null;
+  totp_last_step: number | null;
+  created_at: string;
+  updated_at: string;
+  last_signed_in_at: string | null;
+}
+
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  admin_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface ConsoleSetupTokensTable {
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }

@@ -4,9 +4,24 @@ import type { Services } from '../../services.js';
 import type { Config } from '../../config.js';
 import { clientAddress } from '../client-address.js';
 import { verifySigV4 } from './sigv4.js';
+import { authenticateSession, isConsoleRequest } from '../console/session-cookie.js';
+
+/**
+ * Returns the admin principal behind the request: the console administrator of a session cookie
+ * (with its CSRF header), or otherwise the key whose SigV4 signature it carries.
+ */
+export async function authenticate(
+  request: FastifyRequest,
+  body: Buffer,
+  services: Services,
+  config: Config,
+): Promise<Actor> {
+  if (isConsoleRequest(request)) return authenticateSession(request, services);
+  return authenticateKey(request, body, services, config);
+}
 
 /** Verifies the request's SigV4 signature and returns the admin principal behind the key. */
-export async function authenticate(
+async function authenticateKey(
   request: FastifyRequest,
   body: Buffer,
   services: Services,

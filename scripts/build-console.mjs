@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Builds the console (web/) into web/dist, which Belfry serves at /console. Run by `npm ci`
+// (the prepare script) and, with --if-stale, by `npm start`: it then builds only when web/dist
+// is missing or older than a source, so a fresh clone and a pulled change both just work.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const web = join(root, 'web');
+const built = join(web, 'dist', 'index.html');
+
+function newest(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
+}
+
+const sources = [
+  join(web, 'src'),
+  join(web, 'index.html'),
+  join(web, 'vite.config.ts'),
+  join(root, 'package-lock.json'),
+];
+const stale = !existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs;
+
+if (process.argv.includes('--if-stale') && !stale) process.exit(0);
+
+let build;
+try {
+  ({ build } = await import('vite'));
+} catch {
+  if (existsSync(built)) {
+    console.warn('belfry: vite is not installed (npm ci --omit=dev?); serving the console as last built');
+    process.exit(0);
+  }
+  console.error('belfry: cannot build the console: vite is not installed. Run "npm ci" first.');
+  process.exit(1);
+}
+const started = Date.now();
+await build({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn' });
+console.log(`belfry: console built into web/dist in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/** Where `npm run build:console` (scripts/build-console.mjs) writes the app. */
+export const CONSOLE_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.png': 'image/png',
+  '.json': 'application/json',
+};
+
+/** Vite names every asset by its content's hash: a file's name changes whenever it does. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * Whether a request is a browser opening a console page (a document, not an API call): the
+ * Chime API also answers under /console (clients of 2018–2019 put it before every path), but
+ * those are signed and never ask for HTML. Such a request gets the app, which routes itself.
+ */
+export function isConsoleDocument(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const path = request.url.split('?')[0]!;
+  if (path !== '/console' && !path.startsWith('/console/')) return false;
+  if (path.startsWith('/console/api/') || path.startsWith('/console/assets/')) return false;
+  return request.headers.authorization === undefined && (request.headers.accept ?? '').includes('text/html');
+}
+
+export function sendConsoleIndex(reply: FastifyReply): FastifyReply {
+  const file = join(CONSOLE_DIST, 'index.html');
+  if (!existsSync(file))
+    return reply
+      .code(503)
+      .type('text/plain; charset=utf-8')
+      .send(
+        'The console is not built. Run "npm run build:console" (npm ci and npm start do it for you), then reload.',
+      );
+  return reply.header('cache-control', 'no-cache').type(TYPES['.html']!).send(readFileSync(file));
+}
+
+/** The app's hashed files under /console/assets, cached for a year; the page itself at /console. */
+export function serveConsoleApp(app: FastifyInstance): void {
+  app.get('/console/assets/*', async (request, reply) => {
+    const rest = (request.params as Record<string, string>)['*'] ?? '';
+    const path = normalize(join(CONSOLE_DIST, 'assets', rest));
+    if (!path.startsWith(join(CONSOLE_DIST, 'assets')) || !existsSync(path))
+      return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
+    return reply
+      .header('cache-control', IMMUTABLE)
+      .type(TYPES[extname(path)] ?? 'application/octet-stream')
+      .send(readFileSync(path));
+  });
+  app.get('/console', async (_request, reply) => sendConsoleIndex(reply));
+  app.get('/console/', async (_request, reply) => sendConsoleIndex(reply));
+}

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import { ListAccountsCommand, ListUsersCommand } from '@aws-sdk/client-chime';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { eachDialect } from '../../test/helpers/suite.js';
+import type { TestServer } from '../../test/helpers/server.js';
+
+/** Debian's Chromium (.ci/run installs it); a browser is never downloaded. */
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+const PASSWORD = 'console e2e password';
+
+function chromiumMissing(): string | undefined {
+  if (existsSync(CHROMIUM)) return undefined;
+  const reason = `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+  if (process.env.CI) throw new Error(`${reason}; CI requires it`);
+  return reason;
+}
+
+let browser: Browser | undefined;
+const skip = chromiumMissing();
+
+before(async () => {
+  if (skip) return;
+  // The server serves web/dist: build it if a source is newer (as npm start does).
+  const built = spawnSync(
+    process.execPath,
+    [fileURLToPath(new URL('../../scripts/build-console.mjs', import.meta.url)), '--if-stale'],
+    { stdio: 'inherit' },
+  );
+  assert.equal(built.status, 0, 'the console builds');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+});
+after(async () => browser?.close());
+
+/** No axe violation on the page as it is now; a screenshot of it beside the test. */
+async function checkPage(page: Page, name: string, dialect: string) {
+  await page.waitForLoadState('networkidle');
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  assert.deepEqual(
+    violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+    `axe on the ${name} page`,
+  );
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${dialect}-${name}.png`), fullPage: true });
+}
+
+const h1 = (page: Page, text: string) => page.getByRole('heading', { level: 1, name: text }).waitFor();
+
+await eachDialect(
+  'the console in Chromium',
+  (server: () => TestServer, dialect) => {
+    it('first-administrator link, sign-in, an account, invitations, Basic, removal, sign-out', async () => {
+      const context = await browser!.newContext();
+      const page = await context.newPage();
+      const token = await server().services.consoleAdmins.issueSetupToken();
+      const email = `admin-${dialect}@example.com`;
+
+      await page.goto(`${server().url}/console/setup#token=${token}`);
+      await h1(page, 'Create the first administrator');
+      await checkPage(page, 'setup', dialect);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByLabel('Repeat the password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Create administrator' }).click();
+      await h1(page, 'Accounts');
+
+      // Sign out and back in through the sign-in page.
+      await page.getByRole('button', { name: email }).click();
+      await page.getByRole('menuitem', { name: 'Sign out' }).click();
+      await h1(page, 'Sign in to the Belfry console');
+      await checkPage(page, 'sign-in', dialect);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill('wrong password!');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText('The email, password or authenticator code is wrong').waitFor();
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await h1(page, 'Accounts');
+      await checkPage(page, 'accounts', dialect);
+
+      await page.getByRole('button', { name: 'Create account' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Account name').fill('Browser Co');
+      await dialog.getByRole('button', { name: 'Create account' }).click();
+      await page.getByRole('link', { name: 'Browser Co' }).click();
+      await h1(page, 'Users');
+      await checkPage(page, 'users', dialect);
+
+      await page.getByRole('button', { name: 'Invite users' }).click();
+      await h1(page, 'Invite users');
+      const field = page.getByLabel('Email addresses');
+      await field.fill('ann@example.com; not-an-address');
+      await page.getByText('Not an email address: not-an-address').waitFor();
+      await field.fill('ann@example.com; ben@example.com');
+      await checkPage(page, 'invite-users', dialect);
+      await page.getByRole('button', { name: 'Invite users' }).click();
+      await h1(page, 'Users');
+      await page.getByRole('link', { name: 'ann@example.com' }).waitFor();
+
+      await page.getByRole('checkbox', { name: 'Select ann@example.com' }).check();
+      await page.getByRole('checkbox', { name: 'Select ben@example.com' }).check();
+      await page.getByRole('button', { name: 'User actions' }).click();
+      await page.getByRole('menuitem', { name: 'Assign permissions' }).click();
+      await page
+        .getByRole('dialog')
+        .getByRole('radio', { name: /^Basic/ })
+        .check();
+      await page.getByRole('dialog').getByRole('button', { name: 'Assign' }).click();
+      await page.getByText('Basic permissions assigned for 2 users.').waitFor();
+
+      const accounts = await server()
+        .client()
+        .send(new ListAccountsCommand({ Name: 'Browser Co' }));
+      const accountId = accounts.Accounts![0]!.AccountId!;
+      const listed = async () =>
+        (
+          await server()
+            .client()
+            .send(new ListUsersCommand({ AccountId: accountId }))
+        ).Users ?? [];
+      assert.deepEqual((await listed()).map((u) => u.LicenseType).sort(), ['Basic', 'Basic']);
+
+      await page.getByRole('checkbox', { name: 'Select ben@example.com' }).check();
+      await page.getByRole('button', { name: 'User actions' }).click();
+      await page.getByRole('menuitem', { name: 'Remove user' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+      await page.getByText('Removed from the account for 1 user.').waitFor();
+      assert.ok(
+        !(await listed()).some(
+          (u) =>
+            u.PrimaryEmail === 'ben@example.com' &&
+            u.UserRegistrationStatus !== 'Suspended' &&
+            u.UserInvitationStatus === 'Pending',
+        ),
+      );
+
+      await page.getByRole('link', { name: 'ann@example.com' }).click();
+      await h1(page, 'ann@example.com');
+      await checkPage(page, 'user-details', dialect);
+
+      // The same browser, cookie and all, without the CSRF header: refused.
+      const forged = await page.evaluate(async () => {
+        const r = await fetch('/accounts', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"Name":"Forged"}',
+        });
+        return r.status;
+      });
+      assert.equal(forged, 403);
+
+      await page.getByRole('button', { name: email }).click();
+      await page.getByRole('menuitem', { name: 'Sign out' }).click();
+      await h1(page, 'Sign in to the Belfry console');
+      await context.close();
+    });
+  },
+  {},
+  { skip },
+);

@@ -1,0 +1,124 @@
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import AppLayout from '@cloudscape-design/components/app-layout';
+import Spinner from '@cloudscape-design/components/spinner';
+import TopNavigation from '@cloudscape-design/components/top-navigation';
+import SideNavigation from '@cloudscape-design/components/side-navigation';
+import { session, type Administrator } from './api.js';
+import { BASE, followLink, navigate, usePath } from './router.js';
+
+// Each page is its own chunk: the first page loads only its own code.
+const SignIn = lazy(() => import('./pages/SignIn.js'));
+const Setup = lazy(() => import('./pages/Setup.js'));
+const Accounts = lazy(() => import('./pages/Accounts.js'));
+const Users = lazy(() => import('./pages/Users.js'));
+const InviteUsers = lazy(() => import('./pages/InviteUsers.js'));
+const UserDetails = lazy(() => import('./pages/UserDetails.js'));
+
+type Signed = Administrator | null | undefined;
+
+function route(path: string) {
+  const [area, accountId, section, item] = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (area === 'accounts' && accountId && section === 'users') {
+    if (item === 'invite') return { page: 'invite', accountId } as const;
+    if (item) return { page: 'user', accountId, userId: item } as const;
+    return { page: 'users', accountId } as const;
+  }
+  return { page: 'accounts' } as const;
+}
+
+export function App() {
+  const path = usePath();
+  const [admin, setAdmin] = useState<Signed>(undefined);
+
+  const refresh = useCallback(() => {
+    session.current().then(
+      (s) => setAdmin(s.Administrator),
+      () => setAdmin(null),
+    );
+  }, []);
+  useEffect(refresh, [refresh]);
+  useEffect(() => {
+    const out = () => setAdmin(null);
+    window.addEventListener('belfry:signed-out', out);
+    return () => window.removeEventListener('belfry:signed-out', out);
+  }, []);
+
+  const loading = <Spinner size="large" />;
+  if (path.startsWith('/setup'))
+    return (
+      <Suspense fallback={loading}>
+        <Setup
+          onSignedIn={(a) => {
+            setAdmin(a);
+            navigate('/accounts');
+          }}
+        />
+      </Suspense>
+    );
+  if (admin === undefined) return loading;
+  if (admin === null)
+    return (
+      <Suspense fallback={loading}>
+        <SignIn onSignedIn={setAdmin} />
+      </Suspense>
+    );
+
+  const r = route(path);
+  const signOut = async () => {
+    await session.signOut().catch(() => undefined);
+    setAdmin(null);
+    navigate('/');
+  };
+  return (
+    <>
+      <TopNavigation
+        identity={{ href: `${BASE}/accounts`, title: 'Belfry', onFollow: followLink }}
+        utilities={[
+          {
+            type: 'menu-dropdown',
+            text: admin.Email,
+            description: `${admin.Policy}${admin.AccountId ? `, account ${admin.AccountId}` : ''}`,
+            items: [{ id: 'signout', text: 'Sign out' }],
+            onItemClick: () => void signOut(),
+          },
+        ]}
+        i18nStrings={{ overflowMenuTriggerText: 'More', overflowMenuTitleText: 'All' }}
+      />
+      <AppLayout
+        toolsHide
+        ariaLabels={{
+          navigation: 'Navigation',
+          navigationClose: 'Close navigation',
+          navigationToggle: 'Open navigation',
+        }}
+        navigation={
+          <SideNavigation
+            header={{ href: `${BASE}/accounts`, text: 'Belfry console' }}
+            activeHref={BASE + path}
+            onFollow={followLink}
+            items={[
+              { type: 'link', text: 'Accounts', href: `${BASE}/accounts` },
+              ...(r.page !== 'accounts'
+                ? [
+                    {
+                      type: 'link' as const,
+                      text: 'Users',
+                      href: `${BASE}/accounts/${encodeURIComponent(r.accountId)}/users`,
+                    },
+                  ]
+                : []),
+            ]}
+          />
+        }
+        content={
+          <Suspense fallback={loading}>
+            {r.page === 'accounts' && <Accounts />}
+            {r.page === 'users' && <Users accountId={r.accountId} />}
+            {r.page === 'invite' && <InviteUsers accountId={r.accountId} />}
+            {r.page === 'user' && <UserDetails accountId={r.accountId} userId={r.userId} />}
+          </Suspense>
+        }
+      />
+    </>
+  );
+}
