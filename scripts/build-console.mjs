@@ -30,12 +30,14 @@ let build;
 try {
   ({ build } = await import('vite'));
 } catch {
-  if (existsSync(built)) {
-    console.warn('belfry: vite is not installed (npm ci --omit=dev?); serving the console as last built');
-    process.exit(0);
-  }
-  console.error('belfry: cannot build the console: vite is not installed. Run "npm ci" first.');
-  process.exit(1);
+  // An install without dev dependencies (npm ci --omit=dev) has no Vite: the API still serves,
+  // and /console says how to build the console.
+  console.warn(
+    existsSync(built)
+      ? 'belfry: vite is not installed (npm ci --omit=dev?); serving the console as last built'
+      : 'belfry: vite is not installed, so the console is not built; run "npm ci" (with dev dependencies), then "npm run build:console"',
+  );
+  process.exit(0);
 }
 const started = Date.now();
 await build({ configFile: join(web, 'vite.config.ts'), logLevel: 'warn' });

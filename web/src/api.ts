@@ -108,6 +108,8 @@ export const chime = {
   createAccount: (Name: string) => call<{ Account: Account }>('POST', '/accounts', { Name }),
   renameAccount: (id: string, Name: string) => call<{ Account: Account }>('POST', account(id), { Name }),
   deleteAccount: (id: string) => call('DELETE', account(id)),
+  listDisabledAccounts: () => call<{ Accounts: Account[] }>('GET', '/disabled-accounts?max-results=100'),
+  restoreAccount: (id: string) => call<{ Account: Account }>('POST', `${account(id)}?operation=restore`),
   listUsers: (id: string, query: { email?: string; nextToken?: string; maxResults: number }) => {
     const q = new URLSearchParams({ 'max-results': String(query.maxResults) });
     if (query.email) q.set('user-email', query.email);

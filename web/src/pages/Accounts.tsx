@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import Button from '@cloudscape-design/components/button';
 import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flashbar';
 import FormField from '@cloudscape-design/components/form-field';
@@ -11,6 +11,7 @@ import TextFilter from '@cloudscape-design/components/text-filter';
 import { chime, type Account } from '../api.js';
 import { BASE, followLink } from '../router.js';
 import { ConfirmModal } from './ConfirmModal.js';
+import { DisabledAccounts } from './DisabledAccounts.js';
 
 type Dialog =
   { kind: 'create' } | { kind: 'rename'; account: Account } | { kind: 'delete'; account: Account };
@@ -23,6 +24,7 @@ export default function Accounts() {
   const [dialog, setDialog] = useState<Dialog>();
   const [name, setName] = useState('');
   const [flash, setFlash] = useState<FlashbarProps.MessageDefinition[]>([]);
+  const [version, setVersion] = useState(0);
 
   const load = () =>
     chime.listAccounts().then(
@@ -30,8 +32,12 @@ export default function Accounts() {
       (e: Error) => say('error', `Could not list the accounts: ${e.message}`),
     );
   useEffect(() => void load(), []);
-  const say = (type: 'success' | 'error', content: string) =>
-    setFlash([{ type, content, dismissible: true, onDismiss: () => setFlash([]), id: String(Date.now()) }]);
+  const say = useCallback(
+    (type: 'success' | 'error', content: string) =>
+      setFlash([{ type, content, dismissible: true, onDismiss: () => setFlash([]), id: String(Date.now()) }]),
+    [],
+  );
+  const sayError = useCallback((content: string) => say('error', content), [say]);
 
   const shown = useMemo(
     () =>
@@ -47,6 +53,7 @@ export default function Accounts() {
       say('success', await action());
       setDialog(undefined);
       setSelected([]);
+      setVersion((v) => v + 1);
       await load();
     } catch (e) {
       say('error', (e as Error).message);
@@ -87,7 +94,13 @@ export default function Accounts() {
                 >
                   Rename
                 </Button>
-                <Button disabled={!one} onClick={() => setDialog({ kind: 'delete', account: one! })}>
+                <Button
+                  disabled={!one}
+                  onClick={() => {
+                    setName('');
+                    setDialog({ kind: 'delete', account: one! });
+                  }}
+                >
                   Delete
                 </Button>
                 <Button
@@ -178,6 +191,14 @@ export default function Accounts() {
           </SpaceBetween>
         </ConfirmModal>
       )}
+      <DisabledAccounts
+        version={version}
+        onRestored={(message) => {
+          say('success', message);
+          void load();
+        }}
+        onError={sayError}
+      />
     </SpaceBetween>
   );
 }
