@@ -175,11 +175,6 @@ function countItems(items: PlannedItem[], unchanged: number): RunCounts {
  * answer must never read as "everyone left".
  */
 function holdReason(input: PlanInput, suspensions: number): string | undefined {
-  const total = input.members.size;
-  if (suspensions > input.hold.count)
-    return `it would suspend ${suspensions} users, more than ${input.hold.count}`;
-  if (total > 0 && suspensions > (total * input.hold.percent) / 100)
-    return `it would suspend ${suspensions} of ${total} directory users, more than ${input.hold.percent} %`;
   const previous = createTierResolver(input.previousGroups, input.mapping, input.defaultLicense);
   const now = createTierResolver(input.groups, input.mapping, input.defaultLicense);
   for (const m of input.mapping) {
@@ -188,5 +183,10 @@ function holdReason(input: PlanInput, suspensions: number): string | undefined {
     if (before && before.members.length > 0 && (after?.members.length ?? 0) === 0)
       return `mapped group ${m.groupName} had ${before.members.length} members and now has none`;
   }
+  const total = input.members.size;
+  if (suspensions > input.hold.count)
+    return `it would suspend ${suspensions} users, more than ${input.hold.count}`;
+  if (total > 0 && suspensions > (total * input.hold.percent) / 100)
+    return `it would suspend ${suspensions} of ${total} directory users, more than ${input.hold.percent} %`;
   return undefined;
 }
