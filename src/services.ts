@@ -29,6 +29,11 @@ import { createDomainsService, type DomainsService } from './domain/domains/serv
 import type { Actor } from './domain/access/actor.js';
 import { createConsoleAdmins, type ConsoleAdmins } from './domain/admins/service.js';
 import { DEFAULT_CONSOLE_RULES, type ConsoleSessionRules } from './domain/admins/rules.js';
+import type { DirectoryService } from './domain/directory/contract.js';
+import { DEFAULT_DIRECTORY_SETTINGS } from './domain/directory/deps.js';
+import { createLdapClient } from './directory/ldap/index.js';
+import { createDirectoryService } from './domain/directory/service.js';
+import type { DirectoryClient } from './directory/types.js';
 import { createJobs, type JobHandler } from './jobs/queue.js';
 import type { Clock } from './lib/clock.js';
 import type { Ids } from './lib/ids.js';
@@ -64,6 +69,8 @@ export interface Services {
   appWebhooks: AppWebhooks;
   /** claimed email domains: claims, DNS checks, release */
   domains: DomainsService;
+  /** Active Directory connections, group tiers, sync runs, explain and AD sign-in */
+  directory: DirectoryService;
   audit: {
     listAuditEvents(actor: Actor, accountId: string, query: AuditQuery): ReturnType<typeof listAuditEvents>;
     listInstallationAuditEvents(actor: Actor, query: AuditQuery): ReturnType<typeof listAuditEvents>;
@@ -82,7 +89,7 @@ export interface ServiceInputs {
   ids: Ids;
   secrets: SecretBox;
   config: Pick<Config, 'accountRetentionDays' | 'publicUrl' | 'invitationTtlDays'> &
-    Partial<Pick<Config, 'domains' | 'webhooks' | 'apiRateLimit' | 'console'>>;
+    Partial<Pick<Config, 'domains' | 'webhooks' | 'apiRateLimit' | 'console' | 'directory'>>;
   /** where emails go (src/mail/create-mailer.ts builds it from the configuration) */
   mailer: Mailer;
   /** where phone numbers are searched and ordered; the simulated carrier unless given */
@@ -94,6 +101,8 @@ export interface ServiceInputs {
    * password sign-in asks `services.directory.signIn` once that service exists.
    */
   directorySignIn?: DirectorySignIn | undefined;
+  /** how directories are reached: the LDAP client unless given (tests) */
+  directoryClient?: DirectoryClient | undefined;
 }
 
 export async function createServices(inputs: ServiceInputs): Promise<Services> {
@@ -121,10 +130,6 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
       ttlDays: config.invitationTtlDays,
     }),
   );
-  // TODO(integrator): once the directory service is built here (`const directory = …`), make this
-  // `inputs.directorySignIn ?? ((email, password) => directory.signIn(email, password))`, so every
-  // password sign-in asks the directory first (item 7).
-  const directorySignIn: DirectorySignIn | undefined = inputs.directorySignIn;
   const identityDeps = { ...deps, mailer: inputs.mailer, publicUrl: config.publicUrl, secrets };
   handlers.push(...identityJobs(identityDeps));
   // Webhook hosts are resolved with the same resolvers as claimed domains' records.
@@ -139,6 +144,17 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     domainSchedule: domainSchedule(config),
   };
   handlers.push(checkDomainJob(domainDeps));
+  const directory = createDirectoryService({
+    ...deps,
+    secrets,
+    directoryClient: inputs.directoryClient ?? createLdapClient(),
+    directory: config.directory ?? DEFAULT_DIRECTORY_SETTINGS,
+  });
+  handlers.push(...directory.jobHandlers);
+  // Every password sign-in asks the directory first (a directory account's people sign in with
+  // their AD credentials); tests may give their own.
+  const directorySignIn: DirectorySignIn =
+    inputs.directorySignIn ?? ((email, password) => directory.signIn(email, password));
   const installationId = await ensureInstallationValue(db, 'installation_id', twelveDigits());
   return {
     db,
@@ -159,6 +175,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     entitlements: createEntitlementChecks({ db, clock, secrets }),
     appWebhooks: createAppWebhooks({ db, ids, clock, secrets, destinations }),
     domains: createDomainsService(domainDeps),
+    directory,
     audit: {
       listAuditEvents: (actor, accountId, query) => listAuditEvents(db, actor, accountId, query),
       listInstallationAuditEvents: (actor, query) => listInstallationAuditEvents(db, actor, query),

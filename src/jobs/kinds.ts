@@ -1,6 +1,7 @@
 import type { Db } from '../store/database.js';
 import type { JobRecord } from '../store/jobs.js';
 import type { AppEvent } from '../domain/entitlements/announce.js';
+import type { DirectorySyncPayload } from '../domain/directory/deps.js';
 import type { JobHandler } from './queue.js';
 
 /**
@@ -18,6 +19,7 @@ export interface JobPayloads {
   'domain.check': { domainId: string; due: string };
   'deliver-app-event': { clientId: string; event: AppEvent };
   'purge-account': { accountId: string };
+  'directory-sync': DirectorySyncPayload;
 }
 
 export type JobKind = keyof JobPayloads;
