@@ -14,19 +14,19 @@ import type { Db } from '../../store/database.js';
 import { authorize } from '../access/policies.js';
 import { mayConnectDirectory, typeWithDirectory } from '../accounts/account-types.js';
 import { auditedChange } from '../audit/trail.js';
-import { DomainError, invalid, notFound, preconditionFailed } from '../errors.js';
+import { invalid, notFound, preconditionFailed } from '../errors.js';
 import { activeAccount } from '../users/lookups.js';
 import { checkConnectInput } from './connection.js';
 import type { DirectoryService } from './contract.js';
 import type { DirectoryDeps } from './deps.js';
 import { createMapping } from './mapping.js';
 import { createRuns } from './runs.js';
+import { explainUser } from './explain.js';
+import { directorySignIn } from './sign-in.js';
 import { directorySyncJob } from './jobs.js';
 import type { JobHandler } from '../../jobs/queue.js';
 import { testConnection } from './test-connection.js';
 import { connectionView, runSummary } from './views.js';
-
-const notYet = (what: string) => new DomainError('Unavailable', `${what} is not implemented yet`);
 
 /**
  * The directory area (DESIGN §5). Rights: FullAccess (`accounts`) connects, disconnects, maps
@@ -181,13 +181,11 @@ export function createDirectoryService(
     approveRun: runs.approveRun,
     rejectRun: runs.rejectRun,
 
-    async explain(actor, accountId) {
+    async explain(actor, accountId, userIdOrEmail) {
       authorize(actor, 'read', accountId);
-      throw notYet('explain');
+      return explainUser(db, accountId, userIdOrEmail);
     },
 
-    async signIn() {
-      throw notYet('AD sign-in');
-    },
+    signIn: (email, password) => directorySignIn(deps, email, password),
   };
 }
