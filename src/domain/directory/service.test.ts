@@ -338,5 +338,55 @@ for (const dialect of dialects) {
       assert.equal(run.status, 'applied', run.reason);
       assert.equal(run.counts.created, 10_000);
     });
+
+    it('runs on schedule, and while a run is held scheduled runs only report', async () => {
+      const { id, dir } = await connected();
+      dir.user('alice');
+      dir.group('chime-pro', ['alice']);
+      clock.advance(10 * 60_000);
+      await worker.drain();
+      const { runs } = await services.directory.listRuns(admin, id, {});
+      assert.equal(runs[0]?.trigger, 'schedule');
+      assert.equal(runs[0]?.status, 'applied', runs[0]?.reason);
+      dir.group('chime-pro', []);
+      assert.equal((await sync(id)).status, 'held');
+      clock.advance(10 * 60_000);
+      await worker.drain();
+      const latest = (await services.directory.listRuns(admin, id, { maxResults: 1 })).runs[0]!;
+      assert.deepEqual([latest.trigger, latest.status], ['schedule', 'dry']);
+    });
+
+    it('connects Enterprise accounts only, checks the settings, and disconnects keeping the users', async () => {
+      const team = randomIds.uuid();
+      await insertAccount(database.db, accountRecord(team, 'Team'));
+      const input = {
+        type: 'ad' as const,
+        urls: ['ldap://127.0.0.1'],
+        bindDn: 'cn=svc',
+        bindPassword: 'x',
+        baseDn: 'dc=corp',
+      };
+      await assert.rejects(services.directory.connect(admin, team, input), /verify a domain first/);
+      const { id, dir } = await connected();
+      await assert.rejects(
+        services.directory.connect(admin, id, {
+          ...input,
+          urls: ['http://dc'],
+          userFilter: '(objectClass=user',
+        }),
+        (e: Error) => /ldap:\/\/ or ldaps:\/\//.test(e.message) && /user filter/.test(e.message),
+      );
+      dir.user('alice');
+      dir.group('chime-pro', ['alice']);
+      await sync(id);
+      await services.directory.disconnect(admin, id);
+      const account = await database.db
+        .selectFrom('accounts')
+        .select('account_type')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.equal(account.account_type, 'EnterpriseLWA');
+      assert.equal((await members(id)).length, 1);
+    });
   });
 }

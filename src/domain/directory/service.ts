@@ -24,6 +24,7 @@ import { createRuns } from './runs.js';
 import { explainUser } from './explain.js';
 import { directorySignIn } from './sign-in.js';
 import { directorySyncJob } from './jobs.js';
+import { directoryScheduleJob, scheduleNextTick } from './schedule.js';
 import type { JobHandler } from '../../jobs/queue.js';
 import { testConnection } from './test-connection.js';
 import { connectionView, runSummary } from './views.js';
@@ -66,7 +67,7 @@ export function createDirectoryService(
   const mapping = createMapping(deps, runs);
 
   return {
-    jobHandlers: [directorySyncJob(runs)],
+    jobHandlers: [directorySyncJob(runs), directoryScheduleJob(deps, runs)],
 
     async connect(actor, accountId, input) {
       return auditedChange(deps, actor, subject('ConnectDirectory', accountId), async (tx, log) => {
@@ -100,6 +101,7 @@ export function createDirectoryService(
           updatedAt: at,
         };
         await saveConnection(tx, connection);
+        await scheduleNextTick(tx, deps, connection);
         if (!existing) await updateAccount(tx, accountId, { type: typeWithDirectory('ad'), updatedAt: at });
         // never the password; the settings a reader of the trail needs
         log.describe({
