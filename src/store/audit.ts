@@ -21,7 +21,14 @@ export interface AuditEventRecord {
 }
 
 export async function insertAuditEvents(db: Db, events: AuditEventRecord[]): Promise<void> {
-  if (events.length === 0) return;
+  // in chunks: a directory run records one event per user, beyond the bound-parameter limits
+  for (let i = 0; i < events.length; i += AUDIT_CHUNK)
+    await insertAuditChunk(db, events.slice(i, i + AUDIT_CHUNK));
+}
+
+const AUDIT_CHUNK = 1000;
+
+async function insertAuditChunk(db: Db, events: AuditEventRecord[]): Promise<void> {
   await db
     .insertInto('audit_events')
     .values(

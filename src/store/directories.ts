@@ -452,3 +452,44 @@ export async function findLastChangeOfUser(db: Db, accountId: string, userId: st
     }
   );
 }
+
+/**
+ * The EnterpriseDirectory account an address belongs to: the account of a current member with
+ * that address, else the account holding the address's domain. Undefined when neither is a
+ * directory account.
+ */
+export async function findDirectoryAccountIdOfAddress(db: Db, email: string): Promise<string | undefined> {
+  const normalized = email.trim().toLowerCase();
+  const member = await db
+    .selectFrom('users')
+    .innerJoin('accounts', 'accounts.id', 'users.account_id')
+    .select('accounts.id')
+    .where('users.email_normalized', '=', normalized)
+    .where('users.removed_at', 'is', null)
+    .where('accounts.account_type', '=', 'EnterpriseDirectory')
+    .where('accounts.account_status', '=', 'Active')
+    .executeTakeFirst();
+  if (member) return member.id;
+  const domain = normalized.slice(normalized.lastIndexOf('@') + 1);
+  const holder = await db
+    .selectFrom('claimed_domains')
+    .innerJoin('accounts', 'accounts.id', 'claimed_domains.account_id')
+    .select('accounts.id')
+    .where('claimed_domains.domain_name', '=', domain)
+    .where('claimed_domains.status', 'in', ['Verified', 'RecordMissing'])
+    .where('accounts.account_type', '=', 'EnterpriseDirectory')
+    .where('accounts.account_status', '=', 'Active')
+    .executeTakeFirst();
+  return holder?.id;
+}
+
+/** One entry of the stored read by objectGUID. */
+export async function findStoredUser(db: Db, accountId: string, guid: string) {
+  const row = await db
+    .selectFrom('directory_users')
+    .select('entry')
+    .where('account_id', '=', accountId)
+    .where('guid', '=', guid)
+    .executeTakeFirst();
+  return row && (JSON.parse(row.entry) as DirectoryUserEntry);
+}

@@ -6,6 +6,9 @@ import type { DomainDeps } from '../deps.js';
 /** The `directory-sync` job: one run of one account's sync (src/domain/directory/jobs.ts). */
 export const DIRECTORY_SYNC_JOB = 'directory-sync';
 
+/** The `directory-schedule` job: one tick of an account's sync schedule (schedule.ts). */
+export const DIRECTORY_SCHEDULE_JOB = 'directory-schedule';
+
 export interface DirectorySyncPayload {
   runId: string;
   accountId: string;

@@ -119,6 +119,16 @@ export function createRuns(deps: DirectoryDeps) {
   async function executeRun(payload: DirectorySyncPayload): Promise<void> {
     const run = await findRun(db, payload.runId);
     if (run?.status !== 'queued') return;
+    try {
+      await readPlanApply(run);
+    } catch (error) {
+      // nothing was applied (the change rolled back); the run must not stay "running"
+      await finish(run, 'failed', { reason: 'the run failed inside Belfry (see the server log)' });
+      throw error;
+    }
+  }
+
+  async function readPlanApply(run: RunRecord): Promise<void> {
     const connection = await findConnection(db, run.accountId);
     const account = await findAccountById(db, run.accountId);
     if (!connection || account?.status !== 'Active')

@@ -255,5 +255,138 @@ for (const dialect of dialects) {
       const audit = await database.db.selectFrom('audit_events').selectAll().execute();
       assert.ok(!JSON.stringify([rows, audit]).includes(BIND_PASSWORD));
     });
+
+    it('explains alice → engineering → chime-pro, and reads only changes incrementally', async () => {
+      const { id, dir } = await connected();
+      dir.user('alice');
+      dir.user('bob');
+      dir.group('engineering', ['alice']);
+      dir.group('chime-pro', ['engineering']);
+      dir.group('chime-basic', ['bob']);
+      const first = await sync(id);
+      const why = await services.directory.explain(admin, id, `alice@${dir.domain}`);
+      assert.deepEqual(why.chains[0]?.path, ['alice', 'engineering', 'chime-pro']);
+      assert.equal(why.tier, 'Pro');
+      assert.equal(why.lastChange?.runId, first.runId);
+      dir.user('bob', { displayName: 'Bob B' });
+      dir.reads.length = 0;
+      const run = await sync(id, { full: false, dryRun: false });
+      assert.equal(run.kind, 'incremental');
+      assert.ok(dir.reads[0]?.startsWith('users>'), dir.reads.join());
+      assert.deepEqual(
+        run.items.map((i) => [i.action, i.email]),
+        [['update', `bob@${dir.domain}`]],
+      );
+    });
+
+    it('holds a run suspending more than the number allowed', async () => {
+      const { id, dir } = await connected();
+      const names = Array.from({ length: 60 }, (_, i) => `n${i}`);
+      for (const n of names) dir.user(n);
+      dir.group('chime-basic', names);
+      dir.group('other', names.slice(0, 51));
+      await sync(id);
+      for (const n of names.slice(0, 51)) dir.user(n, { userAccountControl: 514 });
+      const held = await sync(id);
+      assert.equal(held.status, 'held');
+      assert.match(held.reason!, /51 users, more than 50/);
+    });
+
+    it('signs in with directory credentials, mapping each refusal', async () => {
+      const { id, dir } = await connected();
+      const alice = dir.user('alice');
+      const nobody = dir.user('nobody');
+      dir.group('chime-pro', ['alice']);
+      dir.passwords.set(alice.dn, 'pw-alice');
+      dir.passwords.set(nobody.dn, 'pw-nobody');
+      const ok = await services.directory.signIn(`alice@${dir.domain}`, 'pw-alice');
+      assert.equal(ok.kind, 'signed_in');
+      assert.equal((await byEmail(id, `alice@${dir.domain}`))!.registrationStatus, 'Registered');
+      const wrong = await services.directory.signIn(`alice@${dir.domain}`, 'nope');
+      const unknown = await services.directory.signIn(`ghost@${dir.domain}`, 'nope');
+      assert.ok(wrong.kind === 'refused' && unknown.kind === 'refused');
+      assert.equal(wrong.code, 'wrong_credentials');
+      assert.equal(wrong.message, unknown.message);
+      assert.equal(wrong.countsAsFailure, true);
+      const noTier = await services.directory.signIn(`nobody@${dir.domain}`, 'pw-nobody');
+      assert.ok(noTier.kind === 'refused' && noTier.code === 'no_tier');
+      dir.bindOutcomes.set(alice.dn, { ok: false, reason: 'locked_out' });
+      const locked = await services.directory.signIn(`alice@${dir.domain}`, 'pw-alice');
+      assert.ok(locked.kind === 'refused' && locked.code === 'locked_out');
+      dir.failure = new LdapFailure('unreachable', 'down');
+      const down = await services.directory.signIn(`alice@${dir.domain}`, 'pw-alice');
+      assert.ok(down.kind === 'refused' && down.code === 'directory_unavailable' && !down.countsAsFailure);
+      assert.deepEqual(await services.directory.signIn('someone@elsewhere.example', 'x'), {
+        kind: 'not_directory',
+      });
+    });
+
+    it('applies a first sync of 10,000 users (timing printed, not asserted)', async () => {
+      const { id, dir } = await connected();
+      const names = Array.from({ length: 10_000 }, (_, i) => `p${i}`);
+      for (const n of names) dir.user(n);
+      for (let g = 0; g < 10; g++) dir.group(`team${g}`, names.slice(g * 1000, (g + 1) * 1000));
+      dir.group(
+        'chime-basic',
+        Array.from({ length: 10 }, (_, g) => `team${g}`),
+      );
+      const started = performance.now();
+      const run = await sync(id);
+      console.log(
+        `# [${dialect}] 10,000-user first sync applied in ${Math.round(performance.now() - started)} ms`,
+      );
+      assert.equal(run.status, 'applied', run.reason);
+      assert.equal(run.counts.created, 10_000);
+    });
+
+    it('runs on schedule, and while a run is held scheduled runs only report', async () => {
+      const { id, dir } = await connected();
+      dir.user('alice');
+      dir.group('chime-pro', ['alice']);
+      clock.advance(10 * 60_000);
+      await worker.drain();
+      const { runs } = await services.directory.listRuns(admin, id, {});
+      assert.equal(runs[0]?.trigger, 'schedule');
+      assert.equal(runs[0]?.status, 'applied', runs[0]?.reason);
+      dir.group('chime-pro', []);
+      assert.equal((await sync(id)).status, 'held');
+      clock.advance(10 * 60_000);
+      await worker.drain();
+      const latest = (await services.directory.listRuns(admin, id, { maxResults: 1 })).runs[0]!;
+      assert.deepEqual([latest.trigger, latest.status], ['schedule', 'dry']);
+    });
+
+    it('connects Enterprise accounts only, checks the settings, and disconnects keeping the users', async () => {
+      const team = randomIds.uuid();
+      await insertAccount(database.db, accountRecord(team, 'Team'));
+      const input = {
+        type: 'ad' as const,
+        urls: ['ldap://127.0.0.1'],
+        bindDn: 'cn=svc',
+        bindPassword: 'x',
+        baseDn: 'dc=corp',
+      };
+      await assert.rejects(services.directory.connect(admin, team, input), /verify a domain first/);
+      const { id, dir } = await connected();
+      await assert.rejects(
+        services.directory.connect(admin, id, {
+          ...input,
+          urls: ['http://dc'],
+          userFilter: '(objectClass=user',
+        }),
+        (e: Error) => /ldap:\/\/ or ldaps:\/\//.test(e.message) && /user filter/.test(e.message),
+      );
+      dir.user('alice');
+      dir.group('chime-pro', ['alice']);
+      await sync(id);
+      await services.directory.disconnect(admin, id);
+      const account = await database.db
+        .selectFrom('accounts')
+        .select('account_type')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.equal(account.account_type, 'EnterpriseLWA');
+      assert.equal((await members(id)).length, 1);
+    });
   });
 }

@@ -14,19 +14,20 @@ import type { Db } from '../../store/database.js';
 import { authorize } from '../access/policies.js';
 import { mayConnectDirectory, typeWithDirectory } from '../accounts/account-types.js';
 import { auditedChange } from '../audit/trail.js';
-import { DomainError, invalid, notFound, preconditionFailed } from '../errors.js';
+import { invalid, notFound, preconditionFailed } from '../errors.js';
 import { activeAccount } from '../users/lookups.js';
 import { checkConnectInput } from './connection.js';
 import type { DirectoryService } from './contract.js';
 import type { DirectoryDeps } from './deps.js';
 import { createMapping } from './mapping.js';
 import { createRuns } from './runs.js';
+import { explainUser } from './explain.js';
+import { directorySignIn } from './sign-in.js';
 import { directorySyncJob } from './jobs.js';
+import { directoryScheduleJob, scheduleNextTick } from './schedule.js';
 import type { JobHandler } from '../../jobs/queue.js';
 import { testConnection } from './test-connection.js';
 import { connectionView, runSummary } from './views.js';
-
-const notYet = (what: string) => new DomainError('Unavailable', `${what} is not implemented yet`);
 
 /**
  * The directory area (DESIGN §5). Rights: FullAccess (`accounts`) connects, disconnects, maps
@@ -66,7 +67,7 @@ export function createDirectoryService(
   const mapping = createMapping(deps, runs);
 
   return {
-    jobHandlers: [directorySyncJob(runs)],
+    jobHandlers: [directorySyncJob(runs), directoryScheduleJob(deps, runs)],
 
     async connect(actor, accountId, input) {
       return auditedChange(deps, actor, subject('ConnectDirectory', accountId), async (tx, log) => {
@@ -100,6 +101,7 @@ export function createDirectoryService(
           updatedAt: at,
         };
         await saveConnection(tx, connection);
+        await scheduleNextTick(tx, deps, connection);
         if (!existing) await updateAccount(tx, accountId, { type: typeWithDirectory('ad'), updatedAt: at });
         // never the password; the settings a reader of the trail needs
         log.describe({
@@ -181,13 +183,11 @@ export function createDirectoryService(
     approveRun: runs.approveRun,
     rejectRun: runs.rejectRun,
 
-    async explain(actor, accountId) {
+    async explain(actor, accountId, userIdOrEmail) {
       authorize(actor, 'read', accountId);
-      throw notYet('explain');
+      return explainUser(db, accountId, userIdOrEmail);
     },
 
-    async signIn() {
-      throw notYet('AD sign-in');
-    },
+    signIn: (email, password) => directorySignIn(deps, email, password),
   };
 }

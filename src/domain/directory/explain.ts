@@ -1,0 +1,62 @@
+import { findAccountById } from '../../store/accounts.js';
+import {
+  findDirectoryIdOfUser,
+  findLastChangeOfUser,
+  findStoredUser,
+  listGroupTiers,
+  loadRead,
+} from '../../store/directories.js';
+import { findUserByEmail, findUserById } from '../../store/users.js';
+import type { Db } from '../../store/database.js';
+import { notFound } from '../errors.js';
+import type { Explanation } from './contract.js';
+import { chainText, createTierResolver } from './tiers.js';
+
+/**
+ * Why a user has their tier or cannot sign in, from the last applied read (not the live
+ * directory), the mapping and the last run item that changed them.
+ */
+export async function explainUser(db: Db, accountId: string, userIdOrEmail: string): Promise<Explanation> {
+  const account = await findAccountById(db, accountId);
+  if (!account) throw notFound(`Account ${accountId} not found`);
+  const user = userIdOrEmail.includes('@')
+    ? await findUserByEmail(db, accountId, userIdOrEmail)
+    : await findUserById(db, accountId, userIdOrEmail);
+  if (!user) throw notFound(`User ${userIdOrEmail} not found in account ${accountId}`);
+  const mapping = await listGroupTiers(db, accountId);
+  const guid = await findDirectoryIdOfUser(db, accountId, user.id);
+  const entry = guid === undefined ? undefined : await findStoredUser(db, accountId, guid);
+  const lastChange = await findLastChangeOfUser(db, accountId, user.id);
+  const base = { accountId, userId: user.id, email: user.email, mapping, lastChange };
+  if (!entry)
+    return {
+      ...base,
+      inDirectory: false,
+      disabled: false,
+      tier: null,
+      canSignIn: false,
+      chains: [],
+      summary: `${user.email ?? user.id} is not in the last directory read${guid ? ' (gone from the directory, or out of the filter)' : ' (not a directory user)'}, so cannot sign in with the directory.`,
+    };
+  const { groups } = await loadRead(db, accountId);
+  const derived = createTierResolver(groups, mapping, account.defaultLicense).derive(entry);
+  const disabled = (entry.userAccountControl & 0x2) !== 0;
+  const canSignIn = !disabled && derived.tier !== null;
+  const why = disabled
+    ? `is disabled in the directory (userAccountControl ${entry.userAccountControl} has bit 2) and cannot sign in`
+    : derived.tier === null
+      ? 'is in no group mapped to a tier and cannot sign in'
+      : `is ${derived.tier}: ${derived.chains.map((c) => `${chainText(c)} → ${c.tier}`).join('; ')}`;
+  const last = lastChange
+    ? ` Last changed by run ${lastChange.runId} (${lastChange.action}: ${lastChange.reason}).`
+    : '';
+  return {
+    ...base,
+    inDirectory: true,
+    disabled,
+    tier: canSignIn ? derived.tier : null,
+    canSignIn,
+    chains: derived.chains,
+    summary: `${user.email ?? user.id} ${why}.${last}`,
+  };
+}
