@@ -20,6 +20,7 @@ export interface JobPayloads {
   'deliver-app-event': { clientId: string; event: AppEvent };
   'purge-account': { accountId: string };
   'directory-sync': DirectorySyncPayload;
+  'directory-schedule': { accountId: string; due: string };
 }
 
 export type JobKind = keyof JobPayloads;
