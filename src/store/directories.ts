@@ -161,6 +161,19 @@ export async function listDirectoryMembers(db: Db, accountId: string): Promise<M
   return new Map(rows.map((row) => [row.directory_id!, userFromRow(row)]));
 }
 
+/** The account's current members not tied to the directory, by lower-case address. */
+export async function listUnlinkedMembers(db: Db, accountId: string): Promise<Map<string, UserRecord>> {
+  const rows = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('directory_id', 'is', null)
+    .where('removed_at', 'is', null)
+    .where('email_normalized', 'is not', null)
+    .execute();
+  return new Map(rows.map((row) => [row.email_normalized!, userFromRow(row)]));
+}
+
 export async function findDirectoryIdOfUser(db: Db, accountId: string, userId: string) {
   const row = await db
     .selectFrom('users')

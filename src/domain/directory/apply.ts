@@ -1,7 +1,7 @@
 import type { AccountRecord } from '../../store/accounts.js';
 import type { Db } from '../../store/database.js';
-import { insertDirectoryUsers, updateDirectoryUserAddress } from '../../store/directories.js';
-import { updateUser, type UserRecord } from '../../store/users.js';
+import { insertDirectoryUsers, setDirectoryId, updateDirectoryUserAddress } from '../../store/directories.js';
+import { findUserById, updateUser, type UserRecord } from '../../store/users.js';
 import type { AuditLog } from '../audit/trail.js';
 import type { DomainDeps } from '../deps.js';
 import { announceEntitlementChange } from '../entitlements/announce.js';
@@ -50,6 +50,15 @@ export async function applyItems(
       creates.push({ user: created, directoryId: item.guid });
       members.set(item.guid, created);
       applied.push({ ...item, userId: user.id });
+      continue;
+    }
+    if (item.link) {
+      const unlinked =
+        item.userId === undefined ? undefined : await findUserById(tx, account.id, item.userId);
+      if (!unlinked || members.has(item.guid)) continue;
+      await setDirectoryId(tx, account.id, unlinked.id, item.guid);
+      members.set(item.guid, unlinked);
+      applied.push(item);
       continue;
     }
     const user = members.get(item.guid);

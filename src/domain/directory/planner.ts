@@ -18,6 +18,8 @@ export interface PlanInput {
   defaultLicense: License;
   /** the account's directory users, by objectGUID */
   members: Map<string, UserRecord>;
+  /** the account's members not yet tied to the directory (joined before it was connected), by lower-case address */
+  unlinked?: Map<string, UserRecord> | undefined;
   verifiedDomains: string[];
   /** a full read sees deletions and moves out of scope; an incremental one cannot */
   full: boolean;
@@ -25,6 +27,8 @@ export interface PlanInput {
 }
 
 export interface PlannedItem extends RunItemRecord {
+  /** an existing member matched by address: tie them to this objectGUID first */
+  link?: boolean | undefined;
   /** the tier to set (create, tier, restore) */
   license?: License | undefined;
   displayName?: string | undefined;
@@ -46,7 +50,7 @@ export function planRun(input: PlanInput): Plan {
   const seen = new Set<string>();
   for (const entry of input.users) {
     seen.add(entry.guid);
-    const planned = planUser(entry, input.members.get(entry.guid), resolver.derive(entry), domains);
+    const planned = planEntry(entry, input, resolver.derive(entry), domains);
     if (planned.length === 0) unchanged++;
     items.push(...planned);
   }
@@ -64,6 +68,33 @@ export function planRun(input: PlanInput): Plan {
         });
   const counts = countItems(items, unchanged);
   return { items, counts, hold: holdReason(input, counts.suspended) };
+}
+
+/**
+ * A member who joined before the directory was connected (same address, no objectGUID yet) is
+ * tied to their directory entry rather than created a second time.
+ */
+function planEntry(
+  entry: DirectoryUserEntry,
+  input: PlanInput,
+  derived: ReturnType<ReturnType<typeof createTierResolver>['derive']>,
+  domains: Set<string>,
+): PlannedItem[] {
+  const linked = input.members.get(entry.guid);
+  const address = (entry.mail ?? entry.userPrincipalName)?.toLowerCase();
+  const unlinked = linked || address === undefined ? undefined : input.unlinked?.get(address);
+  if (!unlinked) return planUser(entry, linked, derived, domains);
+  const link: PlannedItem = {
+    action: 'update',
+    guid: entry.guid,
+    userId: unlinked.id,
+    email: unlinked.email,
+    from: undefined,
+    to: entry.guid,
+    reason: 'an existing member with this address is now kept in step with the directory entry',
+    link: true,
+  };
+  return [link, ...planUser(entry, unlinked, derived, domains)];
 }
 
 function planUser(

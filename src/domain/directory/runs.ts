@@ -7,6 +7,7 @@ import {
   findRun,
   insertRun,
   listDirectoryMembers,
+  listUnlinkedMembers,
   listGroupTiers,
   loadRead,
   saveConnection,
@@ -181,9 +182,10 @@ export function createRuns(deps: DirectoryDeps) {
     previousGroups: RunRead['groups'],
     full: boolean,
   ) {
-    const [mapping, members, domains] = await Promise.all([
+    const [mapping, members, unlinked, domains] = await Promise.all([
       listGroupTiers(db, account.id),
       listDirectoryMembers(db, account.id),
+      listUnlinkedMembers(db, account.id),
       listDomainsOfAccount(db, account.id),
     ]);
     return planRun({
@@ -193,6 +195,7 @@ export function createRuns(deps: DirectoryDeps) {
       mapping,
       defaultLicense: account.defaultLicense,
       members,
+      unlinked,
       verifiedDomains: domains
         .filter((d) => d.status === 'Verified' || d.status === 'RecordMissing')
         .map((d) => d.domainName),

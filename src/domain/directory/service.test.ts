@@ -16,6 +16,8 @@ import { createSecretBox } from '../../lib/secret-box.js';
 import { createServices, type Services } from '../../services.js';
 import { insertAccount } from '../../store/accounts.js';
 import { insertDomain } from '../../store/domains.js';
+import { insertUser } from '../../store/users.js';
+import { newMember } from '../users/rules.js';
 import { listDirectoryMembers } from '../../store/directories.js';
 import { systemActor } from '../access/actor.js';
 import type { GroupTier } from './contract.js';
@@ -387,6 +389,31 @@ for (const dialect of dialects) {
         .executeTakeFirstOrThrow();
       assert.equal(account.account_type, 'EnterpriseLWA');
       assert.equal((await members(id)).length, 1);
+    });
+
+    it('ties a member who joined before the directory to their entry instead of creating them again', async () => {
+      const { id, dir } = await connected();
+      const at = clock.now().toISOString();
+      const early = newMember(
+        {
+          id: randomIds.uuid(),
+          accountId: id,
+          email: `alice@${dir.domain}`,
+          displayName: 'alice',
+          license: 'Basic',
+          userType: 'PrivateUser',
+          joined: 'registered',
+        },
+        at,
+      );
+      await insertUser(database.db, early);
+      dir.user('alice');
+      dir.group('chime-pro', ['alice']);
+      const run = await sync(id);
+      assert.equal(run.status, 'applied', run.reason);
+      assert.equal(run.counts.created, 0);
+      const alice = (await byEmail(id, `alice@${dir.domain}`))!;
+      assert.deepEqual([alice.id, alice.license], [early.id, 'Pro']);
     });
   });
 }

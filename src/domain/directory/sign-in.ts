@@ -4,6 +4,7 @@ import {
   findDirectoryAccountIdOfAddress,
   listDirectoryMembers,
   listGroupTiers,
+  listUnlinkedMembers,
 } from '../../store/directories.js';
 import { listDomainsOfAccount } from '../../store/domains.js';
 import { updateUser } from '../../store/users.js';
@@ -123,6 +124,7 @@ async function bringUpToDate(
       mapping: await listGroupTiers(tx, accountId),
       defaultLicense: account.defaultLicense,
       members,
+      unlinked: await listUnlinkedMembers(tx, accountId),
       verifiedDomains: (await listDomainsOfAccount(tx, accountId))
         .filter((d) => d.status === 'Verified' || d.status === 'RecordMissing')
         .map((d) => d.domainName),
