@@ -125,32 +125,38 @@ async function main(): Promise<void> {
       baseDn: directory.baseDn,
       caPem: dc.caPem,
     });
-    await services.directory.setGroupTiers(admin, accountId, mapping(), { dryRun: false });
-    await worker.drain(); // the mapping's own run: nothing read yet
-
-    const sync = async (full: boolean) => {
+    const sync = async (start: () => Promise<string | undefined>) => {
       const started = performance.now();
-      const queued = await services.directory.startSync(admin, accountId, { full, dryRun: false });
+      const runId = await start();
       await worker.drain();
-      const run = await services.directory.getRun(admin, queued.runId);
+      if (runId === undefined) throw new Error('no run was queued');
+      const run = await services.directory.getRun(admin, runId);
+      if (run.status !== 'applied') throw new Error(`${run.kind} sync ${run.status}: ${run.reason}`);
       return { ms: performance.now() - started, run };
     };
+    const syncNow = (full: boolean) => async () =>
+      (await services.directory.startSync(admin, accountId, { full, dryRun: false })).runId;
 
     const raw = await rawRead(directory);
-    const full = await sync(true);
-    if (full.run.status !== 'applied') throw new Error(`full sync ${full.run.status}: ${full.run.reason}`);
-    const fullRatio = full.ms / raw.ms;
-    console.log(
-      `raw paged ldapsearch ${raw.ms.toFixed(0)} ms (${raw.entries} entries); Belfry full sync ${full.ms.toFixed(0)} ms, created ${full.run.counts.created}`,
+    // Saving the mapping queues the first full run: the one that creates every user.
+    const first = await sync(
+      async () =>
+        (await services.directory.setGroupTiers(admin, accountId, mapping(), { dryRun: false })).runId,
     );
-    console.log(`full sync / ldapsearch  ${fullRatio.toFixed(2)}×  target ≤ 2×  ${verdict(fullRatio <= 2)}`);
+    const again = await sync(syncNow(true));
+    const ratio = first.ms / raw.ms;
+    console.log(`raw paged ldapsearch of the same entries  ${raw.ms.toFixed(0)} ms (${raw.entries} entries)`);
+    console.log(
+      `first full sync (created ${first.run.counts.created})  ${first.ms.toFixed(0)} ms  ${ratio.toFixed(2)}×  target ≤ 2×  ${verdict(ratio <= 2)}`,
+    );
+    console.log(
+      `full sync, nothing changed (unchanged ${again.run.counts.unchanged})  ${again.ms.toFixed(0)} ms  ${(again.ms / raw.ms).toFixed(2)}×`,
+    );
 
     const signIns = Number(args['sign-ins']);
     const withPasswords = Math.min(20, signIns);
     await dc.ldapModify(changesLdif(directory, 100, withPasswords));
-    const incremental = await sync(false);
-    if (incremental.run.status !== 'applied')
-      throw new Error(`incremental sync ${incremental.run.status}: ${incremental.run.reason}`);
+    const incremental = await sync(syncNow(false));
     console.log(
       `incremental sync after 100 changes ${incremental.ms.toFixed(0)} ms (${incremental.run.kind}, updated ${incremental.run.counts.updated})  target < 2000 ms  ${verdict(incremental.ms < 2000 && incremental.run.kind === 'incremental')}`,
     );

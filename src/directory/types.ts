@@ -116,8 +116,8 @@ export interface DirectorySession {
   /** The user (within the filter) whose `mail`, `userPrincipalName` or `sAMAccountName` is `login`. */
   findUser(login: string): Promise<DirectoryUserEntry | undefined>;
   /**
-   * The groups the user belongs to through any chain (the in-chain matching rule), with their
-   * direct `member` values, so the chain can be shown.
+   * The groups under the base DN the user belongs to through any chain, each with the members
+   * that lead to it (the user, or another of these groups), so the chain can be shown.
    */
   groupsOfUser(userDn: string): Promise<DirectoryGroupEntry[]>;
   close(): Promise<void>;
