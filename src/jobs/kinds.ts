@@ -1,7 +1,7 @@
 import type { Db } from '../store/database.js';
 import type { JobRecord } from '../store/jobs.js';
 import type { AppEvent } from '../domain/entitlements/announce.js';
-import type { DirectorySyncPayload } from '../domain/directory/deps.js';
+import type { DirectoryScheduleTick, DirectorySyncPayload } from '../domain/directory/deps.js';
 import type { JobHandler } from './queue.js';
 
 /**
@@ -20,7 +20,7 @@ export interface JobPayloads {
   'deliver-app-event': { clientId: string; event: AppEvent };
   'purge-account': { accountId: string };
   'directory-sync': DirectorySyncPayload;
-  'directory-schedule': { accountId: string; due: string };
+  'directory-schedule': DirectoryScheduleTick;
 }
 
 export type JobKind = keyof JobPayloads;

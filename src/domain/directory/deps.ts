@@ -1,13 +1,20 @@
+import type { JobKind } from '../../jobs/kinds.js';
 import type { DirectoryClient } from '../../directory/types.js';
 import { LdapFailure } from '../../directory/types.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import type { DomainDeps } from '../deps.js';
 
 /** The `directory-sync` job: one run of one account's sync (src/domain/directory/jobs.ts). */
-export const DIRECTORY_SYNC_JOB = 'directory-sync';
+export const DIRECTORY_SYNC_JOB = 'directory-sync' satisfies JobKind;
 
 /** The `directory-schedule` job: one tick of an account's sync schedule (schedule.ts). */
-export const DIRECTORY_SCHEDULE_JOB = 'directory-schedule';
+export const DIRECTORY_SCHEDULE_JOB = 'directory-schedule' satisfies JobKind;
+
+/** A scheduler tick: the account, and the time it was queued for (a stale tick does nothing). */
+export interface DirectoryScheduleTick {
+  accountId: string;
+  due: string;
+}
 
 export interface DirectorySyncPayload {
   runId: string;

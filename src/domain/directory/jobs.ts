@@ -1,5 +1,6 @@
+import { defineJob } from '../../jobs/kinds.js';
 import type { JobHandler } from '../../jobs/queue.js';
-import { DIRECTORY_SYNC_JOB, type DirectorySyncPayload } from './deps.js';
+import { DIRECTORY_SYNC_JOB } from './deps.js';
 import type { Runs } from './runs.js';
 
 /**
@@ -7,9 +8,9 @@ import type { Runs } from './runs.js';
  * time; a directory failure ends the run as `failed` rather than retrying the job.
  */
 export function directorySyncJob(runs: Runs): JobHandler {
-  return {
+  return defineJob({
     kind: DIRECTORY_SYNC_JOB,
     maxAttempts: 3,
-    run: (job) => runs.executeRun(job.payload as DirectorySyncPayload),
-  };
+    run: (job) => runs.executeRun(job.payload),
+  });
 }

@@ -1,3 +1,4 @@
+import { defineJob } from '../../jobs/kinds.js';
 import type { JobHandler } from '../../jobs/queue.js';
 import type { Db } from '../../store/database.js';
 import { findConnection, saveConnection, type ConnectionRecord } from '../../store/directories.js';
@@ -32,10 +33,10 @@ export async function scheduleNextTick(
  * otherwise (BELFRY_DIRECTORY_*). While a run is held, scheduled runs only report (runs.ts).
  */
 export function directoryScheduleJob(deps: DirectoryDeps, runs: Runs): JobHandler {
-  return {
+  return defineJob({
     kind: DIRECTORY_SCHEDULE_JOB,
     async run(job) {
-      const { accountId, due } = job.payload as { accountId: string; due: string };
+      const { accountId, due } = job.payload;
       await deps.db.transaction().execute(async (tx) => {
         const connection = await findConnection(tx, accountId);
         if (!connection) return;
@@ -65,5 +66,5 @@ export function directoryScheduleJob(deps: DirectoryDeps, runs: Runs): JobHandle
         await scheduleNextTick(tx, deps, updated);
       });
     },
-  };
+  });
 }
