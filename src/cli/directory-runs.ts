@@ -37,7 +37,7 @@ export async function waitForRun(
 ): Promise<{ report: RunReport; ranHere: boolean }> {
   const service = directoryOf(services);
   const started = Date.now();
-  const graceMs = Math.min(timeoutMs, Math.max(5_000, 3 * config.jobs.pollMs));
+  const graceMs = Math.min(timeoutMs, Math.max(2_000, 3 * config.jobs.pollMs));
   let report = await service.getRun(actor, runId);
   let ranHere = false;
   while (UNFINISHED.has(report.status) && Date.now() - started < timeoutMs) {
