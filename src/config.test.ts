@@ -41,6 +41,7 @@ describe('loadConfig', () => {
         refreshTokenTtlSeconds: 30 * 86400,
       },
       domains: { dnsServers: undefined, verificationHours: 72, pendingCheckMinutes: 10, recheckHours: 24 },
+      directory: { incrementalMinutes: 10, fullHours: 24, holdPercent: 10, holdCount: 50 },
       webhooks: { allowPrivate: [] },
     });
     assert.ok(Object.isFrozen(config));

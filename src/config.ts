@@ -38,6 +38,13 @@ export interface Config {
     readonly pendingCheckMinutes: number;
     readonly recheckHours: number;
   };
+  /** Active Directory sync: the schedule, and when a run is held for an administrator */
+  readonly directory: {
+    readonly incrementalMinutes: number;
+    readonly fullHours: number;
+    readonly holdPercent: number;
+    readonly holdCount: number;
+  };
   /** app webhooks: the special-purpose ranges (loopback, private…) they may reach all the same */
   readonly webhooks: {
     /** BELFRY_WEBHOOK_ALLOW_PRIVATE: CIDR ranges or addresses; empty means public addresses only */
@@ -173,6 +180,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       verificationHours: read.integer('BELFRY_DOMAIN_VERIFICATION_HOURS', 72, 1, 720),
       pendingCheckMinutes: read.integer('BELFRY_DOMAIN_CHECK_MINUTES', 10, 1, 1440),
       recheckHours: read.integer('BELFRY_DOMAIN_RECHECK_HOURS', 24, 1, 720),
+    },
+    directory: {
+      incrementalMinutes: read.integer('BELFRY_DIRECTORY_INCREMENTAL_MINUTES', 10, 1, 1440),
+      fullHours: read.integer('BELFRY_DIRECTORY_FULL_HOURS', 24, 1, 720),
+      holdPercent: read.integer('BELFRY_DIRECTORY_HOLD_PERCENT', 10, 0, 100),
+      holdCount: read.integer('BELFRY_DIRECTORY_HOLD_COUNT', 50, 0, 1_000_000),
     },
     webhooks: { allowPrivate },
     apiRateLimit: {

@@ -26,6 +26,10 @@ import { createTxtLookup } from './domain/domains/dns.js';
 import { checkDomainJob } from './domain/domains/jobs.js';
 import { createDomainsService, type DomainsService } from './domain/domains/service.js';
 import type { Actor } from './domain/access/actor.js';
+import type { DirectoryService } from './domain/directory/contract.js';
+import { DEFAULT_DIRECTORY_SETTINGS, noDirectoryClient } from './domain/directory/deps.js';
+import { createDirectoryService } from './domain/directory/service.js';
+import type { DirectoryClient } from './directory/types.js';
 import { createJobs, type JobHandler } from './jobs/queue.js';
 import type { Clock } from './lib/clock.js';
 import type { Ids } from './lib/ids.js';
@@ -59,6 +63,8 @@ export interface Services {
   appWebhooks: AppWebhooks;
   /** claimed email domains: claims, DNS checks, release */
   domains: DomainsService;
+  /** Active Directory connections, group tiers, sync runs, explain and AD sign-in */
+  directory: DirectoryService;
   audit: {
     listAuditEvents(actor: Actor, accountId: string, query: AuditQuery): ReturnType<typeof listAuditEvents>;
     listInstallationAuditEvents(actor: Actor, query: AuditQuery): ReturnType<typeof listAuditEvents>;
@@ -77,13 +83,15 @@ export interface ServiceInputs {
   ids: Ids;
   secrets: SecretBox;
   config: Pick<Config, 'accountRetentionDays' | 'publicUrl' | 'invitationTtlDays'> &
-    Partial<Pick<Config, 'domains' | 'webhooks' | 'apiRateLimit'>>;
+    Partial<Pick<Config, 'domains' | 'webhooks' | 'apiRateLimit' | 'directory'>>;
   /** where emails go (src/mail/create-mailer.ts builds it from the configuration) */
   mailer: Mailer;
   /** where phone numbers are searched and ordered; the simulated carrier unless given */
   carrier?: Carrier | undefined;
   /** the database's change marker where it has one (OpenDatabase.changeMarker) */
   changeMarker?: (() => string) | undefined;
+  /** how directories are reached; until one is given every directory is unreachable */
+  directoryClient?: DirectoryClient | undefined;
 }
 
 export async function createServices(inputs: ServiceInputs): Promise<Services> {
@@ -125,6 +133,13 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     domainSchedule: domainSchedule(config),
   };
   handlers.push(checkDomainJob(domainDeps));
+  const directory = createDirectoryService({
+    ...deps,
+    secrets,
+    directoryClient: inputs.directoryClient ?? noDirectoryClient,
+    directory: config.directory ?? DEFAULT_DIRECTORY_SETTINGS,
+  });
+  handlers.push(...directory.jobHandlers);
   const installationId = await ensureInstallationValue(db, 'installation_id', twelveDigits());
   return {
     db,
@@ -144,6 +159,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     entitlements: createEntitlementChecks({ db, clock, secrets }),
     appWebhooks: createAppWebhooks({ db, ids, clock, secrets, destinations }),
     domains: createDomainsService(domainDeps),
+    directory,
     audit: {
       listAuditEvents: (actor, accountId, query) => listAuditEvents(db, actor, accountId, query),
       listInstallationAuditEvents: (actor, query) => listInstallationAuditEvents(db, actor, query),

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Table types shared by SQLite and PostgreSQL. Timestamps are ISO 8601 UTC strings with
@@ -11,7 +11,7 @@ export interface Database {
   access_keys: AccessKeysTable;
   accounts: AccountsTable;
   signin_delegate_groups: SigninDelegateGroupsTable;
-  users: UsersTable;
+  users: UsersTable & DirectoryIdColumn;
   invites: InvitesTable;
   audit_events: AuditEventsTable;
   jobs: JobsTable;
@@ -29,6 +29,11 @@ export interface Database {
   app_webhooks: AppWebhooksTable;
   claimed_domains: ClaimedDomainsTable;
   api_instances: ApiInstancesTable;
+  directory_connections: DirectoryConnectionsTable;
+  directory_users: DirectoryEntriesTable;
+  directory_groups: DirectoryEntriesTable;
+  directory_runs: DirectoryRunsTable;
+  directory_run_items: DirectoryRunItemsTable;
 }
 
 export interface InstallationTable {
@@ -70,6 +75,8 @@ export interface AccountsTable {
 export interface SigninDelegateGroupsTable {
   account_id: string;
   group_name: string;
+  /** 'Pro' | 'Basic'; null: the account's DefaultLicense (0015) */
+  tier: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
 }
 
@@ -300,4 +307,76 @@ export interface ClaimedDomainsTable {
 export interface ApiInstancesTable {
   id: string;
   seen_at: string;
+}
+
+/** An account's Active Directory connection; see migration 0015. */
+export interface DirectoryConnectionsTable {
+  account_id: string;
+  type: string;
+  /** JSON array of URLs, tried in order */
+  urls: string;
+  bind_dn: string;
+  bind_password_sealed: string;
+  base_dn: string;
+  user_filter: string | null;
+  ca_pem: string | null;
+  ca_subject: string | null;
+  start_tls: number;
+  /** the DC, invocationId and highestCommittedUSN of the last applied read */
+  sync_url: string | null;
+  sync_invocation_id: string | null;
+  sync_highest_usn: string | null;
+  next_incremental_at: string | null;
+  next_full_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One user or group of the last applied directory read; `entry` is its JSON. */
+export interface DirectoryEntriesTable {
+  account_id: string;
+  guid: string;
+  dn: string;
+  entry: string;
+}
+
+export interface DirectoryRunsTable {
+  id: string;
+  account_id: string;
+  kind: string;
+  kind_reason: string | null;
+  trigger: string;
+  dry_run: number;
+  status: string;
+  reason: string | null;
+  /** JSON RunCounts */
+  counts: string;
+  /** JSON of what a held run read, so approving it applies exactly that */
+  read_snapshot: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
+export interface DirectoryRunItemsTable {
+  run_id: string;
+  seq: number;
+  account_id: string;
+  action: string;
+  guid: string;
+  user_id: string | null;
+  email: string | null;
+  from_value: string | null;
+  to_value: string | null;
+  reason: string;
+}
+
+/**
+ * The directory's objectGUID of a directory user (0015), kept out of UsersTable so the member
+ * rows of src/store/users.ts need not carry it; read and written by src/store/directories.ts.
+ */
+export interface DirectoryIdColumn {
+  directory_id: ColumnType<string | null, string | null | undefined, string | null>;
 }

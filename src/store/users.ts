@@ -65,7 +65,8 @@ export function userFromRow(row: MemberRow): UserRecord {
   };
 }
 
-function toRow(user: UserRecord): UsersTable {
+/** The row of a member record (src/store/directories.ts adds the directory id to it). */
+export function userToRow(user: UserRecord): UsersTable {
   return {
     id: user.id,
     account_id: user.accountId,
@@ -93,7 +94,7 @@ function toRow(user: UserRecord): UsersTable {
 }
 
 export async function insertUser(db: Db, user: UserRecord): Promise<void> {
-  await db.insertInto('users').values(toRow(user)).execute();
+  await db.insertInto('users').values(userToRow(user)).execute();
 }
 
 /** Inserts many users in chunks (bulk seeding, imports). */
@@ -101,7 +102,7 @@ export async function insertUsers(db: Db, users: UserRecord[]): Promise<void> {
   for (let i = 0; i < users.length; i += 500)
     await db
       .insertInto('users')
-      .values(users.slice(i, i + 500).map(toRow))
+      .values(users.slice(i, i + 500).map(userToRow))
       .execute();
 }
 

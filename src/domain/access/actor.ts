@@ -26,3 +26,8 @@ export function systemActor(requestId: string): Actor {
     sourceIp: undefined,
   };
 }
+
+/** A directory sync run applying its changes: the audit trail names the run as the actor. */
+export function directoryRunActor(runId: string): Actor {
+  return { ...systemActor(`directory-run-${runId}`), label: `directory-run/${runId}` };
+}

@@ -11,6 +11,7 @@ import * as m0009 from './0009-free-orphaned-numbers.js';
 import * as m0011 from './0011-revoke-clear-oidc-values.js';
 import * as m0013 from './0013-domain-verified-by.js';
 import * as m0014 from './0014-api-instances.js';
+import * as m0015 from './0015-directories.js';
 
 /** Every migration in order. Listed statically so the app needs no file-system lookup. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0011-revoke-clear-oidc-values': m0011,
   '0013-domain-verified-by': m0013,
   '0014-api-instances': m0014,
+  '0015-directories': m0015,
 };
