@@ -17,6 +17,7 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -28,6 +29,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Attribute, Change, Client } from 'ldapts';
+import type { LdapSettings } from '../../src/directory/types.js';
 
 const run = promisify(execFile);
 
@@ -194,8 +196,10 @@ function onLoopback(address: string): boolean {
   );
 }
 
-/** A DC left by a dead test process still holds its address: end it before reusing the address. */
+/** A DC left by a dead test process still holds its address: end it (and delete its files) before reuse. */
 function killLeftover(owner: Record<string, unknown>): void {
+  if (typeof owner.dir === 'string' && owner.dir.startsWith(`${root}/dc-`))
+    rmSync(owner.dir, { recursive: true, force: true });
   const pid = Number(owner.sambaPid);
   if (!pid || !processAlive(pid)) return;
   try {
@@ -211,8 +215,24 @@ interface Lease {
   added: boolean;
 }
 
+let swept = false;
+
+/** Once per process: frees what dead test processes left (their lock, DC files and address). */
+function sweepLeftovers(): void {
+  if (swept) return;
+  swept = true;
+  for (const name of readdirSync(root)) {
+    const address = /^addr-(127\.0\.100\.\d+)$/.exec(name)?.[1];
+    const lockDir = join(root, name);
+    const owner = readJson(join(lockDir, 'owner.json'));
+    if (!address || !owner || processAlive(Number(owner.pid))) continue;
+    if (tryLock(lockDir, killLeftover)) releaseAddress({ address, lockDir, added: onLoopback(address) });
+  }
+}
+
 function allocateAddress(): Lease {
   mkdirSync(root, { recursive: true });
+  sweepLeftovers();
   const offset = Math.floor(Math.random() * poolSize);
   for (let i = 0; i < poolSize; i++) {
     const address = `${poolPrefix}${((offset + i) % poolSize) + 1}`;
@@ -452,7 +472,7 @@ function patchConfig(conf: string, tpl: Template, dir: string, address: string, 
   const text = readFileSync(conf, 'utf8')
     .split(`${tpl.origin}/dc`)
     .join(`${dir}/dc`)
-    .replace(/^\tinterfaces = .*$/m, `\tinterfaces = ${address}`)
+    .replace(/^\tinterfaces = .*$/m, `\tinterfaces = ${address}\n\tldb:nosync = true`)
     .replace(
       /^\tldap server require strong auth = .*$/m,
       `\tldap server require strong auth = ${strongAuth ? 'yes' : 'no'}`,
@@ -606,5 +626,19 @@ function describeDc(
       rmSync(dir, { recursive: true, force: true });
       releaseAddress(lease);
     },
+  };
+}
+
+/** Settings for Belfry's LDAP client that reach `dc` over ldaps with its CA, as Administrator. */
+export function directorySettings(dc: SambaDc, overrides: Partial<LdapSettings> = {}): LdapSettings {
+  return {
+    urls: [dc.tlsUrl],
+    bindDn: dc.bindDn,
+    bindPassword: dc.bindPassword,
+    baseDn: dc.baseDn,
+    userFilter: undefined,
+    caPem: dc.caPem,
+    startTls: false,
+    ...overrides,
   };
 }
