@@ -27,9 +27,10 @@ import { checkDomainJob } from './domain/domains/jobs.js';
 import { createDomainsService, type DomainsService } from './domain/domains/service.js';
 import type { Actor } from './domain/access/actor.js';
 import type { DirectoryService } from './domain/directory/contract.js';
-import { DEFAULT_DIRECTORY_SETTINGS, noDirectoryClient } from './domain/directory/deps.js';
+import { DEFAULT_DIRECTORY_SETTINGS } from './domain/directory/deps.js';
 import { createDirectoryService } from './domain/directory/service.js';
 import type { DirectoryClient } from './directory/types.js';
+import { createLdapClient } from './directory/ldap/index.js';
 import { createJobs, type JobHandler } from './jobs/queue.js';
 import type { Clock } from './lib/clock.js';
 import type { Ids } from './lib/ids.js';
@@ -90,7 +91,7 @@ export interface ServiceInputs {
   carrier?: Carrier | undefined;
   /** the database's change marker where it has one (OpenDatabase.changeMarker) */
   changeMarker?: (() => string) | undefined;
-  /** how directories are reached; until one is given every directory is unreachable */
+  /** how directories are reached: the LDAP client unless given (tests give their own) */
   directoryClient?: DirectoryClient | undefined;
 }
 
@@ -136,7 +137,8 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
   const directory = createDirectoryService({
     ...deps,
     secrets,
-    directoryClient: inputs.directoryClient ?? noDirectoryClient,
+    // TODO(integrator): the real LDAP client by default (h/dirapi), so the server and the CLI reach AD.
+    directoryClient: inputs.directoryClient ?? createLdapClient(),
     directory: config.directory ?? DEFAULT_DIRECTORY_SETTINGS,
   });
   handlers.push(...directory.jobHandlers);

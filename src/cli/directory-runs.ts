@@ -2,19 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '../config.js';
 import type { Actor } from '../domain/access/actor.js';
-import type { DirectoryService, RunReport, RunStatus } from '../domain/directory/contract.js';
-import { DomainError } from '../domain/errors.js';
+import type { RunReport, RunStatus } from '../domain/directory/contract.js';
+import { DIRECTORY_SYNC_JOB } from '../domain/directory/deps.js';
 import { startWorker } from '../jobs/queue.js';
 import type { Services } from '../services.js';
-
-// TODO(integrator): once h/dirdomain is merged, `services.directory` is part of Services and
-// this accessor goes; the job kind below comes from the domain's job registry.
-export function directoryOf(services: Services): DirectoryService {
-  const found = (services as Services & { directory?: DirectoryService }).directory;
-  if (!found) throw new DomainError('Unavailable', 'The directory service is not part of this build');
-  return found;
-}
-const DIRECTORY_SYNC_JOB_KINDS = ['directory.sync'];
 
 const UNFINISHED: ReadonlySet<RunStatus> = new Set(['queued', 'running']);
 const POLL_MS = 250;
@@ -35,7 +26,7 @@ export async function waitForRun(
   runId: string,
   timeoutMs: number,
 ): Promise<{ report: RunReport; ranHere: boolean }> {
-  const service = directoryOf(services);
+  const service = services.directory;
   const started = Date.now();
   const graceMs = Math.min(timeoutMs, Math.max(2_000, 3 * config.jobs.pollMs));
   let report = await service.getRun(actor, runId);
@@ -56,7 +47,7 @@ async function runHere(services: Services, accountId: string): Promise<void> {
     dialect: services.dialect,
     clock: services.clock,
     handlers: services.jobHandlers,
-    only: { kinds: DIRECTORY_SYNC_JOB_KINDS, accountId },
+    only: { kinds: [DIRECTORY_SYNC_JOB], accountId },
     workerId: `cli:${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     // Never polls on its own: drain() below runs what is due, once.
     pollMs: 3_600_000,

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { GroupTier } from '../domain/directory/contract.js';
 import { withServices } from './context.js';
-import { directoryOf, waitForRun } from './directory-runs.js';
+import { waitForRun } from './directory-runs.js';
 import {
   printConnection,
   printExplanation,
@@ -119,7 +119,7 @@ async function connect(args: string[]): Promise<void> {
     startTls: values['start-tls'],
   };
   await withServices({ masterKey: true }, async (services, actor) => {
-    const view = await directoryOf(services).connect(actor, positionals[0]!, input);
+    const view = await services.directory.connect(actor, positionals[0]!, input);
     if (values.json) return printJson(view);
     printConnection(view);
     print(`Connected. Next: belfry directory test ${view.accountId}`);
@@ -132,7 +132,7 @@ async function onAccount(action: 'show' | 'test' | 'disconnect', args: string[])
   const accountId = positionals[0]!;
   // The test binds with the sealed password: it needs the master key.
   await withServices({ masterKey: action === 'test' }, async (services, actor) => {
-    const service = directoryOf(services);
+    const service = services.directory;
     if (action === 'show') {
       const view = await service.get(actor, accountId);
       return values.json ? printJson(view) : printConnection(view);
@@ -169,7 +169,7 @@ async function groups(args: string[]): Promise<void> {
   if (mapping.length === 0)
     throw new UsageError('directory groups needs --pro <group> and/or --basic <group>');
   await withServices({ masterKey: false }, async (services, actor) => {
-    const result = await directoryOf(services).setGroupTiers(actor, positionals[0]!, mapping, {
+    const result = await services.directory.setGroupTiers(actor, positionals[0]!, mapping, {
       dryRun: values['dry-run'],
     });
     if (values.json) return printJson(result);
@@ -192,7 +192,7 @@ async function sync(args: string[]): Promise<void> {
   if (!Number.isInteger(waitSeconds) || waitSeconds < 1 || waitSeconds > 3600)
     throw new UsageError('--wait takes whole seconds from 1 to 3600');
   await withServices({ masterKey: true }, async (services, actor, config) => {
-    const queued = await directoryOf(services).startSync(actor, positionals[0]!, {
+    const queued = await services.directory.startSync(actor, positionals[0]!, {
       full: values.full,
       dryRun: values['dry-run'],
     });
@@ -227,7 +227,7 @@ async function runs(args: string[]): Promise<void> {
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 200)
     throw new UsageError('--max-results takes a whole number from 1 to 200');
   await withServices({ masterKey: false }, async (services, actor) => {
-    const page = await directoryOf(services).listRuns(actor, positionals[0]!, { maxResults });
+    const page = await services.directory.listRuns(actor, positionals[0]!, { maxResults });
     if (values.json) return printJson(page);
     printRuns(page.runs);
     if (page.nextToken) print(`(more runs than ${maxResults}: use --max-results)`);
@@ -239,7 +239,7 @@ async function onRun(action: 'run' | 'approve' | 'reject', args: string[]): Prom
   const runId = positionals[0]!;
   // Approving applies the held run: the job that does it binds with the sealed password.
   await withServices({ masterKey: action === 'approve' }, async (services, actor) => {
-    const service = directoryOf(services);
+    const service = services.directory;
     if (action === 'run') {
       const report = await service.getRun(actor, runId);
       return values.json ? printJson(report) : printReport(report);
@@ -255,7 +255,7 @@ async function explain(args: string[]): Promise<void> {
   const { values, positionals } = parseCommand(args, json, { names: ['<account-id>', '<user-id|email>'] });
   // Explaining may read live group membership: the service account's password is needed.
   await withServices({ masterKey: true }, async (services, actor) => {
-    const explanation = await directoryOf(services).explain(actor, positionals[0]!, positionals[1]!);
+    const explanation = await services.directory.explain(actor, positionals[0]!, positionals[1]!);
     return values.json ? printJson(explanation) : printExplanation(explanation);
   });
 }

@@ -92,14 +92,23 @@ await eachDialect(
       for (const count of ['TierChanges', 'LoseSignIn', 'GainSignIn'])
         assert.equal(typeof preview.Preview[count], 'number');
       assert.equal(ok(await api().groups(accountId, MAPPING)).Saved, true);
-      assert.deepEqual(ok(await api().get(accountId)).Directory.Groups, MAPPING);
-      assert.equal(ok(await api().test(accountId)).DirectoryTest.Ok, true);
+      const byName = (a: { GroupName: string }, b: { GroupName: string }) =>
+        a.GroupName.localeCompare(b.GroupName);
+      assert.deepEqual(
+        ok(await api().get(accountId)).Directory.Groups.sort(byName),
+        [...MAPPING].sort(byName),
+      );
+      const tested = ok(await api().test(accountId)).DirectoryTest;
+      assert.equal(tested.Ok, true, JSON.stringify(tested));
     });
 
     it('reports a dry run without applying it', async () => {
       const run = await syncNow(server(), accountId, { Full: true, DryRun: true });
       assert.equal(run.Status, 'Dry', JSON.stringify(run));
-      assert.ok(run.Items?.some((i) => i.Action === 'Create' && i.PrimaryEmail === seeded.alice.mail));
+      assert.ok(
+        run.Items?.some((i) => i.Action === 'Create' && i.PrimaryEmail === seeded.alice.mail),
+        JSON.stringify(run.Items),
+      );
       assert.equal((await users()).has(seeded.alice.mail), false);
     });
 
@@ -112,7 +121,7 @@ await eachDialect(
       assert.equal(alice?.UserRegistrationStatus, 'Unregistered');
       assert.equal(bob?.LicenseType, 'Basic');
       assert.equal(bob?.UserRegistrationStatus, 'Unregistered');
-      assert.equal(carol?.UserRegistrationStatus, 'Suspended');
+      assert.equal(carol?.UserRegistrationStatus, 'Suspended', JSON.stringify(run.Items));
       const carolItem = run.Items?.find((i) => i.PrimaryEmail === seeded.carol.mail);
       assert.match(carolItem?.Reason ?? '', /userAccountControl|disabled/i);
       const runs = ok(await api().runs(accountId, { 'max-results': '1' }));
@@ -137,13 +146,13 @@ await eachDialect(
         ),
         await refusalOf(chime.send(new BatchSuspendUserCommand({ AccountId: accountId, UserIdList: [bob] }))),
       ];
-      for (const message of messages) assert.match(message, /Active Directory/);
+      for (const message of messages) assert.match(message, /directory/i);
       assert.equal((await users()).get(seeded.bob.mail)?.LicenseType, 'Basic');
     });
 
     it('explains alice: alice → engineering → chime-pro → Pro', async () => {
       const explained = ok(await api().explain(accountId, seeded.alice.mail)).Explanation;
-      assert.equal(explained.CanSignIn, true);
+      assert.equal(explained.CanSignIn, true, JSON.stringify(explained));
       assert.equal(explained.Tier, 'Pro');
       assert.deepEqual(explained.Chains[0].Path, ['alice', 'engineering', PRO]);
       assert.ok(explained.LastChange?.RunId);
@@ -195,6 +204,8 @@ await eachDialect(
       await server().runJobs();
       assert.equal((await users()).get('robert@corp.example.test')?.UserRegistrationStatus, 'Suspended');
       await dc.addMembers(`CN=${BASIC},${usersContainer}`, [robert, seeded.carol.dn]);
+      assert.equal((await syncNow(server(), accountId, { Full: true })).Status, 'Applied');
+      assert.notEqual((await users()).get('robert@corp.example.test')?.UserRegistrationStatus, 'Suspended');
     });
 
     it('holds or fails a run with a filter that finds nobody, suspends nobody, and applies nothing once rejected', async () => {
@@ -232,6 +243,6 @@ await eachDialect(
     });
   },
   // A run suspending one of these few users is not held for its share: the hold is tested by an emptied group.
-  { BELFRY_DIRECTORY_HOLD_PERCENT: '90' },
+  { BELFRY_DIRECTORY_HOLD_PERCENT: '50' },
   { skip: sambaSkipReason() },
 );

@@ -1,6 +1,5 @@
 import type {
   DirectoryConnectionView,
-  DirectoryService,
   DirectoryTestReport,
   Explanation,
   GroupTier,
@@ -9,8 +8,6 @@ import type {
   RunSummary,
   TierPreview,
 } from '../../../domain/directory/contract.js';
-import { DomainError } from '../../../domain/errors.js';
-import type { Services } from '../../../services.js';
 import type { ChimeOperation } from '../context.js';
 import type {
   DirectoryConnection,
@@ -21,14 +18,6 @@ import type {
   DirectoryTest,
   DirectoryTierPreview,
 } from '../directory-extensions.js';
-
-// TODO(integrator): once h/dirdomain is merged, `services.directory` is part of Services and this
-// accessor goes (every handler then reads `services.directory` directly).
-function directory(services: Services): DirectoryService {
-  const found = (services as Services & { directory?: DirectoryService }).directory;
-  if (!found) throw new DomainError('Unavailable', 'The directory service is not part of this build');
-  return found;
-}
 
 /** `queued` → `Queued`: the wire spells enum values as the model does. */
 function pascal<T extends string>(value: T): Capitalize<T> {
@@ -152,7 +141,7 @@ const toExplanation = (e: Explanation): DirectoryExplanation => ({
 /** Connects (or replaces) the account's directory; the password is sealed by the domain. */
 export const ConnectDirectory: ChimeOperation<'ConnectDirectory'> = async (input, { services, actor }) => ({
   Directory: toConnection(
-    await directory(services).connect(actor, input.AccountId, {
+    await services.directory.connect(actor, input.AccountId, {
       type: 'ad',
       urls: input.Urls,
       bindDn: input.BindDn,
@@ -166,20 +155,20 @@ export const ConnectDirectory: ChimeOperation<'ConnectDirectory'> = async (input
 });
 
 export const GetDirectory: ChimeOperation<'GetDirectory'> = async (input, { services, actor }) => ({
-  Directory: toConnection(await directory(services).get(actor, input.AccountId)),
+  Directory: toConnection(await services.directory.get(actor, input.AccountId)),
 });
 
 export const DisconnectDirectory: ChimeOperation<'DisconnectDirectory'> = async (
   input,
   { services, actor },
 ) => {
-  await directory(services).disconnect(actor, input.AccountId);
+  await services.directory.disconnect(actor, input.AccountId);
   return {};
 };
 
 /** A test that finds problems still answers 200: the problems are the answer (`Ok: false`). */
 export const TestDirectory: ChimeOperation<'TestDirectory'> = async (input, { services, actor }) => ({
-  DirectoryTest: toTest(await directory(services).test(actor, input.AccountId)),
+  DirectoryTest: toTest(await services.directory.test(actor, input.AccountId)),
 });
 
 /** Replaces the whole mapping; with `DryRun` only previews it. */
@@ -188,7 +177,7 @@ export const PutDirectoryGroupTiers: ChimeOperation<'PutDirectoryGroupTiers'> = 
   { services, actor },
 ) => {
   const groups = input.Groups.map((g) => ({ groupName: g.GroupName, tier: g.Tier }));
-  const result = await directory(services).setGroupTiers(actor, input.AccountId, groups, {
+  const result = await services.directory.setGroupTiers(actor, input.AccountId, groups, {
     dryRun: input.DryRun ?? false,
   });
   return {
@@ -204,7 +193,7 @@ export const StartDirectorySync: ChimeOperation<'StartDirectorySync'> = async (
   { services, actor },
 ) => ({
   Run: toRun(
-    await directory(services).startSync(actor, input.AccountId, {
+    await services.directory.startSync(actor, input.AccountId, {
       full: input.Full ?? false,
       dryRun: input.DryRun ?? false,
     }),
@@ -212,7 +201,7 @@ export const StartDirectorySync: ChimeOperation<'StartDirectorySync'> = async (
 });
 
 export const ListDirectoryRuns: ChimeOperation<'ListDirectoryRuns'> = async (input, { services, actor }) => {
-  const page = await directory(services).listRuns(actor, input.AccountId, {
+  const page = await services.directory.listRuns(actor, input.AccountId, {
     maxResults: input.MaxResults,
     nextToken: input.NextToken,
   });
@@ -220,20 +209,20 @@ export const ListDirectoryRuns: ChimeOperation<'ListDirectoryRuns'> = async (inp
 };
 
 export const GetDirectoryRun: ChimeOperation<'GetDirectoryRun'> = async (input, { services, actor }) => ({
-  Run: toReport(await directory(services).getRun(actor, input.RunId)),
+  Run: toReport(await services.directory.getRun(actor, input.RunId)),
 });
 
 export const ApproveDirectoryRun: ChimeOperation<'ApproveDirectoryRun'> = async (
   input,
   { services, actor },
-) => ({ Run: toRun(await directory(services).approveRun(actor, input.RunId)) });
+) => ({ Run: toRun(await services.directory.approveRun(actor, input.RunId)) });
 
 export const RejectDirectoryRun: ChimeOperation<'RejectDirectoryRun'> = async (
   input,
   { services, actor },
-) => ({ Run: toRun(await directory(services).rejectRun(actor, input.RunId)) });
+) => ({ Run: toRun(await services.directory.rejectRun(actor, input.RunId)) });
 
 export const ExplainDirectoryUser: ChimeOperation<'ExplainDirectoryUser'> = async (
   input,
   { services, actor },
-) => ({ Explanation: toExplanation(await directory(services).explain(actor, input.AccountId, input.User)) });
+) => ({ Explanation: toExplanation(await services.directory.explain(actor, input.AccountId, input.User)) });
