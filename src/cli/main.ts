@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
   clients: async () => (await import('./clients.js')).clients,
   oidc: async () => (await import('./oidc.js')).oidc,
   domains: async () => (await import('./domains.js')).domains,
+  directory: async () => (await import('./directory.js')).directory,
 };
 
 /**

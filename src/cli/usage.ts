@@ -96,6 +96,34 @@ Commands:
       Release the domain: its users are signed out, Registered ones are Released and leave the
       account, Suspended ones stay suspended. Without --yes, shows the preview, releases nothing
       and exits with status 1.
+  directory connect <account-id> --type ad --url <ldaps://dc:636> [--url <url>...] --bind-dn <dn>
+                    --bind-password-file <file> --base-dn <dn> [--user-filter <filter>]
+                    [--ca-file <pem>] [--start-tls] [--json]
+      Connect the account (EnterpriseLWA: a verified domain) to Active Directory; it becomes
+      EnterpriseDirectory. URLs are tried in order. The password file holds the service account's
+      password (one trailing newline is dropped); it is sealed at rest and never shown.
+  directory show <account-id> [--json]
+  directory test <account-id> [--json]
+      Bind, count the users the filter finds and check every mapped group; each problem in
+      words, exit status 1 when there is one.
+  directory disconnect <account-id>
+      Disconnect the directory; the account returns to EnterpriseLWA.
+  directory groups <account-id> [--pro <group>...] [--basic <group>...] [--dry-run] [--json]
+      Map AD groups to tiers (Pro wins over Basic; nested membership counts; a user in no
+      mapped group cannot sign in). Shows how many users change tier or lose sign-in, then
+      saves the mapping and queues a sync, unless --dry-run.
+  directory sync <account-id> [--full] [--dry-run] [--wait <seconds>] [--json]
+      Queue a sync run and wait for its report (at most --wait, default 300 s). When no Belfry
+      worker starts it within a few seconds, this command runs it itself. Exit status 1 when the
+      run failed, is held or did not finish in time.
+  directory runs <account-id> [--max-results <n>] [--json]
+  directory run <run-id> [--json]
+      The run's itemised report: who was created, changed tier, suspended, restored, skipped, why.
+  directory approve <run-id> [--json]
+  directory reject <run-id> [--json]
+      Apply, or discard, a held run.
+  directory explain <account-id> <user-id|email> [--json]
+      Why the user has their tier or cannot sign in: the group chain, the mapping, the last run.
   help
       Show this text. Every command also takes --help.
 `;

@@ -8,6 +8,7 @@ import {
   failJob,
   insertJob,
   renewJobLease,
+  type JobFilter,
   type JobRecord,
 } from '../store/jobs.js';
 
@@ -90,6 +91,8 @@ export interface WorkerOptions {
   handlers: JobHandler[];
   workerId: string;
   pollMs: number;
+  /** claim only these jobs (a CLI command running the job it queued); every kind unless given */
+  only?: JobFilter;
   /** JOB_LEASE_MS unless given (tests) */
   leaseMs?: number;
   /** a third of the lease unless given (tests) */
@@ -115,6 +118,7 @@ export function startWorker(options: WorkerOptions): { stop(): Promise<void>; dr
       options.workerId,
       now.toISOString(),
       leaseUntil(now),
+      options.only,
     );
     if (!job) return false;
     const lease = holdLease(job);

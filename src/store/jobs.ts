@@ -42,10 +42,17 @@ export async function insertJob(db: Db, job: NewJob): Promise<void> {
     .execute();
 }
 
+/** Which jobs a worker may claim: only these kinds, of this account (a CLI command running its own job). */
+export interface JobFilter {
+  kinds: readonly string[];
+  accountId?: string | undefined;
+}
+
 /**
- * Claims the next due job for `worker` until `leaseUntil`. A job whose lease expired (its worker
- * died) is due again. On PostgreSQL the row lock with SKIP LOCKED lets several instances claim
- * concurrently without taking the same job; SQLite serialises writers.
+ * Claims the next due job for `worker` until `leaseUntil`, among those `only` admits when given.
+ * A job whose lease expired (its worker died) is due again. On PostgreSQL the row lock with SKIP
+ * LOCKED lets several instances claim concurrently without taking the same job; SQLite
+ * serialises writers.
  */
 export async function claimDueJob(
   db: Db,
@@ -53,6 +60,7 @@ export async function claimDueJob(
   worker: string,
   now: string,
   leaseUntil: string,
+  only?: JobFilter,
 ): Promise<JobRecord | undefined> {
   return db.transaction().execute(async (tx) => {
     let query = tx
@@ -69,6 +77,8 @@ export async function claimDueJob(
       .orderBy('run_at')
       .orderBy('id')
       .limit(1);
+    if (only) query = query.where('kind', 'in', [...only.kinds]);
+    if (only?.accountId !== undefined) query = query.where('account_id', '=', only.accountId);
     if (dialect === 'postgres') query = query.forUpdate().skipLocked();
     const row = await query.executeTakeFirst();
     if (!row) return undefined;

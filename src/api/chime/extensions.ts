@@ -1,5 +1,6 @@
 import type { OperationSpec, Schema } from './model-types.js';
 import type { Account } from './generated/model.js';
+import { directoryOperations, directorySchemas, type DirectoryIO } from './directory-extensions.js';
 
 /**
  * Belfry's own operations, in the Chime style (same signing, errors and audit) on paths and
@@ -162,6 +163,8 @@ export const extensionOperations = {
     output: 'DomainReleaseResponse',
     errors: [],
   },
+  // Active Directory (DESIGN §5; see README "Active Directory").
+  ...directoryOperations,
 } as const satisfies Record<string, OperationSpec>;
 
 export const extensionSchemas: Readonly<Record<string, Schema>> = {
@@ -267,6 +270,7 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
   DomainOverrideReason: { kind: 'string', min: 1, max: 500 },
   // The domain rules (labels, IDNA, public mailbox providers) are the domain's; this is the wire limit.
   AccountDomainName: { kind: 'string', min: 1, max: 260 },
+  ...directorySchemas,
 };
 
 export interface DisabledAccount extends Account {
@@ -340,7 +344,7 @@ export interface DomainReleaseEffect {
 type AccountDomainInput = { AccountId: string; DomainName: string };
 type DomainRelease = { Domain?: AccountDomain; AffectedUsers?: DomainReleaseEffect[] };
 
-export interface ExtensionIO {
+export interface ExtensionIO extends DirectoryIO {
   CreateAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };
   ListAccountDomains: { input: { AccountId: string }; output: { Domains?: AccountDomain[] } };
   GetAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };

@@ -3,6 +3,7 @@ import * as accounts from './accounts.js';
 import * as appClients from './app-clients.js';
 import * as appWebhooks from './app-webhooks.js';
 import * as audit from './audit.js';
+import * as directory from './directory.js';
 import * as domains from './domains.js';
 import * as phoneNumbers from './phone-numbers.js';
 import * as users from './users.js';
@@ -16,4 +17,5 @@ export const handlers: { [N in AnyOperationName]?: ChimeOperation<N> } = {
   ...appClients,
   ...appWebhooks,
   ...domains,
+  ...directory,
 };
