@@ -46,7 +46,12 @@ export async function applyItems(
         at,
       );
       // Directory users are not invited: Unregistered until they first sign in.
-      const created = { ...user, invitationStatus: undefined, invitedOn: undefined };
+      const created: UserRecord = {
+        ...user,
+        invitationStatus: undefined,
+        invitedOn: undefined,
+        ...(item.suspended && { registrationStatus: 'Suspended' as const }),
+      };
       creates.push({ user: created, directoryId: item.guid });
       members.set(item.guid, created);
       applied.push({ ...item, userId: user.id });

@@ -32,6 +32,8 @@ export interface PlannedItem extends RunItemRecord {
   /** the tier to set (create, tier, restore) */
   license?: License | undefined;
   displayName?: string | undefined;
+  /** a create of someone disabled in the directory: listed, but suspended from the start */
+  suspended?: boolean | undefined;
 }
 
 export interface Plan {
@@ -135,17 +137,20 @@ function planUser(
   const why = derived.chains[0] ? `${chainText(derived.chains[0])} → ${derived.tier}` : '';
   const displayName = entry.displayName ?? entry.sAMAccountName;
   if (!user) {
-    if (blocked)
+    // Someone disabled in a tier group is listed as Suspended (as the administrator expects to
+    // find them); someone in no tier group is not a member at all.
+    if (derived.tier === null)
       return [{ ...base, action: 'skip', from: undefined, to: undefined, reason: `not created: ${blocked}` }];
     return [
       {
         ...base,
         action: 'create',
         from: undefined,
-        to: derived.tier!,
-        reason: why,
-        license: derived.tier!,
+        to: disabled ? `${derived.tier}, Suspended` : derived.tier,
+        reason: disabled ? `${why}; created suspended: ${blocked}` : why,
+        license: derived.tier,
         displayName,
+        suspended: disabled,
       },
     ];
   }
