@@ -1,4 +1,5 @@
 import { LdapFailure, type UserBindOutcome } from '../../directory/types.js';
+import { WRONG_CREDENTIALS } from '../sign-in/refusal.js';
 import {
   findConnection,
   findDirectoryAccountIdOfAddress,
@@ -20,11 +21,11 @@ import { planRun } from './planner.js';
 type Refusal = Extract<DirectorySignInOutcome, { kind: 'refused' }>;
 type Code = Refusal['code'];
 
-/** The same words for an unknown person as for a wrong password: an address reveals nothing. */
-export const WRONG_DIRECTORY_CREDENTIALS = 'The email address or password is not correct.';
 
 const refusals: Record<Code, { message: string; countsAsFailure: boolean }> = {
-  wrong_credentials: { message: WRONG_DIRECTORY_CREDENTIALS, countsAsFailure: true },
+  // The words of a wrong Belfry password: neither an unknown person nor a directory address is
+  // told apart from a wrong password.
+  wrong_credentials: { message: WRONG_CREDENTIALS, countsAsFailure: true },
   disabled: {
     message: 'Your directory account is disabled; ask your administrator.',
     countsAsFailure: false,
