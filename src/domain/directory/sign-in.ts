@@ -21,7 +21,6 @@ import { planRun } from './planner.js';
 type Refusal = Extract<DirectorySignInOutcome, { kind: 'refused' }>;
 type Code = Refusal['code'];
 
-
 const refusals: Record<Code, { message: string; countsAsFailure: boolean }> = {
   // The words of a wrong Belfry password: neither an unknown person nor a directory address is
   // told apart from a wrong password.
