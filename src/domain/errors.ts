@@ -18,13 +18,20 @@ export class DomainError extends Error {
   constructor(
     readonly kind: ErrorKind,
     message: string,
+    /**
+     * A finer, still protocol-neutral reason a protocol may show: SCIM's `scimType`
+     * (`invalidFilter`, `uniqueness`, `mutability`, `invalidPath`, `noTarget`, `invalidValue`,
+     * `invalidSyntax`, `invalidVers`, `tooMany`).
+     */
+    readonly reason?: string,
   ) {
     super(message);
   }
 }
 
-export const invalid = (message: string) => new DomainError('InvalidInput', message);
+export const invalid = (message: string, reason?: string) => new DomainError('InvalidInput', message, reason);
 export const notFound = (message: string) => new DomainError('NotFound', message);
-export const conflict = (message: string) => new DomainError('Conflict', message);
+export const conflict = (message: string, reason?: string) => new DomainError('Conflict', message, reason);
 export const forbidden = (message: string) => new DomainError('Forbidden', message);
-export const preconditionFailed = (message: string) => new DomainError('PreconditionFailed', message);
+export const preconditionFailed = (message: string, reason?: string) =>
+  new DomainError('PreconditionFailed', message, reason);

@@ -33,6 +33,11 @@ export interface Database {
   console_sessions: ConsoleSessionsTable;
   console_setup_tokens: ConsoleSetupTokensTable;
   directory_connections: DirectoryConnectionsTable;
+  scim_tokens: ScimTokensTable;
+  scim_users: ScimUsersTable;
+  scim_groups: ScimGroupsTable;
+  scim_group_members: ScimGroupMembersTable;
+  idp_connections: IdpConnectionsTable;
   directory_users: DirectoryEntriesTable;
   directory_groups: DirectoryEntriesTable;
   directory_runs: DirectoryRunsTable;
@@ -412,4 +417,61 @@ export interface DirectoryRunItemsTable {
  */
 export interface DirectoryIdColumn {
   directory_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A SCIM bearer token (0017): only its SHA-256 is kept. */
+export interface ScimTokensTable {
+  id: string;
+  account_id: string;
+  name: string;
+  token_hash: string;
+  /** the audit label of who minted it */
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A SCIM User as the IdP last sent it (0017); `resource` is its JSON without id and meta. */
+export interface ScimUsersTable {
+  id: string;
+  account_id: string;
+  user_name: string;
+  user_name_key: string;
+  external_id: string | null;
+  email_key: string | null;
+  active: number;
+  resource: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A SCIM Group (0017); `resource` is its JSON without id, meta and members. */
+export interface ScimGroupsTable {
+  id: string;
+  account_id: string;
+  display_name: string;
+  display_name_key: string;
+  external_id: string | null;
+  resource: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScimGroupMembersTable {
+  group_id: string;
+  user_id: string;
+}
+
+/** An account's OpenID provider for sign-in (0017); the client secret is sealed. */
+export interface IdpConnectionsTable {
+  account_id: string;
+  issuer: string;
+  client_id: string;
+  client_secret_sealed: string;
+  groups_claim: string | null;
+  created_at: string;
+  updated_at: string;
 }
