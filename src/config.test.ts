@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       },
       domains: { dnsServers: undefined, verificationHours: 72, pendingCheckMinutes: 10, recheckHours: 24 },
       directory: { incrementalMinutes: 10, fullHours: 24, holdPercent: 10, holdCount: 50 },
+      idp: { allowHttpIssuers: false },
       webhooks: { allowPrivate: [] },
     });
     assert.ok(Object.isFrozen(config));

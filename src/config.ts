@@ -45,6 +45,11 @@ export interface Config {
     readonly holdPercent: number;
     readonly holdCount: number;
   };
+  /** sign-in through an organisation's OpenID provider */
+  readonly idp: {
+    /** BELFRY_IDP_ALLOW_HTTP: http:// issuers beyond loopback (a lab only: the code exchange is unprotected) */
+    readonly allowHttpIssuers: boolean;
+  };
   /** app webhooks: the special-purpose ranges (loopback, private…) they may reach all the same */
   readonly webhooks: {
     /** BELFRY_WEBHOOK_ALLOW_PRIVATE: CIDR ranges or addresses; empty means public addresses only */
@@ -193,6 +198,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       holdPercent: read.integer('BELFRY_DIRECTORY_HOLD_PERCENT', 10, 0, 100),
       holdCount: read.integer('BELFRY_DIRECTORY_HOLD_COUNT', 50, 0, 1_000_000),
     },
+    idp: { allowHttpIssuers: read.boolean('BELFRY_IDP_ALLOW_HTTP', false) },
     webhooks: { allowPrivate },
     apiRateLimit: {
       requestsPerSecond: read.integer('BELFRY_API_REQUESTS_PER_SECOND', 100, 1, 1_000_000),

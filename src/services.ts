@@ -34,6 +34,7 @@ import { DEFAULT_DIRECTORY_SETTINGS } from './domain/directory/deps.js';
 import { createLdapClient } from './directory/ldap/index.js';
 import { createDirectoryService } from './domain/directory/service.js';
 import type { DirectoryClient } from './directory/types.js';
+import { createIdpClient, type IdpClient } from './directory/oidc/index.js';
 import { createJobs, type JobHandler } from './jobs/queue.js';
 import type { Clock } from './lib/clock.js';
 import type { Ids } from './lib/ids.js';
@@ -89,7 +90,7 @@ export interface ServiceInputs {
   ids: Ids;
   secrets: SecretBox;
   config: Pick<Config, 'accountRetentionDays' | 'publicUrl' | 'invitationTtlDays'> &
-    Partial<Pick<Config, 'domains' | 'webhooks' | 'apiRateLimit' | 'console' | 'directory'>>;
+    Partial<Pick<Config, 'domains' | 'webhooks' | 'apiRateLimit' | 'console' | 'directory' | 'idp'>>;
   /** where emails go (src/mail/create-mailer.ts builds it from the configuration) */
   mailer: Mailer;
   /** where phone numbers are searched and ordered; the simulated carrier unless given */
@@ -103,6 +104,8 @@ export interface ServiceInputs {
   directorySignIn?: DirectorySignIn | undefined;
   /** how directories are reached: the LDAP client unless given (tests) */
   directoryClient?: DirectoryClient | undefined;
+  /** how OpenID providers are reached: openid-client unless given */
+  idpClient?: IdpClient | undefined;
 }
 
 export async function createServices(inputs: ServiceInputs): Promise<Services> {
@@ -149,6 +152,8 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     secrets,
     directoryClient: inputs.directoryClient ?? createLdapClient(),
     directory: config.directory ?? DEFAULT_DIRECTORY_SETTINGS,
+    idpClient: inputs.idpClient ?? createIdpClient(),
+    idp: { publicUrl: config.publicUrl, allowHttpIssuers: config.idp?.allowHttpIssuers ?? false },
   });
   handlers.push(...directory.jobHandlers);
   // Every password sign-in asks the directory first (a directory account's people sign in with

@@ -1,6 +1,8 @@
 import type {
-  DirectoryConnectionView,
+  ConnectionView,
   DirectoryTestReport,
+  OidcConnectionView,
+  OidcTestReport,
   Explanation,
   RunReport,
   RunSummary,
@@ -10,7 +12,8 @@ import { print, printTable } from './output.js';
 
 /** How `belfry directory …` shows the directory domain's views to a person (`--json` shows them as they are). */
 
-export function printConnection(view: DirectoryConnectionView): void {
+export function printConnection(view: ConnectionView): void {
+  if (view.type === 'oidc') return printIdpConnection(view);
   print(`Active Directory of account ${view.accountId}`);
   print(`  URLs:         ${view.urls.join(', ')}${view.startTls ? ' (StartTLS)' : ''}`);
   print(`  bind DN:      ${view.bindDn}`);
@@ -26,10 +29,38 @@ export function printConnection(view: DirectoryConnectionView): void {
     print(`  HELD:         run ${view.heldRunId} waits: belfry directory approve|reject ${view.heldRunId}`);
 }
 
+/** Never the client secret: the view has none. */
+function printIdpConnection(view: OidcConnectionView): void {
+  print(`Identity provider (OpenID Connect) of account ${view.accountId}`);
+  print(`  issuer:       ${view.issuer}`);
+  print(`  client id:    ${view.clientId}`);
+  print(`  groups claim: ${view.groupsClaim ?? 'none (provisioned groups decide)'}`);
+  print(`  redirect URI: ${view.redirectUri}`);
+  print(`  connected:    ${view.connectedAt} (updated ${view.updatedAt})`);
+  print(`  groups:       ${view.groups.map(groupText).join(', ') || 'none mapped: nobody can sign in'}`);
+  print(`  SCIM tokens:  ${view.liveScimTokens} live`);
+}
+
 const groupText = (g: { groupName: string; tier: string | undefined }) =>
   `${g.groupName} → ${g.tier ?? 'DefaultLicense'}`;
 
-export function printTest(report: DirectoryTestReport): void {
+function printIdpTest(report: OidcTestReport): void {
+  print(report.ok ? 'Identity provider test passed.' : 'Identity provider test found problems:');
+  for (const problem of report.problems) print(`  - ${problem}`);
+  if (report.discovered)
+    print(
+      `${report.issuer} answers as an OpenID provider (scopes: ${report.scopesSupported?.join(' ') ?? 'not listed'}).`,
+    );
+  print(`Redirect URI to register there: ${report.redirectUri}`);
+  printTable(
+    ['GROUP', 'TIER'],
+    report.groups.map((g) => [g.groupName, g.tier ?? 'DefaultLicense']),
+    'No groups mapped.',
+  );
+}
+
+export function printTest(report: DirectoryTestReport | OidcTestReport): void {
+  if (report.type === 'oidc') return printIdpTest(report);
   print(report.ok ? 'Directory test passed.' : 'Directory test found problems:');
   for (const problem of report.problems) print(`  - ${problem}`);
   if (report.reached)

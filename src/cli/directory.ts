@@ -62,15 +62,15 @@ export async function directory(args: string[]): Promise<void> {
  * The bind password from its file: one trailing newline (as `echo` or an editor leaves it) is
  * not part of it; an empty file is refused; a file others may read is warned about.
  */
-export function readPasswordFile(file: string): string {
+export function readPasswordFile(file: string, what = 'bind password'): string {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read the bind password file ${file}: ${(error as Error).message}`);
+    throw new CliError(`cannot read the ${what} file ${file}: ${(error as Error).message}`);
   }
   const password = text.replace(/\r?\n$/, '');
-  if (password === '') throw new CliError(`the bind password file ${file} is empty`);
+  if (password === '') throw new CliError(`the ${what} file ${file} is empty`);
   if ((statSync(file).mode & 0o077) !== 0)
     process.stderr.write(
       `belfry: warning: ${file} can be read by other users than its owner (chmod 600 ${file})\n`,
@@ -92,6 +92,10 @@ async function connect(args: string[]): Promise<void> {
     {
       ...json,
       type: { type: 'string' },
+      issuer: { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret-file': { type: 'string' },
+      'groups-claim': { type: 'string' },
       url: { type: 'string', multiple: true },
       'bind-dn': { type: 'string' },
       'bind-password-file': { type: 'string' },
@@ -102,7 +106,9 @@ async function connect(args: string[]): Promise<void> {
     },
     { names: ['<account-id>'] },
   );
-  if (values.type !== 'ad') throw new UsageError('directory connect needs --type ad (Active Directory)');
+  if (values.type === 'oidc') return connectOidc(positionals[0]!, values);
+  if (values.type !== 'ad')
+    throw new UsageError('directory connect needs --type ad (Active Directory) or --type oidc (Okta, Entra)');
   const missing = (['url', 'bind-dn', 'bind-password-file', 'base-dn'] as const).filter(
     (name) => values[name] === undefined,
   );
@@ -126,11 +132,43 @@ async function connect(args: string[]): Promise<void> {
   });
 }
 
+/** `connect --type oidc`: the account's OpenID provider; prints the redirect URI to register there. */
+async function connectOidc(
+  accountId: string,
+  values: {
+    json: boolean;
+    issuer?: string;
+    'client-id'?: string;
+    'client-secret-file'?: string;
+    'groups-claim'?: string;
+  },
+): Promise<void> {
+  const missing = (['issuer', 'client-id', 'client-secret-file'] as const).filter(
+    (name) => values[name] === undefined,
+  );
+  if (missing.length > 0)
+    throw new UsageError(`directory connect --type oidc needs ${missing.map((m) => `--${m}`).join(', ')}`);
+  const input = {
+    type: 'oidc' as const,
+    issuer: values.issuer!,
+    clientId: values['client-id']!,
+    clientSecret: readPasswordFile(values['client-secret-file']!, 'client secret'),
+    groupsClaim: values['groups-claim'],
+  };
+  await withServices({ masterKey: true }, async (services, actor) => {
+    const view = await services.directory.connect(actor, accountId, input);
+    if (values.json) return printJson(view);
+    printConnection(view);
+    if (view.type === 'oidc')
+      print(`Connected. Register this redirect URI at the identity provider: ${view.redirectUri}`);
+  });
+}
+
 /** show, test and disconnect: one account, no options but --json. */
 async function onAccount(action: 'show' | 'test' | 'disconnect', args: string[]): Promise<void> {
   const { values, positionals } = parseCommand(args, json, { names: ['<account-id>'] });
   const accountId = positionals[0]!;
-  // The test binds with the sealed password: it needs the master key.
+  // The test binds with the sealed password (or the IdP's secret): it needs the master key.
   await withServices({ masterKey: action === 'test' }, async (services, actor) => {
     const service = services.directory;
     if (action === 'show') {
@@ -138,10 +176,11 @@ async function onAccount(action: 'show' | 'test' | 'disconnect', args: string[])
       return values.json ? printJson(view) : printConnection(view);
     }
     if (action === 'disconnect') {
-      await service.disconnect(actor, accountId);
-      return values.json
-        ? printJson({ disconnected: accountId })
-        : print(`Disconnected the directory of ${accountId}.`);
+      const outcome = await service.disconnect(actor, accountId);
+      if (values.json) return printJson({ disconnected: accountId, ...outcome });
+      print(`Disconnected the directory of ${accountId}; the account is ${outcome.accountType}.`);
+      if (outcome.reason) print(outcome.reason);
+      return;
     }
     const report = await service.test(actor, accountId);
     if (values.json) printJson(report);

@@ -1,7 +1,8 @@
 import type { OperationSpec, Schema } from './model-types.js';
 
 /**
- * The Active Directory extension operations (DESIGN §5; README "Active Directory"): one
+ * The directory extension operations (DESIGN §5; README "Active Directory" and "Sign-in through
+ * your identity provider"): one
  * account's connection, its group-to-tier mapping, its sync runs and "explain". They live under
  * `/accounts/{AccountId}/directory` and `/directory-runs`, paths no Chime operation uses.
  * Changes need FullAccess and reads any policy, as the directory domain decides.
@@ -25,13 +26,14 @@ export const directoryOperations = {
     output: 'DirectoryResponse',
     errors: [],
   },
+  // 200 with the account's type after it: an IdP account that still has SCIM tokens stays EnterpriseOIDC.
   DisconnectDirectory: {
     name: 'DisconnectDirectory',
     method: 'DELETE',
     uri: '/accounts/{AccountId}/directory',
-    code: 204,
+    code: 200,
     input: 'DirectoryAccountRequest',
-    output: 'Unit',
+    output: 'DisconnectDirectoryResponse',
     errors: [],
   },
   // A POST with a literal, like VerifyAccountDomain: it reads the directory, changes nothing.
@@ -120,13 +122,19 @@ export const directorySchemas: Readonly<Record<string, Schema>> = {
     members: {
       AccountId: accountLabel,
       Type: { target: 'DirectoryType', required: true },
-      Urls: { target: 'DirectoryUrlList', required: true },
-      BindDn: { target: 'DirectoryDn', required: true },
-      BindPassword: { target: 'DirectoryBindPassword', required: true },
-      BaseDn: { target: 'DirectoryDn', required: true },
+      // ActiveDirectory: Urls, BindDn, BindPassword and BaseDn are required (the handler says which is missing)
+      Urls: { target: 'DirectoryUrlList' },
+      BindDn: { target: 'DirectoryDn' },
+      BindPassword: { target: 'DirectoryBindPassword' },
+      BaseDn: { target: 'DirectoryDn' },
       UserFilter: { target: 'DirectoryUserFilter' },
       CaPem: { target: 'DirectoryCaPem' },
       StartTls: { target: 'Boolean' },
+      // oidc: Issuer, ClientId and ClientSecret are required
+      Issuer: { target: 'DirectoryIssuer' },
+      ClientId: { target: 'DirectoryClientId' },
+      ClientSecret: { target: 'DirectoryClientSecret' },
+      GroupsClaim: { target: 'DirectoryGroupsClaim' },
     },
   },
   DirectoryAccountRequest: { kind: 'structure', members: { AccountId: accountLabel } },
@@ -161,7 +169,12 @@ export const directorySchemas: Readonly<Record<string, Schema>> = {
       User: { target: 'DirectoryUserRef', required: true, location: 'query', locationName: 'user' },
     },
   },
-  DirectoryType: { kind: 'enum', values: ['ActiveDirectory'] },
+  DirectoryType: { kind: 'enum', values: ['ActiveDirectory', 'oidc'] },
+  DirectoryIssuer: { kind: 'string', min: 1, max: 2048, pattern: '^https?://\\S+$' },
+  DirectoryClientId: { kind: 'string', min: 1, max: 1024, pattern: '\\S' },
+  // Sensitive and write-only, as the bind password.
+  DirectoryClientSecret: { kind: 'string', min: 1, max: 4096, sensitive: true },
+  DirectoryGroupsClaim: { kind: 'string', min: 1, max: 256, pattern: '^\\S+$' },
   // Failover in order; a handful is plenty (every DC of a site), a hundred would be a mistake.
   DirectoryUrlList: { kind: 'list', member: 'DirectoryUrl', min: 1, max: 10 },
   DirectoryUrl: { kind: 'string', min: 1, max: 2048, pattern: '^ldaps?://[^\\s/?#]+/?$' },
@@ -250,6 +263,32 @@ export interface DirectoryConnection {
   HeldRunId?: string;
 }
 
+/** An IdP connection; the client secret is write-only and never answered. */
+export interface DirectoryIdpConnection {
+  AccountId: string;
+  Type: 'oidc';
+  Issuer: string;
+  ClientId: string;
+  GroupsClaim?: string;
+  /** register it at the IdP */
+  RedirectUri: string;
+  Groups: DirectoryGroupTier[];
+  LiveScimTokens: number;
+  ConnectedTimestamp: string;
+  UpdatedTimestamp: string;
+}
+
+export interface DirectoryIdpTest {
+  Type: 'oidc';
+  Ok: boolean;
+  Issuer: string;
+  Discovered: boolean;
+  ScopesSupported?: string[];
+  RedirectUri: string;
+  Groups: DirectoryGroupTier[];
+  Problems: string[];
+}
+
 export interface DirectoryTest {
   Ok: boolean;
   ReachedUrl?: string;
@@ -287,20 +326,27 @@ type RunOutput = { Run?: DirectoryRun };
 export interface DirectoryIO {
   ConnectDirectory: {
     input: AccountInput & {
-      Type: 'ActiveDirectory';
-      Urls: string[];
-      BindDn: string;
-      BindPassword: string;
-      BaseDn: string;
+      Type: 'ActiveDirectory' | 'oidc';
+      Urls?: string[];
+      BindDn?: string;
+      BindPassword?: string;
+      BaseDn?: string;
       UserFilter?: string;
       CaPem?: string;
       StartTls?: boolean;
+      Issuer?: string;
+      ClientId?: string;
+      ClientSecret?: string;
+      GroupsClaim?: string;
     };
-    output: { Directory?: DirectoryConnection };
+    output: { Directory?: DirectoryConnection | DirectoryIdpConnection };
   };
-  GetDirectory: { input: AccountInput; output: { Directory?: DirectoryConnection } };
-  DisconnectDirectory: { input: AccountInput; output: Record<string, never> };
-  TestDirectory: { input: AccountInput; output: { DirectoryTest?: DirectoryTest } };
+  GetDirectory: { input: AccountInput; output: { Directory?: DirectoryConnection | DirectoryIdpConnection } };
+  DisconnectDirectory: {
+    input: AccountInput;
+    output: { AccountId?: string; AccountType?: string; Reason?: string };
+  };
+  TestDirectory: { input: AccountInput; output: { DirectoryTest?: DirectoryTest | DirectoryIdpTest } };
   PutDirectoryGroupTiers: {
     input: AccountInput & { Groups: DirectoryGroupTier[]; DryRun?: boolean };
     output: { Preview?: DirectoryTierPreview; Saved?: boolean; RunId?: string };

@@ -1,5 +1,5 @@
 import type { Actor } from '../access/actor.js';
-import type { License } from '../../store/accounts.js';
+import type { AccountType, License } from '../../store/accounts.js';
 
 /**
  * The directory area's interface, as the API adapters, the CLI and the sign-in path see it.
@@ -17,6 +17,60 @@ export interface ConnectDirectoryInput {
   userFilter?: string | undefined;
   caPem?: string | undefined;
   startTls?: boolean | undefined;
+}
+
+/**
+ * What `directory connect --type oidc` gives: the organisation's OpenID provider (Okta, Entra),
+ * with Belfry registered at it as a confidential client. The secret is sealed at rest.
+ */
+export interface ConnectOidcInput {
+  type: 'oidc';
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** the ID token claim that lists the person's groups; `groups` when not given */
+  groupsClaim?: string | undefined;
+}
+
+export type ConnectInput = ConnectDirectoryInput | ConnectOidcInput;
+
+/** An IdP connection as shown to administrators (never the client secret). */
+export interface OidcConnectionView {
+  accountId: string;
+  type: 'oidc';
+  issuer: string;
+  clientId: string;
+  /** undefined: the IdP sends no groups claim, and provisioned groups decide */
+  groupsClaim: string | undefined;
+  /** what to register at the IdP as the redirect URI */
+  redirectUri: string;
+  groups: GroupTier[];
+  /** SCIM tokens that still work: while any does, the account stays EnterpriseOIDC */
+  liveScimTokens: number;
+  connectedAt: string;
+  updatedAt: string;
+}
+
+export type ConnectionView = DirectoryConnectionView | OidcConnectionView;
+
+/** What a disconnect left: the account's type now, and why it stayed a directory account if it did. */
+export interface DisconnectOutcome {
+  accountId: string;
+  accountType: AccountType;
+  reason: string | undefined;
+}
+
+/** `directory test` of an IdP connection: discovery, and what it found. */
+export interface OidcTestReport {
+  type: 'oidc';
+  ok: boolean;
+  issuer: string;
+  /** the issuer answered discovery as an OpenID provider */
+  discovered: boolean;
+  scopesSupported: string[] | undefined;
+  redirectUri: string;
+  groups: GroupTier[];
+  problems: string[];
 }
 
 /** A connection as shown to administrators (never the password). */
@@ -43,6 +97,7 @@ export interface DirectoryConnectionView {
 
 /** `directory test`: each check and what it found, in words. */
 export interface DirectoryTestReport {
+  type: 'ad';
   ok: boolean;
   /** the URL that answered, and those that did not with why */
   reached: string | undefined;
@@ -165,18 +220,41 @@ export type DirectorySignInOutcome =
         | 'locked_out'
         | 'logon_restricted'
         | 'no_tier'
-        | 'directory_unavailable';
+        | 'directory_unavailable'
+        // an address of an IdP-connected account: it signs in through the IdP, not with a password
+        | 'use_identity_provider'
+        // the IdP signed the person in, but Belfry has no member for them and may not create one
+        | 'not_provisioned'
+        // the IdP said no (error=access_denied…) or its answer failed a check (state, token)
+        | 'idp_refused';
       /** a sentence for the person */
       message: string;
       /** whether this counts as a failed password for the throttle (a wrong password does; an outage does not) */
       countsAsFailure: boolean;
     };
 
+/** A directory's decision on a person: signed in, or refused with a code and a sentence. */
+export type DirectoryDecision = Exclude<DirectorySignInOutcome, { kind: 'not_directory' }>;
+
+/**
+ * An IdP sign-in under way: where to send the browser, and what it carries back (sealed, a
+ * cookie of the browser that started); or refused at once (the IdP cannot be reached).
+ */
+export type IdpSignInStart =
+  | { kind: 'redirect'; url: string; transaction: string }
+  | Extract<DirectorySignInOutcome, { kind: 'refused' }>;
+
+/** The IdP's answer at the callback, decided. */
+export type IdpSignInOutcome = DirectoryDecision & {
+  /** the app sign-in (interaction uid) this continues, if any */
+  resume: string | undefined;
+};
+
 export interface DirectoryService {
-  connect(actor: Actor, accountId: string, input: ConnectDirectoryInput): Promise<DirectoryConnectionView>;
-  get(actor: Actor, accountId: string): Promise<DirectoryConnectionView>;
-  test(actor: Actor, accountId: string): Promise<DirectoryTestReport>;
-  disconnect(actor: Actor, accountId: string): Promise<void>;
+  connect(actor: Actor, accountId: string, input: ConnectInput): Promise<ConnectionView>;
+  get(actor: Actor, accountId: string): Promise<ConnectionView>;
+  test(actor: Actor, accountId: string): Promise<DirectoryTestReport | OidcTestReport>;
+  disconnect(actor: Actor, accountId: string): Promise<DisconnectOutcome>;
   /** Replaces the mapping; with `dryRun` only previews. A saved change queues a sync. */
   setGroupTiers(
     actor: Actor,
@@ -201,4 +279,12 @@ export interface DirectoryService {
   explain(actor: Actor, accountId: string, userIdOrEmail: string): Promise<Explanation>;
   /** AD sign-in (item 7): finds the person with the service account, binds as them. */
   signIn(email: string, password: string): Promise<DirectorySignInOutcome>;
+  /**
+   * IdP sign-in, first half: for an address of an IdP-connected account, the provider's
+   * authorization URL; undefined for any other address (the password decides). `resume` is the
+   * app sign-in to continue afterwards.
+   */
+  startIdpSignIn(email: string, resume: string | undefined): Promise<IdpSignInStart | undefined>;
+  /** IdP sign-in, second half: the callback URL the provider sent the browser to, and the transaction. */
+  finishIdpSignIn(transaction: string | undefined, callbackUrl: URL): Promise<IdpSignInOutcome>;
 }

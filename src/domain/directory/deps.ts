@@ -1,5 +1,6 @@
 import type { JobKind } from '../../jobs/kinds.js';
 import type { DirectoryClient } from '../../directory/types.js';
+import type { IdpClient } from '../../directory/oidc/index.js';
 import { LdapFailure } from '../../directory/types.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import type { DomainDeps } from '../deps.js';
@@ -38,10 +39,21 @@ export const DEFAULT_DIRECTORY_SETTINGS: DirectorySettings = {
   holdCount: 50,
 };
 
+/** Sign-in through an organisation's OpenID provider. */
+export interface IdpSignInSettings {
+  /** `<BELFRY_PUBLIC_URL>`: the redirect URI registered at the IdP is under it */
+  publicUrl: string;
+  /** BELFRY_IDP_ALLOW_HTTP: http:// issuers beyond loopback (a lab; never production) */
+  allowHttpIssuers: boolean;
+}
+
 export interface DirectoryDeps extends DomainDeps {
   secrets: SecretBox;
   directoryClient: DirectoryClient;
   directory: DirectorySettings;
+  /** how OpenID providers are reached: openid-client unless given */
+  idpClient?: IdpClient | undefined;
+  idp?: IdpSignInSettings | undefined;
 }
 
 /** Stands in until the LDAP client is plugged in: every directory is unreachable. */

@@ -27,6 +27,8 @@ import { directorySyncJob } from './jobs.js';
 import { directoryScheduleJob, scheduleNextTick } from './schedule.js';
 import type { JobHandler } from '../../jobs/queue.js';
 import { testConnection } from './test-connection.js';
+import { createOidcConnections } from './oidc-connection.js';
+import { finishIdpSignIn, startIdpSignIn } from './idp-sign-in.js';
 import { connectionView, runSummary } from './views.js';
 
 /**
@@ -65,11 +67,20 @@ export function createDirectoryService(
 
   const runs = createRuns(deps);
   const mapping = createMapping(deps, runs);
+  const oidc = createOidcConnections(deps);
+
+  /** 404 unless the account has an IdP connection or an AD one (AD's answer when it has neither). */
+  async function idpConnection(tx: Db, accountId: string) {
+    const connection = await oidc.find(tx, accountId);
+    if (!connection) await existingConnection(tx, accountId);
+    return connection;
+  }
 
   return {
     jobHandlers: [directorySyncJob(runs), directoryScheduleJob(deps, runs)],
 
     async connect(actor, accountId, input) {
+      if (input.type === 'oidc') return oidc.connect(actor, accountId, input);
       return auditedChange(deps, actor, subject('ConnectDirectory', accountId), async (tx, log) => {
         authorize(actor, 'accounts', accountId);
         const { caSubject } = checkConnectInput(input);
@@ -79,7 +90,7 @@ export function createDirectoryService(
           throw preconditionFailed(
             account.type === 'Team'
               ? `Account ${accountId} is a Team account: verify a domain first (belfry domains), then connect the directory`
-              : `Account ${accountId} is ${account.type}: disconnect its current directory first`,
+              : `Account ${accountId} is ${account.type}: disconnect its current directory first (one directory per account)`,
           );
         const at = clock.now().toISOString();
         const connection: ConnectionRecord = {
@@ -119,11 +130,15 @@ export function createDirectoryService(
 
     async get(actor, accountId) {
       authorize(actor, 'read', accountId);
+      const idp = await idpConnection(db, accountId);
+      if (idp) return oidc.view(db, idp);
       return view(db, await existingConnection(db, accountId));
     },
 
     async test(actor, accountId) {
       authorize(actor, 'read', accountId);
+      const idp = await idpConnection(db, accountId);
+      if (idp) return oidc.test(idp);
       const connection = await existingConnection(db, accountId);
       return testConnection(deps, connection, await listGroupTiers(db, accountId));
     },
@@ -134,12 +149,14 @@ export function createDirectoryService(
      * and do nothing.
      */
     async disconnect(actor, accountId) {
-      await auditedChange(deps, actor, subject('DisconnectDirectory', accountId), async (tx) => {
+      if (await oidc.find(db, accountId)) return oidc.disconnect(actor, accountId);
+      return auditedChange(deps, actor, subject('DisconnectDirectory', accountId), async (tx) => {
         authorize(actor, 'accounts', accountId);
         await activeAccount(deps, tx, accountId);
         await existingConnection(tx, accountId);
         await deleteConnection(tx, accountId);
         await updateAccount(tx, accountId, { type: 'EnterpriseLWA', updatedAt: clock.now().toISOString() });
+        return { accountId, accountType: 'EnterpriseLWA' as const, reason: undefined };
       });
     },
 
@@ -189,5 +206,7 @@ export function createDirectoryService(
     },
 
     signIn: (email, password) => directorySignIn(deps, email, password),
+    startIdpSignIn: (email, resume) => startIdpSignIn(deps, email, resume),
+    finishIdpSignIn: (transaction, callbackUrl) => finishIdpSignIn(deps, transaction, callbackUrl),
   };
 }

@@ -8,13 +8,14 @@ import {
   listUnlinkedMembers,
 } from '../../store/directories.js';
 import { listDomainsOfAccount } from '../../store/domains.js';
+import { findIdpAccountIdOfAddress } from '../../store/idp-connections.js';
 import { updateUser } from '../../store/users.js';
 import { directoryRunActor } from '../access/actor.js';
 import { auditedChange } from '../audit/trail.js';
 import { activeAccount } from '../users/lookups.js';
 import { applyItems } from './apply.js';
 import { ldapSettings } from './connection.js';
-import type { DirectorySignInOutcome } from './contract.js';
+import type { DirectoryDecision, DirectorySignInOutcome } from './contract.js';
 import type { DirectoryDeps } from './deps.js';
 import { planRun } from './planner.js';
 
@@ -59,9 +60,29 @@ const refusals: Record<Code, { message: string; countsAsFailure: boolean }> = {
     message: 'Your organisation’s directory cannot be reached; try again in a moment.',
     countsAsFailure: false,
   },
+  use_identity_provider: {
+    message:
+      'Your organisation signs you in through its identity provider, not with a Belfry password: enter your address and continue.',
+    countsAsFailure: false,
+  },
+  not_provisioned: {
+    message:
+      'Your identity provider signed you in, but your organisation has not given you access to Belfry yet; ask your administrator.',
+    countsAsFailure: false,
+  },
+  idp_refused: {
+    message: 'Your identity provider did not sign you in; try again.',
+    countsAsFailure: false,
+  },
 };
 
-const refused = (code: Code): Refusal => ({ kind: 'refused', code, ...refusals[code] });
+/** A refusal with its code's sentence, or `message` in its place (an IdP's own words, say). */
+export const refused = (code: Code, message?: string): Refusal => ({
+  kind: 'refused',
+  code,
+  ...refusals[code],
+  ...(message !== undefined && { message }),
+});
 
 const bindRefusal: Record<Exclude<UserBindOutcome, { ok: true }>['reason'], Code> = {
   wrong_password: 'wrong_credentials',
@@ -86,7 +107,11 @@ export async function directorySignIn(
 ): Promise<DirectorySignInOutcome> {
   const accountId = await findDirectoryAccountIdOfAddress(deps.db, email);
   const connection = accountId === undefined ? undefined : await findConnection(deps.db, accountId);
-  if (!accountId || !connection) return { kind: 'not_directory' };
+  if (!accountId || !connection)
+    // The IdP vouches for its accounts' people; a Belfry password never does (DIRECTORY_ONLY_PASSWORD).
+    return (await findIdpAccountIdOfAddress(deps.db, email))
+      ? refused('use_identity_provider')
+      : { kind: 'not_directory' };
   const settings = ldapSettings(deps, connection);
   try {
     const session = await deps.directoryClient.open(settings);
@@ -106,12 +131,17 @@ export async function directorySignIn(
   }
 }
 
-async function bringUpToDate(
+/**
+ * Brings one person's membership up to date from their directory entry and groups (an AD read at
+ * sign-in, or an IdP's groups claim shaped as groups), through the planner as a sync would, in
+ * one audited change; answers them signed in, or refused when their groups give no tier.
+ */
+export async function bringUpToDate(
   deps: DirectoryDeps,
   accountId: string,
   entry: Parameters<typeof planRun>[0]['users'][number],
   groups: Parameters<typeof planRun>[0]['groups'],
-): Promise<DirectorySignInOutcome> {
+): Promise<DirectoryDecision> {
   const subject = { operation: 'DirectorySignIn', accountId, targetType: 'User', targetId: entry.guid };
   const actor = { ...directoryRunActor('sign-in'), label: `directory-sign-in/${entry.guid}` };
   return auditedChange(deps, actor, subject, async (tx, log) => {

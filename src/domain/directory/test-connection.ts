@@ -15,6 +15,7 @@ export async function testConnection(
   mapping: GroupTierRecord[],
 ): Promise<DirectoryTestReport> {
   const report: DirectoryTestReport = {
+    type: 'ad',
     ok: false,
     reached: undefined,
     unreachable: [],

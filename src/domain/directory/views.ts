@@ -21,7 +21,7 @@ export function connectionView(
 ): DirectoryConnectionView {
   return {
     accountId: c.accountId,
-    type: c.type,
+    type: 'ad',
     urls: c.urls,
     bindDn: c.bindDn,
     baseDn: c.baseDn,

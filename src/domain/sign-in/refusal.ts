@@ -32,6 +32,9 @@ const KIND: Record<RefusalCode, ErrorKind> = {
   locked_out: 'PreconditionFailed',
   logon_restricted: 'PreconditionFailed',
   directory_unavailable: 'Unavailable',
+  use_identity_provider: 'PreconditionFailed',
+  not_provisioned: 'PreconditionFailed',
+  idp_refused: 'PreconditionFailed',
 };
 
 /**

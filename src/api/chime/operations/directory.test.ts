@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { systemActor } from '../../../domain/access/actor.js';
 import type {
-  ConnectDirectoryInput,
+  ConnectInput,
   DirectoryConnectionView,
   DirectoryService,
   RunSummary,
@@ -55,7 +55,7 @@ const view: DirectoryConnectionView = {
 
 /** A directory domain that records what it was given and answers fixed views. */
 function fakeDirectory() {
-  const connected: ConnectDirectoryInput[] = [];
+  const connected: ConnectInput[] = [];
   const service = {
     connect: async (_actor, _accountId, input) => (connected.push(input), view),
     get: async () => view,
@@ -145,15 +145,18 @@ describe('directory operations', () => {
     const { connected, context } = fakeDirectory();
     const input = bindConnect({ ...connectBody, StartTls: false });
     const answer = await handlers.ConnectDirectory(input as never, context);
-    assert.equal(connected[0]?.bindPassword, PASSWORD);
+    const given = connected[0];
+    assert.equal(given?.type === 'ad' && given.bindPassword, PASSWORD);
     assert.equal(connected[0]?.type, 'ad');
     assert.ok(!JSON.stringify(answer).includes(PASSWORD));
     assert.deepEqual(answer.Directory?.Groups, [
       { GroupName: 'chime-pro', Tier: 'Pro' },
       { GroupName: 'staff' },
     ]);
-    assert.equal(answer.Directory?.LastRun?.Status, 'Held');
-    assert.equal(answer.Directory?.HeldRunId, 'run-1');
+    const shown = answer.Directory;
+    assert.ok(shown && shown.Type === 'ActiveDirectory');
+    assert.equal(shown.LastRun?.Status, 'Held');
+    assert.equal(shown.HeldRunId, 'run-1');
   });
 
   it('answers runs and their items with the wire enum spelling', async () => {

@@ -1,6 +1,10 @@
 import type {
+  ConnectInput,
+  ConnectionView,
   DirectoryConnectionView,
   DirectoryTestReport,
+  OidcConnectionView,
+  OidcTestReport,
   Explanation,
   GroupTier,
   RunItem,
@@ -8,9 +12,12 @@ import type {
   RunSummary,
   TierPreview,
 } from '../../../domain/directory/contract.js';
+import { invalid } from '../../../domain/errors.js';
 import type { ChimeOperation } from '../context.js';
 import type {
   DirectoryConnection,
+  DirectoryIdpConnection,
+  DirectoryIdpTest,
   DirectoryExplanation,
   DirectoryGroupTier,
   DirectoryRun,
@@ -69,8 +76,25 @@ const toItem = (item: RunItem): DirectoryRunItem => ({
 
 const toReport = (report: RunReport): DirectoryRun => ({ ...toRun(report), Items: report.items.map(toItem) });
 
-/** Every field of the view but the password, which the view never has (write-only). */
-function toConnection(view: DirectoryConnectionView): DirectoryConnection {
+/** Every field of the view but the secret, which the view never has (write-only). */
+function toConnection(view: ConnectionView): DirectoryConnection | DirectoryIdpConnection {
+  return view.type === 'oidc' ? toIdpConnection(view) : toAdConnection(view);
+}
+
+const toIdpConnection = (view: OidcConnectionView): DirectoryIdpConnection => ({
+  AccountId: view.accountId,
+  Type: 'oidc',
+  Issuer: view.issuer,
+  ClientId: view.clientId,
+  ...(view.groupsClaim && { GroupsClaim: view.groupsClaim }),
+  RedirectUri: view.redirectUri,
+  Groups: view.groups.map(toGroup),
+  LiveScimTokens: view.liveScimTokens,
+  ConnectedTimestamp: view.connectedAt,
+  UpdatedTimestamp: view.updatedAt,
+});
+
+function toAdConnection(view: DirectoryConnectionView): DirectoryConnection {
   return {
     AccountId: view.accountId,
     Type: 'ActiveDirectory',
@@ -90,7 +114,21 @@ function toConnection(view: DirectoryConnectionView): DirectoryConnection {
   };
 }
 
-const toTest = (report: DirectoryTestReport): DirectoryTest => ({
+const toTest = (report: DirectoryTestReport | OidcTestReport): DirectoryTest | DirectoryIdpTest =>
+  report.type === 'oidc' ? toIdpTest(report) : toAdTest(report);
+
+const toIdpTest = (report: OidcTestReport): DirectoryIdpTest => ({
+  Type: 'oidc',
+  Ok: report.ok,
+  Issuer: report.issuer,
+  Discovered: report.discovered,
+  ...(report.scopesSupported && { ScopesSupported: report.scopesSupported }),
+  RedirectUri: report.redirectUri,
+  Groups: report.groups.map(toGroup),
+  Problems: report.problems,
+});
+
+const toAdTest = (report: DirectoryTestReport): DirectoryTest => ({
   Ok: report.ok,
   ...(report.reached && { ReachedUrl: report.reached }),
   Unreachable: report.unreachable.map((u) => ({ Url: u.url, Reason: u.reason })),
@@ -138,21 +176,42 @@ const toExplanation = (e: Explanation): DirectoryExplanation => ({
   Summary: e.summary,
 });
 
-/** Connects (or replaces) the account's directory; the password is sealed by the domain. */
+/** Connects (or replaces) the account's directory; the password or secret is sealed by the domain. */
 export const ConnectDirectory: ChimeOperation<'ConnectDirectory'> = async (input, { services, actor }) => ({
-  Directory: toConnection(
-    await services.directory.connect(actor, input.AccountId, {
-      type: 'ad',
-      urls: input.Urls,
-      bindDn: input.BindDn,
-      bindPassword: input.BindPassword,
-      baseDn: input.BaseDn,
-      userFilter: input.UserFilter,
-      caPem: input.CaPem,
-      startTls: input.StartTls,
-    }),
-  ),
+  Directory: toConnection(await services.directory.connect(actor, input.AccountId, connectInput(input))),
 });
+
+type ConnectRequest = Parameters<ChimeOperation<'ConnectDirectory'>>[0];
+
+/** The fields each Type needs, named when missing (the model cannot say "required for this Type"). */
+function connectInput(input: ConnectRequest): ConnectInput {
+  const need = (names: (keyof ConnectRequest)[]) => {
+    const missing = names.filter((name) => input[name] === undefined);
+    if (missing.length > 0)
+      throw invalid(`ConnectDirectory with Type ${input.Type} needs ${missing.join(', ')}`);
+  };
+  if (input.Type === 'oidc') {
+    need(['Issuer', 'ClientId', 'ClientSecret']);
+    return {
+      type: 'oidc',
+      issuer: input.Issuer!,
+      clientId: input.ClientId!,
+      clientSecret: input.ClientSecret!,
+      groupsClaim: input.GroupsClaim,
+    };
+  }
+  need(['Urls', 'BindDn', 'BindPassword', 'BaseDn']);
+  return {
+    type: 'ad',
+    urls: input.Urls!,
+    bindDn: input.BindDn!,
+    bindPassword: input.BindPassword!,
+    baseDn: input.BaseDn!,
+    userFilter: input.UserFilter,
+    caPem: input.CaPem,
+    startTls: input.StartTls,
+  };
+}
 
 export const GetDirectory: ChimeOperation<'GetDirectory'> = async (input, { services, actor }) => ({
   Directory: toConnection(await services.directory.get(actor, input.AccountId)),
@@ -162,8 +221,12 @@ export const DisconnectDirectory: ChimeOperation<'DisconnectDirectory'> = async 
   input,
   { services, actor },
 ) => {
-  await services.directory.disconnect(actor, input.AccountId);
-  return {};
+  const outcome = await services.directory.disconnect(actor, input.AccountId);
+  return {
+    AccountId: outcome.accountId,
+    AccountType: outcome.accountType,
+    ...(outcome.reason && { Reason: outcome.reason }),
+  };
 };
 
 /** A test that finds problems still answers 200: the problems are the answer (`Ok: false`). */
