@@ -19,6 +19,7 @@ import {
 import { acceptForms } from '../pages/forms.js';
 import { html, page, type Html } from '../pages/html.js';
 import { currentPasswordField, emailField } from '../pages/views.js';
+import { continueToIdp } from '../pages/idp-redirect.js';
 import { interactionPath } from './provider.js';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -28,6 +29,9 @@ interface Options {
   config: Config;
   provider: () => Promise<Provider>;
 }
+
+/** How soon after the IdP's callback began the session the app's sign-in must go on. */
+const IDP_RETURN_MS = 2 * 60_000;
 
 /** Form errors shown beside the fields; anything else is not the person's to fix here. */
 const FORM_KINDS = new Set(['InvalidInput', 'Unauthorized', 'Throttled', 'PreconditionFailed']);
@@ -78,12 +82,31 @@ export async function interactionPages(app: FastifyInstance, options: Options) {
     return showForm(request, reply, details);
   });
 
+  /**
+   * Back from the person's IdP (the callback signed the browser in to Belfry): the sign-in that
+   * brought them goes on as a password sign-in does. The session must be the one just begun, so
+   * an app asking for a fresh login (prompt=login) gets one.
+   */
+  app.get('/interaction/:uid/idp', async (request, reply) => {
+    const provider = await options.provider();
+    const details = await provider.interactionDetails(request.raw, reply.raw);
+    const session = await browserSession(request);
+    const fresh = session && services.clock.now().getTime() - session.signedInAt.getTime() <= IDP_RETURN_MS;
+    if (!session || !fresh) return showForm(request, reply, details);
+    return finish(request, reply, provider, details, session.identity.id, session.signedInAt);
+  });
+
   app.post('/interaction/:uid', async (request, reply) => {
     const provider = await options.provider();
     const details = await provider.interactionDetails(request.raw, reply.raw);
     if (!csrfMatches(request, field(request, 'csrf')))
       return showForm(request, reply, details, 'This form has expired; please sign in again.', 403);
     const email = field(request, 'email');
+    // An address whose organisation signs in through its IdP goes there, and comes back to /idp above.
+    const idp = await services.directory.startIdpSignIn(email, details.uid);
+    if (idp?.kind === 'redirect')
+      return send(reply, 200, 'Continue to your organisation', continueToIdp(reply, idp, secure));
+    if (idp?.kind === 'refused') return showForm(request, reply, details, idp.message, 503, email);
     let session;
     try {
       session = await services.identities.signIn(email, field(request, 'password'), {
@@ -173,7 +196,7 @@ export async function interactionPages(app: FastifyInstance, options: Options) {
     const csrf = csrfToken(request, reply, secure);
     const body = html`<form method="post" action="${interactionPath(details.uid)}">
         <input type="hidden" name="csrf" value="${csrf}" />
-        ${emailField(email)} ${currentPasswordField()}
+        ${emailField(email)} ${currentPasswordField({ signIn: true })}
         <button type="submit">Sign in</button>
       </form>
       <p><a href="/password/forgot">Forgot your password?</a> · <a href="/register">Register</a></p>`;

@@ -10,6 +10,9 @@ import {
   setDeviceCookie,
 } from './cookies.js';
 import { html } from './html.js';
+import { IDP_CALLBACK_PATH } from '../../domain/directory/oidc-connection.js';
+import { interactionPath } from '../oidc/provider.js';
+import { callbackQuery, continueToIdp, takeIdpTransaction } from './idp-redirect.js';
 import { statusOf, type PageTools } from './plugin.js';
 import {
   forgotForm,
@@ -102,6 +105,12 @@ export function accountPages(app: FastifyInstance, t: PageTools) {
   app.post('/signin', async (request, reply) => {
     const email = t.field(request, 'email');
     const invitation = t.field(request, 'invitation') || undefined;
+    // An address whose organisation signs in through its IdP goes there (the password is not asked).
+    const idp = invitation ? undefined : await t.services.directory.startIdpSignIn(email, undefined);
+    if (idp?.kind === 'redirect')
+      return t.send(reply, 200, 'Continue to your organisation', continueToIdp(reply, idp, t.secure));
+    if (idp?.kind === 'refused')
+      return t.send(reply, 503, 'Sign in', signInForm(formContext(request, reply), email), idp.message);
     let grant;
     try {
       grant = await identities.signIn(email, t.field(request, 'password'), {
@@ -124,6 +133,30 @@ export function accountPages(app: FastifyInstance, t: PageTools) {
     startSession(reply, grant);
     setDeviceCookie(reply, grant.device, t.secure);
     return reply.redirect(invitation ? acceptPage(invitation) : '/signin', 303);
+  });
+
+  /**
+   * Back from the IdP: the directory domain checks its answer and brings the member up to date;
+   * the person is signed in to Belfry, and the app sign-in that sent them here (if any) continues.
+   * Every failure is a sentence on the sign-in page.
+   */
+  app.get(IDP_CALLBACK_PATH, async (request, reply) => {
+    const transaction = takeIdpTransaction(request, reply, t.secure);
+    const outcome = await t.services.directory.finishIdpSignIn(transaction, callbackQuery(request));
+    const refusedPage = (message: string, status: number) =>
+      t.send(reply, status, 'Sign in', signInForm(formContext(request, reply)), message);
+    if (outcome.kind === 'refused')
+      return refusedPage(outcome.message, outcome.code === 'directory_unavailable' ? 503 : 403);
+    let grant;
+    try {
+      grant = await identities.signInThroughIdp(outcome, t.client(request));
+    } catch (error) {
+      const e = t.formError(error);
+      return refusedPage(e.message, statusOf(e));
+    }
+    await endSession(request, reply);
+    startSession(reply, grant);
+    return reply.redirect(outcome.resume ? `${interactionPath(outcome.resume)}/idp` : '/signin', 303);
   });
 
   app.get('/signout', async (request, reply) => {

@@ -51,7 +51,15 @@ export function registerForm(ctx: FormContext, email?: string): Html {
     <p>Already registered? <a href="${withInvitation('/signin', ctx.invitation)}">Sign in</a>.</p>`;
 }
 
-export function currentPasswordField(): Html {
+/**
+ * The password of a sign-in form. Not required there: people whose organisation signs them in
+ * through its identity provider give only their address.
+ */
+export function currentPasswordField(options: { signIn?: boolean } = {}): Html {
+  if (options.signIn)
+    return html`<label for="password">Password</label>
+      <input id="password" name="password" type="password" autocomplete="current-password" maxlength="1024" />
+      <p>Signing in through your organisation’s identity provider? Your address is enough.</p>`;
   return html`<label for="password">Password</label>
     <input
       id="password"
@@ -65,7 +73,7 @@ export function currentPasswordField(): Html {
 
 export function signInForm(ctx: FormContext, email?: string): Html {
   return html`<form method="post" action="/signin">
-      ${hidden(ctx)} ${emailField(email)} ${currentPasswordField()}
+      ${hidden(ctx)} ${emailField(email)} ${currentPasswordField({ signIn: true })}
       <button type="submit">Sign in</button>
     </form>
     <p><a href="/password/forgot">Forgot your password?</a></p>

@@ -285,6 +285,6 @@ export interface DirectoryService {
    * app sign-in to continue afterwards.
    */
   startIdpSignIn(email: string, resume: string | undefined): Promise<IdpSignInStart | undefined>;
-  /** IdP sign-in, second half: the callback URL the provider sent the browser to, and the transaction. */
-  finishIdpSignIn(transaction: string | undefined, callbackUrl: URL): Promise<IdpSignInOutcome>;
+  /** IdP sign-in, second half: the query the provider sent the browser back with, and the transaction. */
+  finishIdpSignIn(transaction: string | undefined, query: URLSearchParams): Promise<IdpSignInOutcome>;
 }

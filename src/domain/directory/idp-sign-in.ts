@@ -80,8 +80,11 @@ export async function startIdpSignIn(
 export async function finishIdpSignIn(
   deps: DirectoryDeps,
   sealed: string | undefined,
-  callbackUrl: URL,
+  query: URLSearchParams,
 ): Promise<IdpSignInOutcome> {
+  // The redirect URI with the IdP's answer: openid-client sends it back to the token endpoint.
+  const callbackUrl = new URL(redirectUriOf(signInSettings(deps)));
+  callbackUrl.search = query.toString();
   const transaction = openTransaction(deps, sealed);
   const resume = transaction?.resume;
   const outcome = await decide(deps, transaction, callbackUrl);

@@ -207,6 +207,6 @@ export function createDirectoryService(
 
     signIn: (email, password) => directorySignIn(deps, email, password),
     startIdpSignIn: (email, resume) => startIdpSignIn(deps, email, resume),
-    finishIdpSignIn: (transaction, callbackUrl) => finishIdpSignIn(deps, transaction, callbackUrl),
+    finishIdpSignIn: (transaction, query) => finishIdpSignIn(deps, transaction, query),
   };
 }

@@ -109,16 +109,24 @@ export function createCredentialCheck(
     });
   }
 
+  /** The identity of a person a directory (AD bind, IdP's ID token) signed in, registered if new. */
+  async function vouched(
+    outcome: Extract<DirectorySignInOutcome, { kind: 'signed_in' }>,
+    client: Client,
+  ): Promise<IdentityRecord> {
+    const identity = await vouchedIdentity(outcome.email, client);
+    await registerOnFirstSignIn(identity.id, outcome, client);
+    return identity;
+  }
+
   return {
+    vouched,
+
     async holder(email: string, password: string, client: Client): Promise<CredentialHolder | undefined> {
       const outcome: DirectorySignInOutcome = directorySignIn
         ? await directorySignIn(email, password)
         : { kind: 'not_directory' };
-      if (outcome.kind === 'signed_in') {
-        const identity = await vouchedIdentity(outcome.email, client);
-        await registerOnFirstSignIn(identity.id, outcome, client);
-        return { identity, via: 'directory' };
-      }
+      if (outcome.kind === 'signed_in') return { identity: await vouched(outcome, client), via: 'directory' };
       if (outcome.kind === 'refused') {
         const { code, message, countsAsFailure } = outcome;
         throw new SignInRefused({ code, reason: message }, { countsAsFailure });

@@ -29,6 +29,7 @@ import {
 import { anonymousActor, identityActor, unknownClient, type Client } from './actor.js';
 import { checkPassword, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { createCredentialCheck, type DirectorySignIn } from './credentials.js';
+import type { DirectorySignInOutcome } from '../directory/contract.js';
 import {
   decideFor,
   SignInRefused,
@@ -102,12 +103,8 @@ export function createIdentities(deps: IdentityDeps & { directorySignIn?: Direct
     return { token, expiresAt, identity };
   }
 
-  async function passwordSignIn(email: string, password: string, client: SignInClient): Promise<SignInGrant> {
-    const attempt = { subject: normalizeEmail(email), sourceIp: client.sourceIp, device: client.device };
-    const who = { ...unknownClient(), ...client };
-    const checked = await throttle.check(attempt, () => credentials.holder(email, password, who));
-    if (!checked) throw wrongCredentials();
-    const { identity, via } = checked.value;
+  /** The gate for a person whose credentials held; a member of a domain's account joins it. */
+  async function admit(identity: IdentityRecord, who: Client): Promise<void> {
     const decision = await decideFor(db, identity, clock.now());
     if (!decision.allowed) {
       const message = pageMessage(decision.refusal, identity.email);
@@ -115,6 +112,23 @@ export function createIdentities(deps: IdentityDeps & { directorySignIn?: Direct
     }
     // Before the session starts: leaving a Team account for the domain's signs that one out.
     await joinByDomain(deps, identity, identityActor(identity.id, who));
+  }
+
+  /** Refused sign-ins go in the installation's trail (see `signIn`). */
+  async function fileRefusal(error: unknown, email: string, client: SignInClient): Promise<void> {
+    const actor = anonymousActor({ ...unknownClient(), ...client });
+    const subject = { operation: 'SignIn', targetType: 'Identity', details: { email: email.trim() } };
+    if (error instanceof DomainError && error.kind !== 'Throttled')
+      await recordRefusal(deps, actor, subject, error);
+  }
+
+  async function passwordSignIn(email: string, password: string, client: SignInClient): Promise<SignInGrant> {
+    const attempt = { subject: normalizeEmail(email), sourceIp: client.sourceIp, device: client.device };
+    const who = { ...unknownClient(), ...client };
+    const checked = await throttle.check(attempt, () => credentials.holder(email, password, who));
+    if (!checked) throw wrongCredentials();
+    const { identity, via } = checked.value;
+    await admit(identity, who);
     // Hashes made with older parameters are upgraded while the password is at hand.
     const rehashed =
       via === 'password' && needsRehash(identity.passwordHash) ? await hashPassword(password) : undefined;
@@ -276,10 +290,27 @@ export function createIdentities(deps: IdentityDeps & { directorySignIn?: Direct
         // why. The throttle bounds how many per address and client or device; attempts it turns
         // away unchecked are not filed, or a flood of them would fill the trail (the request log
         // has them). Successful ones are the sessions themselves.
-        const actor = anonymousActor({ ...unknownClient(), ...client });
-        const subject = { operation: 'SignIn', targetType: 'Identity', details: { email: email.trim() } };
-        if (error instanceof DomainError && error.kind !== 'Throttled')
-          await recordRefusal(deps, actor, subject, error);
+        await fileRefusal(error, email, client);
+        throw error;
+      }
+    },
+
+    /**
+     * The session of a person their organisation's IdP signed in (the directory domain checked
+     * the ID token and brought their membership up to date): their identity, vouched for by the
+     * IdP, passes the same gate as a password sign-in.
+     */
+    async signInThroughIdp(
+      outcome: Extract<DirectorySignInOutcome, { kind: 'signed_in' }>,
+      client: SignInClient,
+    ): Promise<SessionGrant> {
+      const who = { ...unknownClient(), ...client };
+      try {
+        const identity = await credentials.vouched(outcome, who);
+        await admit(identity, who);
+        return await db.transaction().execute((tx) => startSession(tx, identity));
+      } catch (error) {
+        await fileRefusal(error, outcome.email, client);
         throw error;
       }
     },
