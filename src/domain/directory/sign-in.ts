@@ -166,7 +166,8 @@ export async function bringUpToDate(
     if (
       !user ||
       plan.items.some((i) => i.action === 'suspend' || i.action === 'skip') ||
-      user.registrationStatus === 'Suspended'
+      // the record was read before the plan applied: a restore in it lifted the suspension
+      (user.registrationStatus === 'Suspended' && !plan.items.some((i) => i.action === 'restore'))
     )
       return refused((entry.userAccountControl & 0x2) !== 0 ? 'disabled' : 'no_tier');
     if (user.registrationStatus === 'Unregistered') {
