@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import * as oidc from 'openid-client';
 import { SignInRefused } from '../../src/domain/sign-in/index.js';
@@ -12,6 +15,8 @@ import { SiteBrowser, startIdp, textOf, type Hop, type IdpPerson, type TestIdp }
 import type { TestServer } from '../helpers/server.js';
 import { signedFetch } from '../helpers/signed-fetch.js';
 import { storedText } from '../helpers/stored-text.js';
+import { belfry } from '../cli/processes.js';
+import { databaseUrlOf } from '../helpers/databases.js';
 import { eachDialect } from '../helpers/suite.js';
 import { authorizationRequest, freePort, registeredApp, startCallback, type App } from './flow.js';
 
@@ -341,6 +346,55 @@ await eachDialect(
       assert.equal(disconnected.json.AccountType, 'EnterpriseOIDC');
       assert.match(disconnected.json.Reason, /1 SCIM token\(s\) still provision this account/);
       assert.equal(await accountType(server(), accountId), 'EnterpriseOIDC');
+    });
+
+    it('connects, shows and disconnects with the CLI: the redirect URI to register is printed, the secret never', async () => {
+      const { accountId } = await enterpriseAccount(server());
+      const dir = mkdtempSync(join(tmpdir(), 'belfry-idp-cli-'));
+      after(() => rmSync(dir, { recursive: true, force: true }));
+      const secretFile = join(dir, 'client-secret');
+      writeFileSync(secretFile, `${idp.clientSecret}\n`, { mode: 0o600 });
+      const cli = async (...args: string[]) =>
+        belfry(
+          {
+            BELFRY_DATA_DIR: dir,
+            DATABASE_URL: await databaseUrlOf(server().database),
+            // the key the test servers seal with (test/helpers/server.ts)
+            BELFRY_MASTER_KEY: '07'.repeat(32),
+            BELFRY_PUBLIC_URL: publicUrl,
+          },
+          ['directory', ...args],
+          dir,
+        );
+      const connected = await cli(
+        'connect',
+        accountId,
+        '--type',
+        'oidc',
+        '--issuer',
+        idp.issuer,
+        '--client-id',
+        idp.clientId,
+        '--client-secret-file',
+        secretFile,
+      );
+      assert.equal(connected.code, 0, connected.stderr);
+      assert.match(
+        connected.stdout,
+        new RegExp(`redirect URI at the identity provider: ${publicUrl}/signin/idp/callback`),
+      );
+      assert.match(connected.stdout, /groups claim: groups/);
+      assert.equal(await accountType(server(), accountId), 'EnterpriseOIDC');
+      const shown = await cli('show', accountId, '--json');
+      assert.equal(JSON.parse(shown.stdout).issuer, idp.issuer);
+      const tested = await cli('test', accountId);
+      assert.match(tested.stdout, /answers as an OpenID provider/);
+      for (const out of [connected, shown, tested])
+        assert.ok(!(out.stdout + out.stderr).includes(idp.clientSecret));
+      const disconnected = await cli('disconnect', accountId);
+      assert.equal(disconnected.code, 0, disconnected.stderr);
+      assert.match(disconnected.stdout, /the account is EnterpriseLWA/);
+      assert.equal(await accountType(server(), accountId), 'EnterpriseLWA');
     });
 
     it('refuses Team accounts and AD-connected ones', async () => {
