@@ -102,12 +102,18 @@ Commands:
       Connect the account (EnterpriseLWA: a verified domain) to Active Directory; it becomes
       EnterpriseDirectory. URLs are tried in order. The password file holds the service account's
       password (one trailing newline is dropped); it is sealed at rest and never shown.
+  directory connect <account-id> --type oidc --issuer <https://…> --client-id <id>
+                    --client-secret-file <file> [--groups-claim <claim>] [--json]
+      Connect the account's OpenID provider (Okta, Entra) for sign-in; it becomes EnterpriseOIDC.
+      The issuer is checked by discovery; prints the redirect URI to register at the provider.
+      The secret is sealed at rest and never shown. The groups claim is "groups" unless given.
   directory show <account-id> [--json]
   directory test <account-id> [--json]
-      Bind, count the users the filter finds and check every mapped group; each problem in
-      words, exit status 1 when there is one.
+      Bind, count the users the filter finds and check every mapped group (an OpenID provider:
+      discovery); each problem in words, exit status 1 when there is one.
   directory disconnect <account-id>
-      Disconnect the directory; the account returns to EnterpriseLWA.
+      Disconnect the directory; the account returns to EnterpriseLWA (an OpenID provider's
+      account stays EnterpriseOIDC while a SCIM token of it still works, and says so).
   directory groups <account-id> [--pro <group>...] [--basic <group>...] [--dry-run] [--json]
       Map AD groups to tiers (Pro wins over Basic; nested membership counts; a user in no
       mapped group cannot sign in). Shows how many users change tier or lose sign-in, then
