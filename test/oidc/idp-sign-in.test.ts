@@ -59,7 +59,7 @@ async function enterpriseAccount(server: TestServer): Promise<{ accountId: strin
 async function connectedAccount(server: TestServer, provider: TestIdp = idp) {
   const account = await enterpriseAccount(server);
   const connected = await directoryApi(server).connect(account.accountId, {
-    Type: 'oidc',
+    Type: 'OpenIdConnect',
     Issuer: provider.issuer,
     ClientId: provider.clientId,
     ClientSecret: provider.clientSecret,
@@ -269,7 +269,7 @@ await eachDialect(
       const { accountId } = await enterpriseAccount(server());
       const api = directoryApi(server());
       const unreachable = await api.connect(accountId, {
-        Type: 'oidc',
+        Type: 'OpenIdConnect',
         Issuer: 'http://127.0.0.1:9/',
         ClientId: 'x',
         ClientSecret: 'y',
@@ -277,7 +277,7 @@ await eachDialect(
       assert.equal(unreachable.status, 400);
       assert.match(unreachable.json.Message, /cannot be reached/);
       const notProvider = await api.connect(accountId, {
-        Type: 'oidc',
+        Type: 'OpenIdConnect',
         Issuer: `${server().url}/signin`,
         ClientId: 'x',
         ClientSecret: 'y',
@@ -287,7 +287,7 @@ await eachDialect(
       assert.equal(await accountType(server(), accountId), 'EnterpriseLWA');
 
       const connected = await api.connect(accountId, {
-        Type: 'oidc',
+        Type: 'OpenIdConnect',
         Issuer: idp.issuer,
         ClientId: idp.clientId,
         ClientSecret: idp.clientSecret,
@@ -300,7 +300,7 @@ await eachDialect(
         { ...shown.json.Directory, ConnectedTimestamp: undefined, UpdatedTimestamp: undefined },
         {
           AccountId: accountId,
-          Type: 'oidc',
+          Type: 'OpenIdConnect',
           Issuer: idp.issuer,
           ClientId: idp.clientId,
           GroupsClaim: 'roles',
@@ -400,7 +400,7 @@ await eachDialect(
     it('refuses Team accounts and AD-connected ones', async () => {
       const team = await newAccountId(server().client());
       const body = {
-        Type: 'oidc',
+        Type: 'OpenIdConnect',
         Issuer: idp.issuer,
         ClientId: idp.clientId,
         ClientSecret: idp.clientSecret,

@@ -169,7 +169,7 @@ export const directorySchemas: Readonly<Record<string, Schema>> = {
       User: { target: 'DirectoryUserRef', required: true, location: 'query', locationName: 'user' },
     },
   },
-  DirectoryType: { kind: 'enum', values: ['ActiveDirectory', 'oidc'] },
+  DirectoryType: { kind: 'enum', values: ['ActiveDirectory', 'OpenIdConnect'] },
   DirectoryIssuer: { kind: 'string', min: 1, max: 2048, pattern: '^https?://\\S+$' },
   DirectoryClientId: { kind: 'string', min: 1, max: 1024, pattern: '\\S' },
   // Sensitive and write-only, as the bind password.
@@ -266,7 +266,7 @@ export interface DirectoryConnection {
 /** An IdP connection; the client secret is write-only and never answered. */
 export interface DirectoryIdpConnection {
   AccountId: string;
-  Type: 'oidc';
+  Type: 'OpenIdConnect';
   Issuer: string;
   ClientId: string;
   GroupsClaim?: string;
@@ -279,7 +279,7 @@ export interface DirectoryIdpConnection {
 }
 
 export interface DirectoryIdpTest {
-  Type: 'oidc';
+  Type: 'OpenIdConnect';
   Ok: boolean;
   Issuer: string;
   Discovered: boolean;
@@ -326,7 +326,7 @@ type RunOutput = { Run?: DirectoryRun };
 export interface DirectoryIO {
   ConnectDirectory: {
     input: AccountInput & {
-      Type: 'ActiveDirectory' | 'oidc';
+      Type: 'ActiveDirectory' | 'OpenIdConnect';
       Urls?: string[];
       BindDn?: string;
       BindPassword?: string;

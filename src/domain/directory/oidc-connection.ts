@@ -207,7 +207,8 @@ export function createOidcConnections(deps: DirectoryDeps) {
 
     /**
      * The account returns to EnterpriseLWA, unless a SCIM token still works: its IdP still
-     * provisions, so the account stays EnterpriseOIDC (the answer says so) until they are revoked.
+     * provisions, so the account stays EnterpriseOIDC (the answer says so); once they are revoked, a
+     * second disconnect (with no provider left to remove) returns it.
      */
     async disconnect(actor: Actor, accountId: string): Promise<DisconnectOutcome> {
       return auditedChange(deps, actor, subject('DisconnectDirectory', accountId), async (tx, log) => {
@@ -220,7 +221,7 @@ export function createOidcConnections(deps: DirectoryDeps) {
           return {
             accountId,
             accountType: 'EnterpriseOIDC' as const,
-            reason: `${live} SCIM token(s) still provision this account, so it stays EnterpriseOIDC: revoke them to return it to EnterpriseLWA`,
+            reason: `${live} SCIM token(s) still provision this account, so it stays EnterpriseOIDC: revoke them (belfry scim tokens revoke), then disconnect again to return it to EnterpriseLWA`,
           };
         await updateAccount(tx, accountId, { type: 'EnterpriseLWA', updatedAt: clock.now().toISOString() });
         return { accountId, accountType: 'EnterpriseLWA' as const, reason: undefined };

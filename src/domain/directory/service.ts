@@ -149,7 +149,11 @@ export function createDirectoryService(
      * and do nothing.
      */
     async disconnect(actor, accountId) {
-      if (await oidc.find(db, accountId)) return oidc.disconnect(actor, accountId);
+      // An EnterpriseOIDC account may have SCIM tokens and no provider: disconnecting it then
+      // returns it to EnterpriseLWA once its tokens are revoked.
+      const account = await findAccountById(db, accountId);
+      if ((await oidc.find(db, accountId)) || account?.type === 'EnterpriseOIDC')
+        return oidc.disconnect(actor, accountId);
       return auditedChange(deps, actor, subject('DisconnectDirectory', accountId), async (tx) => {
         authorize(actor, 'accounts', accountId);
         await activeAccount(deps, tx, accountId);

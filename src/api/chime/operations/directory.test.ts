@@ -121,7 +121,7 @@ describe('directory operations', () => {
     );
     await assert.rejects(
       handlers.ConnectDirectory(
-        bindConnect({ Type: 'oidc', Issuer: 'https://corp.okta.com' }) as never,
+        bindConnect({ Type: 'OpenIdConnect', Issuer: 'https://corp.okta.com' }) as never,
         context,
       ),
       /Type oidc needs ClientId, ClientSecret/,

@@ -83,7 +83,7 @@ function toConnection(view: ConnectionView): DirectoryConnection | DirectoryIdpC
 
 const toIdpConnection = (view: OidcConnectionView): DirectoryIdpConnection => ({
   AccountId: view.accountId,
-  Type: 'oidc',
+  Type: 'OpenIdConnect',
   Issuer: view.issuer,
   ClientId: view.clientId,
   ...(view.groupsClaim && { GroupsClaim: view.groupsClaim }),
@@ -118,7 +118,7 @@ const toTest = (report: DirectoryTestReport | OidcTestReport): DirectoryTest | D
   report.type === 'oidc' ? toIdpTest(report) : toAdTest(report);
 
 const toIdpTest = (report: OidcTestReport): DirectoryIdpTest => ({
-  Type: 'oidc',
+  Type: 'OpenIdConnect',
   Ok: report.ok,
   Issuer: report.issuer,
   Discovered: report.discovered,
@@ -190,7 +190,7 @@ function connectInput(input: ConnectRequest): ConnectInput {
     if (missing.length > 0)
       throw invalid(`ConnectDirectory with Type ${input.Type} needs ${missing.join(', ')}`);
   };
-  if (input.Type === 'oidc') {
+  if (input.Type === 'OpenIdConnect') {
     need(['Issuer', 'ClientId', 'ClientSecret']);
     return {
       type: 'oidc',
