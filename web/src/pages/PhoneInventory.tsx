@@ -165,6 +165,7 @@ export function PhoneInventory() {
                 filteringText={search}
                 filteringPlaceholder="Find phone numbers"
                 filteringAriaLabel="Find phone numbers"
+                filteringClearAriaLabel="Clear the search"
                 onChange={(e) => setSearch(e.detail.filteringText)}
                 onDelayedChange={(e) => setApplied(e.detail.filteringText)}
               />
