@@ -5,7 +5,9 @@ import {
   GetPhoneNumberSettingsCommand,
   GetUserCommand,
   GetUserSettingsCommand,
+  InviteUsersCommand,
   ListPhoneNumberOrdersCommand,
+  ListUsersCommand,
 } from '@aws-sdk/client-chime';
 import type { Browser, Page } from 'playwright-core';
 import { signedUpMember } from '../../test/helpers/members.js';
@@ -96,13 +98,32 @@ await eachDialect(
         (await chime.send(new GetUserSettingsCommand({ AccountId: member.accountId, UserId: member.userId })))
           .UserSettings!.Telephony;
 
+      const detailsOf = (userId: string) =>
+        `${server().url}/console/accounts/${encodeURIComponent(member.accountId)}/users/${encodeURIComponent(userId)}`;
+      const dialog = page.getByRole('dialog');
+
+      // An invitee who has not accepted is refused, and the dialog says why and what to do.
+      const invitee = `invitee-${dialect}@example.com`;
+      await chime.send(new InviteUsersCommand({ AccountId: member.accountId, UserEmailList: [invitee] }));
+      const inviteeId = (
+        await chime.send(new ListUsersCommand({ AccountId: member.accountId, UserEmail: invitee }))
+      ).Users![0]!.UserId!;
+      await page.goto(detailsOf(inviteeId));
+      await h1(page, invitee);
+      await chooseAction(page, 'Assign phone number');
+      await dialog.getByRole('button', { name: /Choose a phone number/ }).click();
+      await dialog.getByRole('option', { name: FIRST }).click();
+      await dialog.getByRole('button', { name: 'Assign', exact: true }).click();
+      await dialog.getByText(`Could not assign ${FIRST}: User ${inviteeId} is Unregistered`).waitFor();
+      await dialog.getByText('An invited user accepts the invitation first').waitFor();
+      await checkPage(page, 'assign-phone-number-refused', dialect);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      assert.equal((await number(FIRST)).Status, 'Unassigned');
+
       // Assign phone number, from the user details page.
-      await page.goto(
-        `${server().url}/console/accounts/${encodeURIComponent(member.accountId)}/users/${encodeURIComponent(member.userId)}`,
-      );
+      await page.goto(detailsOf(member.userId));
       await h1(page, member.email);
       await chooseAction(page, 'Assign phone number');
-      const dialog = page.getByRole('dialog');
       await dialog.getByRole('button', { name: /Choose a phone number/ }).click();
       await dialog.getByRole('combobox', { name: 'Find a phone number' }).fill('0101');
       await dialog.getByRole('option', { name: SECOND }).click();
@@ -155,8 +176,15 @@ await eachDialect(
       await page.getByText('The deletion queue is empty.').waitFor();
       assert.equal((await number(FIRST)).Status, 'Unassigned');
 
-      // A number's calling name, found by searching the inventory for it.
+      // The filters go to the server: no Voice Connector numbers here.
       await page.getByRole('tab', { name: 'Inventory' }).click();
+      await page.getByRole('button', { name: /Filter by product type/ }).click();
+      await page.getByRole('option', { name: 'Voice Connector' }).click();
+      await page.getByText('No phone numbers match').waitFor();
+      await page.getByRole('button', { name: /Filter by product type/ }).click();
+      await page.getByRole('option', { name: 'Any' }).click();
+
+      // A number's calling name, found by searching the inventory for it.
       await page.getByRole('searchbox', { name: 'Find phone numbers' }).fill(SECOND);
       await page.getByRole('checkbox', { name: `Select ${FIRST}` }).waitFor({ state: 'detached' });
       await page.getByRole('checkbox', { name: `Select ${SECOND}` }).check();

@@ -20,12 +20,13 @@ const sentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `
 
 /**
  * An error as one or two sentences: what failed, why (the API's own message) and, where the code
- * says what helps, the next step. `what` reads as "Could not <what>".
+ * says what helps, the next step. `what` reads as "Could not <what>"; `steps` gives an action's own
+ * next step for a code, where it knows better than the general one.
  */
-export function explain(what: string, error: unknown): string {
+export function explain(what: string, error: unknown, steps: Record<string, string> = {}): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = error instanceof ApiError ? error.code : '';
-  const next = code === 'Network' ? '' : (NEXT_STEP[code] ?? 'Try again.');
+  const next = code === 'Network' ? '' : (steps[code] ?? NEXT_STEP[code] ?? 'Try again.');
   return `Could not ${what}: ${sentence(message)}${next ? ` ${next}` : ''}`;
 }
 

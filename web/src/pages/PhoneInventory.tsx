@@ -100,9 +100,14 @@ export function PhoneInventory() {
   const remove = async () => {
     const failed: string[] = [];
     for (const n of selected)
-      await phones
-        .deletePhoneNumber(n.E164PhoneNumber)
-        .catch((e) => failed.push(explain(`delete ${n.E164PhoneNumber}`, e)));
+      await phones.deletePhoneNumber(n.E164PhoneNumber).catch((e) =>
+        failed.push(
+          explain(`delete ${n.E164PhoneNumber}`, e, {
+            Conflict:
+              "Only an unassigned number can be deleted: unassign it on its user's details page first.",
+          }),
+        ),
+      );
     const done = selected.length - failed.length;
     if (failed.length === selected.length) {
       setError(failed.join(' '));

@@ -60,7 +60,12 @@ export function AssignPhoneNumber(props: ActionProps) {
     try {
       await phones.associatePhoneNumberWithUser(props.accountId, props.userId, e164);
     } catch (e) {
-      setError(explain(`assign ${e164}`, e));
+      setError(
+        explain(`assign ${e164}`, e, {
+          BadRequest: 'An invited user accepts the invitation first; a suspended one is unsuspended first.',
+          Conflict: 'Cancel, refresh the page and choose again: the user or the number changed meanwhile.',
+        }),
+      );
       throw e;
     }
     props.onDone(
