@@ -9,8 +9,9 @@ import {
   ListPhoneNumberOrdersCommand,
   ListUsersCommand,
 } from '@aws-sdk/client-chime';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { signedUpMember } from '../../test/helpers/members.js';
+import { freshNumber, importNumbers } from '../../test/helpers/phone-numbers.js';
 import { eachDialect } from '../../test/helpers/suite.js';
 import type { TestServer } from '../../test/helpers/server.js';
 import { checkPage, chromiumMissing, h1, launchChromium } from './chromium.js';
@@ -51,6 +52,17 @@ async function signInFirstAdministrator(page: Page, server: TestServer, email: s
 async function chooseAction(scope: Page, item: string) {
   await scope.getByRole('button', { name: 'Actions' }).click();
   await scope.getByRole('menuitem', { name: item, exact: true }).click();
+}
+
+/** Waits (at most 10 s) until the locator finds exactly `count` elements. */
+async function rowsShown(rows: Locator, count: number) {
+  let seen = -1;
+  for (let tries = 0; tries < 50; tries += 1) {
+    seen = await rows.count();
+    if (seen === count) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.equal(seen, count, 'rows shown');
 }
 
 await eachDialect(
@@ -203,6 +215,19 @@ await eachDialect(
       await page.getByText('Default calling name set to "Belfry Main".').waitFor();
       assert.equal((await chime.send(new GetPhoneNumberSettingsCommand({}))).CallingName, 'Belfry Main');
       await checkPage(page, 'calling-name', dialect);
+
+      // The inventory pages on the server by NextToken (99 numbers a page): 2 ordered + 100 imported.
+      await importNumbers(
+        server(),
+        Array.from({ length: 100 }, () => freshNumber()),
+      );
+      await page.getByRole('tab', { name: 'Inventory' }).click();
+      const rows = page.getByRole('checkbox', { name: /^Select \+/ });
+      await rowsShown(rows, 99);
+      await page.getByRole('button', { name: 'Next page' }).click();
+      await rowsShown(rows, 3);
+      await page.getByRole('button', { name: 'Previous page' }).click();
+      await rowsShown(rows, 99);
 
       await context.close();
     });
