@@ -197,7 +197,12 @@ await eachDialect(
       await page.getByRole('option', { name: 'Any' }).click();
 
       // A number's calling name, found by searching the inventory for it.
-      await page.getByRole('searchbox', { name: 'Find phone numbers' }).fill(SECOND);
+      // Part of a number narrows the page shown; a whole one is looked up (GetPhoneNumber).
+      const find = page.getByRole('searchbox', { name: 'Find phone numbers' });
+      await find.fill('5550100');
+      await page.getByText('1 on this page').first().waitFor();
+      await page.getByRole('checkbox', { name: `Select ${SECOND}` }).waitFor({ state: 'detached' });
+      await find.fill(SECOND);
       await page.getByRole('checkbox', { name: `Select ${FIRST}` }).waitFor({ state: 'detached' });
       await page.getByRole('checkbox', { name: `Select ${SECOND}` }).check();
       await chooseAction(page, 'Edit calling name');

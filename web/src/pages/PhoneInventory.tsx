@@ -171,6 +171,7 @@ export function PhoneInventory() {
                 filteringPlaceholder="Find phone numbers"
                 filteringAriaLabel="Find phone numbers"
                 filteringClearAriaLabel="Clear the search"
+                countText={part && !whole ? `${shown.length} on this page` : undefined}
                 onChange={(e) => setSearch(e.detail.filteringText)}
                 onDelayedChange={(e) => setApplied(e.detail.filteringText)}
               />
@@ -192,7 +193,11 @@ export function PhoneInventory() {
           </SpaceBetween>
         }
         pagination={pages.pagination}
-        empty="No phone numbers match. Provision phone numbers, or change the filters."
+        empty={
+          part && !whole
+            ? 'None on this page matches. Type the whole number to look it up in all the inventory.'
+            : 'No phone numbers match. Provision phone numbers, or change the filters.'
+        }
         columnDefinitions={[
           { id: 'number', header: 'Phone number', cell: (n) => n.E164PhoneNumber },
           { id: 'status', header: 'Status', cell: (n) => <PhoneNumberStatusIndicator status={n.Status} /> },
