@@ -13,8 +13,19 @@ const Accounts = lazy(() => import('./pages/Accounts.js'));
 const Users = lazy(() => import('./pages/Users.js'));
 const InviteUsers = lazy(() => import('./pages/InviteUsers.js'));
 const UserDetails = lazy(() => import('./pages/UserDetails.js'));
+const PhoneNumbers = lazy(() => import('./pages/PhoneNumbers.js'));
+const ProvisionPhoneNumbers = lazy(() => import('./pages/ProvisionPhoneNumbers.js'));
+const PhoneNumberOrder = lazy(() => import('./pages/PhoneNumberOrder.js'));
 
 type Signed = Administrator | null | undefined;
+
+/** /phone-numbers[/orders[/{id}] | /deletion-queue | /calling-name | /provision] */
+function phoneRoute(part?: string, id?: string) {
+  if (part === 'provision') return { page: 'provision' } as const;
+  if (part === 'orders' && id) return { page: 'order', orderId: id } as const;
+  const tab = part === 'orders' || part === 'deletion-queue' || part === 'calling-name' ? part : 'inventory';
+  return { page: 'phone-numbers', tab } as const;
+}
 
 function route(path: string) {
   const [area, accountId, section, item] = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -23,6 +34,7 @@ function route(path: string) {
     if (item) return { page: 'user', accountId, userId: item } as const;
     return { page: 'users', accountId } as const;
   }
+  if (area === 'phone-numbers') return phoneRoute(accountId, section);
   return { page: 'accounts' } as const;
 }
 
@@ -98,7 +110,8 @@ export function App() {
             onFollow={followLink}
             items={[
               { type: 'link', text: 'Accounts', href: `${BASE}/accounts` },
-              ...(r.page !== 'accounts'
+              { type: 'link', text: 'Phone number management', href: `${BASE}/phone-numbers` },
+              ...(r.page === 'users' || r.page === 'invite' || r.page === 'user'
                 ? [
                     {
                       type: 'link' as const,
@@ -116,6 +129,9 @@ export function App() {
             {r.page === 'users' && <Users accountId={r.accountId} />}
             {r.page === 'invite' && <InviteUsers accountId={r.accountId} />}
             {r.page === 'user' && <UserDetails accountId={r.accountId} userId={r.userId} />}
+            {r.page === 'phone-numbers' && <PhoneNumbers tab={r.tab} />}
+            {r.page === 'provision' && <ProvisionPhoneNumbers />}
+            {r.page === 'order' && <PhoneNumberOrder orderId={r.orderId} />}
           </Suspense>
         }
       />

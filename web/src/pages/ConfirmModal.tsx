@@ -1,10 +1,14 @@
 import { useState, type ReactNode } from 'react';
+import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 
-/** A dialog whose action shows progress and stays open (with the error shown by its page) on failure. */
+/**
+ * A dialog whose action shows progress and stays open on failure, with the error shown by its page
+ * or, given as `error`, inside the dialog (where a page's message would sit behind it).
+ */
 export function ConfirmModal(props: {
   title: string;
   action: string;
@@ -12,6 +16,7 @@ export function ConfirmModal(props: {
   onCancel: () => void;
   onConfirm: () => Promise<unknown>;
   children: ReactNode;
+  error?: string | undefined;
 }) {
   const [busy, setBusy] = useState(false);
   const confirm = async () => {
@@ -38,7 +43,10 @@ export function ConfirmModal(props: {
         </Box>
       }
     >
-      {props.children}
+      <SpaceBetween size="m">
+        {props.children}
+        {props.error && <Alert type="error">{props.error}</Alert>}
+      </SpaceBetween>
     </Modal>
   );
 }
