@@ -1,6 +1,7 @@
 import { invalid } from '../errors.js';
 import type { AttributeSchema, Filter, ResourceType, ScimResource } from './contract.js';
 import { matchesFilter } from './filter.js';
+import { parsePatchPath } from './filter-syntax.js';
 import {
   asList,
   containerOf,
@@ -25,6 +26,8 @@ export type Change = 'add' | 'replace' | 'remove';
 export interface Entry {
   key: string;
   target: ResolvedPath;
+  /** a value filter in the key or path: `emails[type eq "work"].value` */
+  filter?: Filter | undefined;
   value: unknown;
 }
 
@@ -38,6 +41,7 @@ export function entriesOf(values: Record<string, unknown>, type: ResourceType, p
   return Object.entries(values).flatMap(([key, value]): Entry[] => {
     const name = prefix + key;
     if (['schemas', 'meta'].includes(key.toLowerCase()) && prefix === '') return [];
+    if (name.includes('[')) return filteredEntry(name, value, type);
     const resolution = resolveName(name, type);
     if (resolution?.kind === 'attribute') return [{ key: name, target: resolution.resolved, value }];
     if (resolution?.kind !== 'schema' || resolution.urn === coreSchemaOf(type)) return [];
@@ -45,6 +49,13 @@ export function entriesOf(values: Record<string, unknown>, type: ResourceType, p
       throw invalid(`${resolution.urn} must be an object of its attributes.`, 'invalidValue');
     return entriesOf(value, type, `${resolution.urn}:`);
   });
+}
+
+/** Entra's `{ "emails[type eq \"work\"].value": "…" }` in a path-less value, read as the path. */
+function filteredEntry(key: string, value: unknown, type: ResourceType): Entry[] {
+  if (resolveName(key.split('[')[0]!.trim(), type)?.kind !== 'attribute') return [];
+  const { target, filter } = parsePatchPath(key, type);
+  return [{ key, target, filter, value }];
 }
 
 /** The current value at a path without a filter: the attribute, or its sub-attribute. */

@@ -205,6 +205,22 @@ describe("applyPatch: the vendors' shapes", () => {
     );
   });
 
+  it('shape 8: a value filter as a key of a path-less value', () => {
+    const { resource } = patchUser({
+      op: 'Add',
+      value: {
+        'emails[type eq "work"].value': 'rob@example.com',
+        'phoneNumbers[type eq "mobile"].value': '+1',
+      },
+    });
+    assert.deepEqual(resource.emails, [{ value: 'rob@example.com', type: 'work', primary: true }]);
+    assert.deepEqual(resource.phoneNumbers, [{ type: 'mobile', value: '+1' }]);
+    assert.equal(
+      patchUser({ op: 'add', value: { 'addresses[type eq "work"].formatted': 'x' } }).changed,
+      false,
+    );
+  });
+
   it('shape 9: several replaces in one PATCH, including a userName rename', () => {
     const { resource } = patchUser(
       { op: 'Replace', path: 'userName', value: 'robert@example.com' },
@@ -389,6 +405,19 @@ describe('applyPatch: RFC 7644 §3.5.2 rules', () => {
       /not multi-valued/,
     );
     failsWith(() => patchUser({ op: 'replace', path: 'title extra', value: 'x' }), 'invalidPath');
+  });
+
+  it('bounds hostile paths like filters', () => {
+    failsWith(
+      () => patchUser({ op: 'remove', path: `emails[value eq "${'x'.repeat(5000)}"]` }),
+      'invalidPath',
+      /longer than 4096/,
+    );
+    failsWith(
+      () => patchUser({ op: 'remove', path: `emails[${'('.repeat(40)}value pr${')'.repeat(40)}]` }),
+      'invalidPath',
+      /nests deeper/,
+    );
   });
 
   it('a value of the wrong type is invalidValue, naming the attribute', () => {

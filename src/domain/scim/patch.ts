@@ -95,9 +95,7 @@ function applyOperation(
     return;
   }
   const { target, filter } = parsePatchPath(path, type);
-  if (filter === undefined) return applyEntry(resource, change, { key: path, target, value }, type);
-  refuseReadOnly(resource, change, { key: path, target, value }, type, true);
-  assign(resource, change, target, filter, value, type);
+  applyEntry(resource, change, { key: path, target, filter, value }, type);
 }
 
 function changeOf(op: string, where: string): Change {
@@ -107,11 +105,11 @@ function changeOf(op: string, where: string): Change {
 }
 
 function applyEntry(resource: ScimResource, change: Change, entry: Entry, type: ResourceType) {
-  if (refuseReadOnly(resource, change, entry, type, false)) return;
+  if (refuseReadOnly(resource, change, entry, type)) return;
   const { target } = entry;
   if (change === 'remove' && target.attribute.required && !target.subAttribute)
     throw invalid(`${describePath(target.path, type)} is required and cannot be removed.`, 'mutability');
-  assign(resource, change, target, undefined, entry.value, type);
+  assign(resource, change, target, entry.filter, entry.value, type);
 }
 
 /**
@@ -121,14 +119,13 @@ function applyEntry(resource: ScimResource, change: Change, entry: Entry, type: 
 function refuseReadOnly(
   resource: ScimResource,
   change: Change,
-  { target, value }: Entry,
+  { target, filter, value }: Entry,
   type: ResourceType,
-  filtered: boolean,
 ): boolean {
   const definition = target.subAttribute ?? target.attribute;
   if (target.attribute.mutability !== 'readOnly' && definition.mutability !== 'readOnly') return false;
   const label = describePath(target.path, type);
-  if (!filtered && change !== 'remove') {
+  if (!filter && change !== 'remove') {
     const current = currentValue(resource, target, type);
     const read = readAttributeValue(definition, value, label);
     if (isDeepStrictEqual(unassignedIfEmpty(read), unassignedIfEmpty(current))) return true;

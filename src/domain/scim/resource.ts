@@ -28,7 +28,7 @@ export function readResource(body: unknown, type: ResourceType): ScimResource {
     throw invalid(`A ${type}'s schemas must include ${core}.`, 'invalidSyntax');
   const resource: ScimResource = {};
   for (const entry of entriesOf(body, type))
-    if (isKept(entry.target)) assign(resource, 'add', entry.target, undefined, entry.value, type);
+    if (isKept(entry.target)) assign(resource, 'add', entry.target, entry.filter, entry.value, type);
   return finishResource(resource, type);
 }
 
@@ -62,9 +62,9 @@ export function selectAttributes(
   selection: AttributeSelection,
 ): ScimResource {
   let result = withoutNeverReturned(resource, type);
-  const picked = selection.attributes?.filter((name) => name.trim() !== '') ?? [];
+  const picked = names(selection.attributes);
   if (picked.length > 0) result = pick(result, type, picked);
-  for (const name of selection.excludedAttributes ?? []) exclude(result, type, name.trim());
+  for (const name of names(selection.excludedAttributes)) exclude(result, type, name);
   return result;
 }
 
@@ -75,6 +75,14 @@ export function selectAttributes(
 export function isReturned(type: ResourceType, selection: AttributeSelection, name: string): boolean {
   const probe = { [name]: [{ value: 'probe' }] };
   return valueOf(selectAttributes(probe, type, selection), name) !== undefined;
+}
+
+/** The names of a selection; a query value may still hold several, comma-separated. */
+function names(list: string[] | undefined): string[] {
+  return (list ?? [])
+    .flatMap((item) => item.split(','))
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
 }
 
 function withoutNeverReturned(resource: ScimResource, type: ResourceType): ScimResource {
