@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DomainError } from '../errors.js';
+import { failsWith } from '../../../test/helpers/scim-errors.js';
 import {
   ENTERPRISE_USER_SCHEMA,
   GROUP_SCHEMA,
@@ -13,16 +13,6 @@ import { applyPatch, MAX_PATCH_OPERATIONS, readPatchBody, splitGroupPatch } from
 import { parseFilter } from './filter.js';
 
 const EXT = ENTERPRISE_USER_SCHEMA;
-
-function failsWith(action: () => unknown, reason: string, pattern?: RegExp): void {
-  assert.throws(action, (error: unknown) => {
-    assert.ok(error instanceof DomainError, String(error));
-    assert.equal(error.kind, 'InvalidInput');
-    assert.equal(error.reason, reason, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return true;
-  });
-}
 
 const bob = () => ({
   schemas: [USER_SCHEMA],
@@ -368,6 +358,14 @@ describe('applyPatch: RFC 7644 §3.5.2 rules', () => {
       { op: 'Add', path: 'addresses[type eq "work"].formatted', value: '1 Main St' },
       { op: 'Add', path: 'roles', value: [{ value: 'admin', primary: 'False' }] },
       { op: 'replace', value: { 'urn:example:custom:1.0:User:badge': '9', nosuch: 1 } },
+    );
+    assert.equal(result.changed, false);
+  });
+
+  it('a password is accepted and never kept', () => {
+    const result = patchUser(
+      { op: 'replace', path: 'password', value: 'Hunter2!' },
+      { op: 'replace', value: { password: 'Hunter3!' } },
     );
     assert.equal(result.changed, false);
   });

@@ -53,9 +53,11 @@ export function readPatchBody(body: unknown): PatchOperation[] {
  *
  * A read-only attribute (`id`, `groups`, `meta.*`) set to the value it has is no change (Okta
  * sends the group's `id` on every rename, shape 11); any other write to one is `mutability`,
- * as is removing a required attribute. A path-less value's `schemas` and `meta` are ignored,
- * as are attributes Belfry does not keep (`addresses`, `roles`, other schemas' extensions); a
- * `path` that names an unknown attribute is `invalidPath`. The input is never changed.
+ * as is removing a required attribute; `password` is accepted and never kept. A path-less
+ * value's `schemas` and `meta` are ignored, as are attributes Belfry does not keep (`addresses`,
+ * `roles`, other schemas' extensions); a `path` that names an unknown attribute is
+ * `invalidPath`. `members[…].value` is not held immutable here: group members go through
+ * `splitGroupPatch`. The input is never changed.
  */
 export function applyPatch(
   resource: ScimResource,
@@ -105,8 +107,10 @@ function changeOf(op: string, where: string): Change {
 }
 
 function applyEntry(resource: ScimResource, change: Change, entry: Entry, type: ResourceType) {
-  if (refuseReadOnly(resource, change, entry, type)) return;
   const { target } = entry;
+  // Okta pushes passwords when password sync is on; Belfry never keeps one (shape 21)
+  if ((target.subAttribute ?? target.attribute).mutability === 'writeOnly') return;
+  if (refuseReadOnly(resource, change, entry, type)) return;
   if (change === 'remove' && target.attribute.required && !target.subAttribute)
     throw invalid(`${describePath(target.path, type)} is required and cannot be removed.`, 'mutability');
   assign(resource, change, target, entry.filter, entry.value, type);
