@@ -23,6 +23,13 @@ import { isPrimary, keepOnePrimary, readAttributeValue, sameValue } from './valu
 
 export type Change = 'add' | 'replace' | 'remove';
 
+/** An operation's `op`, read without case (Entra sends `Replace`). */
+export function changeOf(op: string, where: string): Change {
+  const change = op.toLowerCase();
+  if (change === 'add' || change === 'replace' || change === 'remove') return change;
+  throw invalid(`${where} has op ${JSON.stringify(op)}; expected add, replace or remove.`, 'invalidSyntax');
+}
+
 export interface Entry {
   key: string;
   target: ResolvedPath;

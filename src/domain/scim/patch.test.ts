@@ -556,6 +556,11 @@ describe('splitGroupPatch', () => {
     failsWith(() => split({ op: 'add', path: 'members' }), 'invalidValue');
   });
 
+  it('an unknown op is invalidSyntax, members or not', () => {
+    failsWith(() => split({ op: 'move', value: { members: [{ value: 'u1' }] } }), 'invalidSyntax', /"move"/);
+    failsWith(() => split({ op: 'merge', path: 'displayName', value: 'x' }), 'invalidSyntax');
+  });
+
   it('a member filter path with bad syntax is invalidPath; changing a member is mutability', () => {
     failsWith(() => split({ op: 'remove', path: 'members[value eq]' }), 'invalidPath');
     failsWith(

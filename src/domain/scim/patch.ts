@@ -1,7 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import { invalid } from '../errors.js';
 import { PATCH_OP_SCHEMA, type PatchOperation, type ResourceType, type ScimResource } from './contract.js';
-import { assign, currentValue, entriesOf, finishResource, type Change, type Entry } from './assign.js';
+import {
+  assign,
+  changeOf,
+  currentValue,
+  entriesOf,
+  finishResource,
+  type Change,
+  type Entry,
+} from './assign.js';
 import { parsePatchPath } from './filter-syntax.js';
 import { describePath, isObject, resolveName, valueOf } from './paths.js';
 import { readAttributeValue } from './values.js';
@@ -98,12 +106,6 @@ function applyOperation(
   }
   const { target, filter } = parsePatchPath(path, type);
   applyEntry(resource, change, { key: path, target, filter, value }, type);
-}
-
-function changeOf(op: string, where: string): Change {
-  const change = op.toLowerCase();
-  if (change === 'add' || change === 'replace' || change === 'remove') return change;
-  throw invalid(`${where} has op ${JSON.stringify(op)}; expected add, replace or remove.`, 'invalidSyntax');
 }
 
 function applyEntry(resource: ScimResource, change: Change, entry: Entry, type: ResourceType) {
