@@ -358,6 +358,11 @@ describe('applyPatch: RFC 7644 §3.5.2 rules', () => {
       { op: 'Add', path: 'addresses[type eq "work"].formatted', value: '1 Main St' },
       { op: 'Add', path: 'roles', value: [{ value: 'admin', primary: 'False' }] },
       { op: 'replace', value: { 'urn:example:custom:1.0:User:badge': '9', nosuch: 1 } },
+      {
+        op: 'Add',
+        path: 'urn:ietf:params:scim:schemas:extension:greenhouse:2.0:User:department_ids',
+        value: [{ value: '1' }],
+      },
     );
     assert.equal(result.changed, false);
   });

@@ -63,8 +63,8 @@ export function readPatchBody(body: unknown): PatchOperation[] {
  * sends the group's `id` on every rename, shape 11); any other write to one is `mutability`,
  * as is removing a required attribute; `password` is accepted and never kept. A path-less
  * value's `schemas` and `meta` are ignored, as are attributes Belfry does not keep (`addresses`,
- * `roles`, other schemas' extensions); a `path` that names an unknown attribute is
- * `invalidPath`. `members[…].value` is not held immutable here: group members go through
+ * `roles`, other schemas' extensions), by key or by path; a `path` that names an unknown
+ * attribute of Belfry's own schemas is `invalidPath`. `members[…].value` is not held immutable here: group members go through
  * `splitGroupPatch`. The input is never changed.
  */
 export function applyPatch(
