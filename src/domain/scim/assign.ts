@@ -119,8 +119,14 @@ function assignWhole(
   const read = readAttributeValue(definition, value, label);
   const name = definition.name;
   if (read === undefined) delete container[name];
-  else if (isObject(read) && isObject(container[name])) container[name] = { ...container[name], ...read };
+  else if (isObject(read) && isObject(container[name]) && !isAnotherReference(container[name], read))
+    container[name] = { ...container[name], ...read };
   else container[name] = read;
+}
+
+/** A new `value` (another manager) is another thing: the old one's `displayName` must not stay. */
+function isAnotherReference(existing: Record<string, unknown>, read: Record<string, unknown>): boolean {
+  return read.value !== undefined && read.value !== existing.value;
 }
 
 function assignSub(

@@ -10,7 +10,7 @@ import {
   type PatchOperation,
 } from './contract.js';
 import { applyPatch, MAX_PATCH_OPERATIONS, readPatchBody, splitGroupPatch } from './patch.js';
-import { parseFilter } from './filter.js';
+import { matchesFilter, parseFilter } from './filter.js';
 
 const EXT = ENTERPRISE_USER_SCHEMA;
 
@@ -235,6 +235,15 @@ describe("applyPatch: the vendors' shapes", () => {
     assert.deepEqual(patchUser({ op: 'replace', value: { [EXT]: { manager: 'u-7' } } }).resource[EXT], {
       manager: { value: 'u-7' },
     });
+    const named = patchUser({ op: 'Add', path, value: { value: 'u-9', displayName: 'Nick' } }).resource;
+    const renamed = applyPatch(
+      named,
+      [{ op: 'replace', path, value: { displayName: 'Nick F' } }],
+      'User',
+    ).resource;
+    assert.deepEqual(renamed[EXT], { manager: { value: 'u-9', displayName: 'Nick F' } });
+    const another = applyPatch(named, [{ op: 'replace', path, value: 'u-8' }], 'User').resource;
+    assert.deepEqual(another[EXT], { manager: { value: 'u-8' } });
     const managed = patchUser({ op: 'Add', path, value: 'u-9' }).resource;
     assert.equal(applyPatch(managed, [{ op: 'Remove', path }], 'User').resource[EXT], undefined);
     assert.equal(applyPatch(managed, [{ op: 'Replace', path, value: '' }], 'User').resource[EXT], undefined);
@@ -497,6 +506,14 @@ describe('splitGroupPatch', () => {
     const other = split({ op: 'remove', path: 'members[display co "x"]' }).memberChanges;
     const valuePath = parseFilter('members[display co "x"]', 'Group') as { filter: Filter };
     assert.deepEqual(other, [{ kind: 'removeWhere', filter: valuePath.filter }]);
+    // the store evaluates it on one member at a time
+    const [change] = other;
+    assert.ok(change?.kind === 'removeWhere');
+    assert.equal(matchesFilter({ members: [{ value: 'u1', display: 'Max' }] }, change.filter, 'Group'), true);
+    assert.equal(
+      matchesFilter({ members: [{ value: 'u2', display: 'Bob' }] }, change.filter, 'Group'),
+      false,
+    );
     assert.deepEqual(split({ op: 'remove', path: 'members[value eq "u1"].display' }).memberChanges, []);
   });
 
