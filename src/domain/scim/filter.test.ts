@@ -360,6 +360,8 @@ describe('matchesFilter', () => {
     assert.equal(matches('meta.lastModified eq "2026-03-01T10:00:00Z"'), true);
     assert.equal(matches('meta.lastModified lt "2026-03-01T10:00:00Z"'), false);
     assert.equal(matches('meta.created le "2026-01-01T00:00:00.000Z"'), true);
+    assert.equal(matches('meta.created sw "2026-01"'), true);
+    assert.equal(matches('meta.lastModified co "T10:"'), true);
   });
 
   it('extension attributes, including the manager as a complex value', () => {
