@@ -124,7 +124,7 @@ describe('directory operations', () => {
         bindConnect({ Type: 'OpenIdConnect', Issuer: 'https://corp.okta.com' }) as never,
         context,
       ),
-      /Type oidc needs ClientId, ClientSecret/,
+      /Type OpenIdConnect needs ClientId, ClientSecret/,
     );
   });
 
