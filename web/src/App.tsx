@@ -5,6 +5,7 @@ import TopNavigation from '@cloudscape-design/components/top-navigation';
 import SideNavigation from '@cloudscape-design/components/side-navigation';
 import { session, type Administrator } from './api.js';
 import { BASE, followLink, navigate, usePath } from './router.js';
+import { accountLinks, accountPage } from './navigation.js';
 
 // Each page is its own chunk: the first page loads only its own code.
 const SignIn = lazy(() => import('./pages/SignIn.js'));
@@ -13,6 +14,10 @@ const Accounts = lazy(() => import('./pages/Accounts.js'));
 const Users = lazy(() => import('./pages/Users.js'));
 const InviteUsers = lazy(() => import('./pages/InviteUsers.js'));
 const UserDetails = lazy(() => import('./pages/UserDetails.js'));
+const Overview = lazy(() => import('./pages/Overview.js'));
+const Settings = lazy(() => import('./pages/Settings.js'));
+const AuditLog = lazy(() => import('./pages/AuditLog.js'));
+const AppClients = lazy(() => import('./pages/AppClients.js'));
 
 type Signed = Administrator | null | undefined;
 
@@ -23,6 +28,8 @@ function route(path: string) {
     if (item) return { page: 'user', accountId, userId: item } as const;
     return { page: 'users', accountId } as const;
   }
+  if (area === 'accounts' && accountId) return accountPage(accountId, section);
+  if (area === 'app-clients') return { page: 'app-clients' } as const;
   return { page: 'accounts' } as const;
 }
 
@@ -98,14 +105,9 @@ export function App() {
             onFollow={followLink}
             items={[
               { type: 'link', text: 'Accounts', href: `${BASE}/accounts` },
-              ...(r.page !== 'accounts'
-                ? [
-                    {
-                      type: 'link' as const,
-                      text: 'Users',
-                      href: `${BASE}/accounts/${encodeURIComponent(r.accountId)}/users`,
-                    },
-                  ]
+              { type: 'link', text: 'App clients', href: `${BASE}/app-clients` },
+              ...(r.page !== 'accounts' && r.page !== 'app-clients'
+                ? [{ type: 'divider' as const }, ...accountLinks(r.accountId)]
                 : []),
             ]}
           />
@@ -116,6 +118,10 @@ export function App() {
             {r.page === 'users' && <Users accountId={r.accountId} />}
             {r.page === 'invite' && <InviteUsers accountId={r.accountId} />}
             {r.page === 'user' && <UserDetails accountId={r.accountId} userId={r.userId} />}
+            {r.page === 'overview' && <Overview accountId={r.accountId} />}
+            {r.page === 'settings' && <Settings accountId={r.accountId} />}
+            {r.page === 'audit-log' && <AuditLog accountId={r.accountId} />}
+            {r.page === 'app-clients' && <AppClients />}
           </Suspense>
         }
       />

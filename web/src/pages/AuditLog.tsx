@@ -1,0 +1,6 @@
+import Header from '@cloudscape-design/components/header';
+
+/** Being built (issue 15). */
+export default function AuditLog(_props: { accountId?: string }) {
+  return <Header variant="h1">AuditLog</Header>;
+}
