@@ -1,57 +1,20 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { AxeBuilder } from '@axe-core/playwright';
 import { ListAccountsCommand, ListUsersCommand } from '@aws-sdk/client-chime';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { eachDialect } from '../../test/helpers/suite.js';
 import type { TestServer } from '../../test/helpers/server.js';
+import { checkPage, chromiumMissing, h1, launchChromium } from './chromium.js';
 
-/** Debian's Chromium (.ci/run installs it); a browser is never downloaded. */
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
 const PASSWORD = 'console e2e password';
-
-function chromiumMissing(): string | undefined {
-  if (existsSync(CHROMIUM)) return undefined;
-  const reason = `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
-  if (process.env.CI) throw new Error(`${reason}; CI requires it`);
-  return reason;
-}
 
 let browser: Browser | undefined;
 const skip = chromiumMissing();
 
 before(async () => {
-  if (skip) return;
-  // The server serves web/dist: build it if a source is newer (as npm start does).
-  const built = spawnSync(
-    process.execPath,
-    [fileURLToPath(new URL('../../scripts/build-console.mjs', import.meta.url)), '--if-stale'],
-    { stdio: 'inherit' },
-  );
-  assert.equal(built.status, 0, 'the console builds');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  if (!skip) browser = await launchChromium();
 });
 after(async () => browser?.close());
-
-/** No axe violation on the page as it is now; a screenshot of it beside the test. */
-async function checkPage(page: Page, name: string, dialect: string) {
-  await page.waitForLoadState('networkidle');
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  assert.deepEqual(
-    violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    [],
-    `axe on the ${name} page`,
-  );
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${dialect}-${name}.png`), fullPage: true });
-}
-
-const h1 = (page: Page, text: string) => page.getByRole('heading', { level: 1, name: text }).waitFor();
 
 await eachDialect(
   'the console in Chromium',
@@ -95,7 +58,10 @@ await eachDialect(
       const dialog = page.getByRole('dialog');
       await dialog.getByLabel('Account name').fill('Browser Co');
       await dialog.getByRole('button', { name: 'Create account' }).click();
+      // An account's name opens its overview; Users is in the side navigation.
       await page.getByRole('link', { name: 'Browser Co' }).click();
+      await h1(page, 'Browser Co');
+      await page.getByRole('link', { name: 'Users', exact: true }).click();
       await h1(page, 'Users');
       await checkPage(page, 'users', dialect);
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import Alert from '@cloudscape-design/components/alert';
 import Button from '@cloudscape-design/components/button';
-import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flashbar';
+import Flashbar from '@cloudscape-design/components/flashbar';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
@@ -11,6 +11,7 @@ import Table from '@cloudscape-design/components/table';
 import Textarea from '@cloudscape-design/components/textarea';
 import { ApiError } from '../api.js';
 import { belfry, type AppClient, type AppWebhook } from '../console-api.js';
+import { useFlash } from '../flash.js';
 import { ConfirmModal } from './ConfirmModal.js';
 import { ShownOnce } from './ShownOnce.js';
 
@@ -45,12 +46,7 @@ export default function AppClients() {
   const [method, setMethod] = useState(AUTH_METHODS[0]!);
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState<{ header: string; items: { label: string; value: string }[] }>();
-  const [flash, setFlash] = useState<FlashbarProps.MessageDefinition[]>([]);
-  const say = useCallback(
-    (type: 'success' | 'error', content: string) =>
-      setFlash([{ type, content, dismissible: true, onDismiss: () => setFlash([]), id: String(Date.now()) }]),
-    [],
-  );
+  const { flash, say, clear } = useFlash();
 
   const load = useCallback(async () => {
     try {
@@ -73,10 +69,15 @@ export default function AppClients() {
     setMethod(AUTH_METHODS[0]!);
     setDialog(next);
   };
-  /** Runs a change; on success closes the dialog and lists again, on failure says why and stays. */
-  const run = async (change: () => Promise<string>) => {
+  /**
+   * Runs a change; on success closes the dialog, says what happened (unless a secret shown once
+   * already says it) and lists again; on failure says why and stays.
+   */
+  const run = async (change: () => Promise<string | undefined>) => {
     try {
-      say('success', await change());
+      const done = await change();
+      clear();
+      if (done) say('success', done);
       setDialog(undefined);
       setSelected([]);
       await load();
@@ -175,7 +176,7 @@ export default function AppClients() {
                   { label: 'Client secret', value: c.ClientSecret ?? '' },
                 ],
               });
-              return `App client ${c.Name} registered.`;
+              return undefined;
             })
           }
         >
@@ -237,13 +238,13 @@ export default function AppClients() {
             run(async () => {
               const { Webhook: w } = await belfry.putWebhook(one.ClientId, url.trim());
               setSecret({
-                header: `Webhook of ${one.Name} set`,
+                header: `Entitlement changes for ${one.Name} go to ${w.Url}`,
                 items: [
                   { label: 'URL', value: w.Url },
                   { label: 'Signing secret', value: w.SigningSecret ?? '' },
                 ],
               });
-              return `Entitlement changes for ${one.Name} go to ${w.Url}.`;
+              return undefined;
             })
           }
         >

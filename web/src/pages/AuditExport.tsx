@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
 import { allPages, belfry, type AuditEvent, type AuditQuery } from '../console-api.js';
-import { download, toCsv } from '../csv.js';
+import { toCsv } from '../csv.js';
+import { download } from '../download.js';
 
 const EXPORT_PAGE = 200;
 

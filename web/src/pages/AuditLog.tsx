@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import Button from '@cloudscape-design/components/button';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
 import DatePicker from '@cloudscape-design/components/date-picker';
-import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flashbar';
+import Flashbar from '@cloudscape-design/components/flashbar';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
@@ -12,6 +12,7 @@ import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import { belfry, type AuditEvent, type AuditQuery } from '../console-api.js';
 import { isEmailAddress } from '../email.js';
+import { useFlash } from '../flash.js';
 import { AuditExport } from './AuditExport.js';
 
 const PAGE_SIZE = 50;
@@ -53,11 +54,8 @@ export default function AuditLog({ accountId }: { accountId: string }) {
   const [events, setEvents] = useState<AuditEvent[]>();
   const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
   const [pageIndex, setPageIndex] = useState(0);
-  const [flash, setFlash] = useState<FlashbarProps.MessageDefinition[]>([]);
-  const sayError = (content: string) =>
-    setFlash([
-      { type: 'error', content, dismissible: true, onDismiss: () => setFlash([]), id: String(Date.now()) },
-    ]);
+  const { flash, say, clear } = useFlash();
+  const sayError = (content: string) => say('error', content);
 
   const load = async (q: Query, index: number, known = tokens) => {
     setEvents(undefined);
@@ -76,7 +74,7 @@ export default function AuditLog({ accountId }: { accountId: string }) {
     }
   };
   const search = async (f: Filters) => {
-    setFlash([]);
+    clear();
     try {
       const q = await toQuery(accountId, f);
       setQuery(q);

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import Button from '@cloudscape-design/components/button';
 import type { User } from '../api.js';
 import { allPages, belfry, type UserQuery } from '../console-api.js';
-import { download, toCsv } from '../csv.js';
+import { toCsv } from '../csv.js';
+import { download } from '../download.js';
 
 const EXPORT_PAGE = 200;
 

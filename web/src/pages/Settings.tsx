@@ -2,13 +2,14 @@ import { useEffect, useState } from 'react';
 import Button from '@cloudscape-design/components/button';
 import Checkbox from '@cloudscape-design/components/checkbox';
 import Container from '@cloudscape-design/components/container';
-import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flashbar';
+import Flashbar from '@cloudscape-design/components/flashbar';
 import Form from '@cloudscape-design/components/form';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import { belfry } from '../console-api.js';
+import { useFlash } from '../flash.js';
 
 interface Policies {
   remoteControl: boolean;
@@ -23,9 +24,7 @@ export default function Settings({ accountId }: { accountId: string }) {
   const [saved, setSaved] = useState<Policies>();
   const [form, setForm] = useState<Policies>();
   const [busy, setBusy] = useState(false);
-  const [flash, setFlash] = useState<FlashbarProps.MessageDefinition[]>([]);
-  const say = (type: 'success' | 'error', content: string) =>
-    setFlash([{ type, content, dismissible: true, onDismiss: () => setFlash([]), id: String(Date.now()) }]);
+  const { flash, say } = useFlash();
 
   useEffect(() => {
     belfry.getSettings(accountId).then(

@@ -10,7 +10,13 @@ export function ShownOnce(props: {
   onDismiss: () => void;
 }) {
   return (
-    <Alert type="success" header={props.header} dismissible onDismiss={props.onDismiss}>
+    <Alert
+      type="success"
+      header={props.header}
+      dismissible
+      i18nStrings={{ dismissAriaLabel: 'Dismiss' }}
+      onDismiss={props.onDismiss}
+    >
       <Box margin={{ bottom: 's' }}>Copy the secret now: it is shown only this once.</Box>
       <KeyValuePairs
         columns={props.items.length}

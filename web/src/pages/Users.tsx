@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import Button from '@cloudscape-design/components/button';
 import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
 import Checkbox from '@cloudscape-design/components/checkbox';
-import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flashbar';
+import Flashbar from '@cloudscape-design/components/flashbar';
 import Header from '@cloudscape-design/components/header';
 import Link from '@cloudscape-design/components/link';
 import Pagination from '@cloudscape-design/components/pagination';
@@ -15,6 +15,7 @@ import TextFilter from '@cloudscape-design/components/text-filter';
 import { chime, type Account, type User, type UserError } from '../api.js';
 import { belfry, type License, type RegistrationStatus } from '../console-api.js';
 import { BASE, followLink, navigate } from '../router.js';
+import { useFlash } from '../flash.js';
 import { ConfirmModal } from './ConfirmModal.js';
 import { ExportUsers } from './ExportUsers.js';
 
@@ -49,10 +50,7 @@ export default function Users({ accountId }: { accountId: string }) {
   const [license, setLicense] = useState<'Pro' | 'Basic'>('Pro');
   const [confirmed, setConfirmed] = useState(false);
   const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
-  const [flash, setFlash] = useState<FlashbarProps.MessageDefinition[]>([]);
-
-  const say = (type: 'success' | 'error' | 'warning', content: string) =>
-    setFlash([{ type, content, dismissible: true, onDismiss: () => setFlash([]), id: String(Date.now()) }]);
+  const { flash, say } = useFlash();
 
   const filters = {
     email: email.trim() || undefined,
