@@ -13,6 +13,7 @@ import {
 import type { Browser, Page } from 'playwright-core';
 import type { AuditEvent } from '../../src/api/chime/extensions.js';
 import { parseCsv } from '../src/csv.js';
+import { domainApi, domainOf, uniqueDomain } from '../../test/helpers/domains.js';
 import { signedFetch } from '../../test/helpers/signed-fetch.js';
 import type { TestServer } from '../../test/helpers/server.js';
 import { eachDialect } from '../../test/helpers/suite.js';
@@ -307,6 +308,40 @@ await eachDialect(
       await page.getByLabel('From').fill(day);
       await page.getByRole('button', { name: 'Search' }).click();
       await page.getByText('No events match. Change the filters.').waitFor();
+
+      // An Enterprise account's checklist: one domain verified (by the operator's override),
+      // another waiting for its TXT record, no directory yet.
+      const { Account: corp } = await chime.send(new CreateAccountCommand({ Name: `Corp ${dialect}` }));
+      const corpId = corp!.AccountId!;
+      const domains = domainApi(server());
+      const [verified, waiting] = [uniqueDomain(), uniqueDomain()];
+      domainOf(await domains.claim(corpId, verified));
+      const override = await signedFetch(server().url, server().operator, {
+        method: 'POST',
+        path: `/accounts/${corpId}/domains/${verified}`,
+        query: { operation: 'verify' },
+        body: { OperatorOverride: true, OverrideReason: 'console e2e' },
+      });
+      assert.equal(domainOf(override).Status, 'Verified');
+      const txt = domainOf(await domains.claim(corpId, waiting));
+      await page.goto(`${server().url}/console/accounts/${corpId}`);
+      await h1(page, `Corp ${dialect}`);
+      await page.getByText('EnterpriseLWA', { exact: true }).waitFor();
+      await page
+        .getByText(
+          `Verified: ${verified}. Claimed, waiting for verification: ${waiting} (PendingVerification).`,
+        )
+        .waitFor();
+      await page.getByText(`npm run belfry -- domains verify ${corpId} ${waiting}`).waitFor();
+      await page
+        .getByText(`Publish the TXT record ${txt.TxtRecordName} with the value ${txt.TxtRecordValue}`)
+        .waitFor();
+      await page.getByText('No directory. People sign in with their Belfry password.').waitFor();
+      await page
+        .getByText(`npm run belfry -- directory connect ${corpId} --type ad`, { exact: false })
+        .waitFor();
+      await page.getByText('1 of 2 steps left.').waitFor();
+      await checkPage(page, 'enterprise-overview', dialect);
       await context.close();
     });
   },

@@ -5,7 +5,7 @@ import TopNavigation from '@cloudscape-design/components/top-navigation';
 import SideNavigation from '@cloudscape-design/components/side-navigation';
 import { session, type Administrator } from './api.js';
 import { BASE, followLink, navigate, usePath } from './router.js';
-import { accountLinks, accountPage } from './navigation.js';
+import { accountLinks, accountPage, isAccountRoute } from './navigation.js';
 
 // Each page is its own chunk: the first page loads only its own code.
 const SignIn = lazy(() => import('./pages/SignIn.js'));
@@ -106,9 +106,7 @@ export function App() {
             items={[
               { type: 'link', text: 'Accounts', href: `${BASE}/accounts` },
               { type: 'link', text: 'App clients', href: `${BASE}/app-clients` },
-              ...(r.page !== 'accounts' && r.page !== 'app-clients'
-                ? [{ type: 'divider' as const }, ...accountLinks(r.accountId)]
-                : []),
+              ...(isAccountRoute(r) ? [{ type: 'divider' as const }, ...accountLinks(r.accountId)] : []),
             ]}
           />
         }

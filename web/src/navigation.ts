@@ -21,3 +21,6 @@ export function accountLinks(accountId: string): SideNavigationProps.Item[] {
     { type: 'link', text: 'Audit log', href: accountHref(accountId, 'audit-log') },
   ];
 }
+
+/** Whether a route is one of an account's pages (whatever other pages the app has). */
+export const isAccountRoute = (r: object): r is { accountId: string } => 'accountId' in r;

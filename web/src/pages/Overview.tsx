@@ -164,22 +164,27 @@ function steps({ account, counts, domains, directory }: Facts): Step[] {
       title: 'Domain claimed and verified',
       done: verified.length > 0,
       state:
-        verified.length > 0
-          ? `Verified: ${verified.map((d) => d.DomainName).join(', ')}.`
-          : pending.length > 0
-            ? `Claimed, waiting for verification: ${pending.map((d) => `${d.DomainName} (${d.Status})`).join(', ')}.`
-            : 'No domain claimed. A verified domain makes this an Enterprise account, whose people join by their address.',
+        [
+          verified.length > 0 && `Verified: ${verified.map((d) => d.DomainName).join(', ')}.`,
+          pending.length > 0 &&
+            `Claimed, waiting for verification: ${pending.map((d) => `${d.DomainName} (${d.Status})`).join(', ')}.`,
+        ]
+          .filter(Boolean)
+          .join(' ') ||
+        'No domain claimed. A verified domain makes this an Enterprise account, whose people join by their address.',
       how:
-        verified.length > 0 ? undefined : (
+        verified.length > 0 && pending.length === 0 ? undefined : (
           <SpaceBetween size="xxs">
             {pending.map((d) => (
               <Box key={d.DomainName} variant="small">
                 Publish the TXT record {d.TxtRecordName} with the value {d.TxtRecordValue}, then verify.
               </Box>
             ))}
-            <Box variant="small">Claim and verify with the Belfry command line:</Box>
-            {command(`npm run belfry -- domains claim ${id} example.com`)}
-            {command(`npm run belfry -- domains verify ${id} example.com`)}
+            <Box variant="small">
+              {pending.length > 0 ? 'Verify' : 'Claim and verify'} with the Belfry command line:
+            </Box>
+            {pending.length === 0 && command(`npm run belfry -- domains claim ${id} example.com`)}
+            {command(`npm run belfry -- domains verify ${id} ${pending[0]?.DomainName ?? 'example.com'}`)}
           </SpaceBetween>
         ),
     },
