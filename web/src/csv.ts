@@ -19,7 +19,10 @@ export function toCsv<T>(columns: { header: string; value: (row: T) => unknown }
   return lines.map((l) => l.join(',')).join('\r\n') + '\r\n';
 }
 
-/** The rows of a CSV text (quoted cells, doubled quotes, CRLF or LF lines); blank lines are dropped. */
+/**
+ * The records of a CSV text (quoted cells, doubled quotes, CRLF or LF lines), a leading byte-order
+ * mark ignored. A blank line is kept as one empty cell, so record n is the file's nth record.
+ */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -46,5 +49,5 @@ export function parseCsv(text: string): string[][] {
     } else value += ch;
   }
   if (value !== '' || row.length > 0) rows.push([...row, value]);
-  return rows.filter((r) => r.some((c) => c.trim() !== ''));
+  return rows;
 }
