@@ -15,6 +15,7 @@ import type { AuditEvent } from '../../src/api/chime/extensions.js';
 import { parseCsv } from '../src/csv.js';
 import { domainApi, domainOf, uniqueDomain } from '../../test/helpers/domains.js';
 import { signedFetch } from '../../test/helpers/signed-fetch.js';
+import { systemActor } from '../../src/domain/access/actor.js';
 import type { TestServer } from '../../test/helpers/server.js';
 import { eachDialect } from '../../test/helpers/suite.js';
 import { checkPage, chromiumMissing, h1, launchChromium } from './chromium.js';
@@ -342,6 +343,52 @@ await eachDialect(
         .waitFor();
       await page.getByText('1 of 2 steps left.').waitFor();
       await checkPage(page, 'enterprise-overview', dialect);
+      await context.close();
+    });
+
+    it("a ReadOnly administrator reads the pages, and the API's refusals show as sentences", async () => {
+      const chime = server().client();
+      const { Account } = await chime.send(new CreateAccountCommand({ Name: `Read Co ${dialect}` }));
+      const accountId = Account!.AccountId!;
+      const email = `reader-${dialect}@example.com`;
+      await server().services.consoleAdmins.createAdmin(systemActor('e2e'), {
+        email,
+        password: PASSWORD,
+        policy: 'ReadOnly',
+        accountId,
+      });
+      const context = await browser!.newContext();
+      const page = await context.newPage();
+      await page.goto(`${server().url}/console/accounts/${accountId}/settings`);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await h1(page, 'Settings');
+      await page.getByRole('checkbox', { name: 'Enable dial-out' }).check();
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page
+        .getByText('The meeting settings were not saved: Policy ReadOnly does not allow this action')
+        .waitFor();
+      const settings = await chime.send(new GetAccountSettingsCommand({ AccountId: accountId }));
+      assert.equal(settings.AccountSettings!.EnableDialOut, false, 'nothing changed');
+      const trail = await signed('GET', `/accounts/${accountId}/audit-events`, {
+        principal: `console/${email}`,
+        'operation-name': 'UpdateAccountSettings',
+      });
+      assert.deepEqual(
+        (trail.json.AuditEvents as AuditEvent[]).map((e) => [e.Outcome, e.ErrorCode]),
+        [['Failure', 'Forbidden']],
+        'the refusal is in the trail, under the administrator',
+      );
+
+      await sideLink(page, 'App clients');
+      await page.getByText('Only an operator manages app clients').waitFor();
+      await checkPage(page, 'app-clients-read-only', dialect);
+      await page.goBack();
+      await h1(page, 'Settings');
+      await sideLink(page, 'Overview');
+      await h1(page, `Read Co ${dialect}`);
+      await page.getByText('Set-up checklist').waitFor();
       await context.close();
     });
   },
