@@ -56,6 +56,8 @@ export interface AuditFilter {
   /** null: the installation's own events (phone inventory, keys, global settings) */
   accountId: string | null;
   userId?: string | undefined;
+  /** who acted, as the trail names them (`console/<email>`, an access key's name…) */
+  principal?: string | undefined;
   operation?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
@@ -72,6 +74,7 @@ export async function listAuditEvents(db: Db, filter: AuditFilter): Promise<Audi
       ? query.where('account_id', 'is', null)
       : query.where('account_id', '=', filter.accountId);
   if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+  if (filter.principal !== undefined) query = query.where('principal', '=', filter.principal);
   if (filter.operation !== undefined) query = query.where('operation', '=', filter.operation);
   if (filter.from !== undefined) query = query.where('occurred_at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('occurred_at', '<', filter.to);

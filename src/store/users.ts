@@ -137,6 +137,8 @@ export interface UserFilter {
   accountId: string;
   email?: string | undefined;
   userType?: UserType | undefined;
+  registrationStatus?: RegistrationStatus | undefined;
+  license?: License | undefined;
   afterId?: string | undefined;
   limit: number;
 }
@@ -150,6 +152,9 @@ export async function listUsers(db: Db, filter: UserFilter): Promise<UserRecord[
     .where('removed_at', 'is', null);
   if (filter.email !== undefined) query = query.where('email_normalized', '=', normalizeEmail(filter.email));
   if (filter.userType !== undefined) query = query.where('user_type', '=', filter.userType);
+  if (filter.registrationStatus !== undefined)
+    query = query.where('registration_status', '=', filter.registrationStatus);
+  if (filter.license !== undefined) query = query.where('license', '=', filter.license);
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
   const rows = await query.orderBy('id').limit(filter.limit).execute();
   return rows.map(userFromRow);
@@ -163,6 +168,30 @@ export async function countMembers(db: Db, accountId: string): Promise<number> {
     .where('removed_at', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+export interface UserCount {
+  registrationStatus: RegistrationStatus;
+  license: License;
+  count: number;
+}
+
+/** How many current members an account has, by registration status and tier (one group each). */
+export async function countUsersByStatusAndLicense(db: Db, accountId: string): Promise<UserCount[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['registration_status', 'license', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('account_id', '=', accountId)
+    .where('removed_at', 'is', null)
+    .groupBy(['registration_status', 'license'])
+    .orderBy('registration_status')
+    .orderBy('license')
+    .execute();
+  return rows.map((r) => ({
+    registrationStatus: r.registration_status as RegistrationStatus,
+    license: r.license as License,
+    count: Number(r.n),
+  }));
 }
 
 export type UserChanges = Partial<

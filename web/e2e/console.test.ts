@@ -58,7 +58,10 @@ await eachDialect(
       const dialog = page.getByRole('dialog');
       await dialog.getByLabel('Account name').fill('Browser Co');
       await dialog.getByRole('button', { name: 'Create account' }).click();
+      // An account's name opens its overview; Users is in the side navigation.
       await page.getByRole('link', { name: 'Browser Co' }).click();
+      await h1(page, 'Browser Co');
+      await page.getByRole('link', { name: 'Users', exact: true }).click();
       await h1(page, 'Users');
       await checkPage(page, 'users', dialect);
 

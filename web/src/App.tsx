@@ -5,6 +5,7 @@ import TopNavigation from '@cloudscape-design/components/top-navigation';
 import SideNavigation from '@cloudscape-design/components/side-navigation';
 import { session, type Administrator } from './api.js';
 import { BASE, followLink, navigate, usePath } from './router.js';
+import { accountLinks, accountPage, isAccountRoute } from './navigation.js';
 
 // Each page is its own chunk: the first page loads only its own code.
 const SignIn = lazy(() => import('./pages/SignIn.js'));
@@ -16,6 +17,10 @@ const UserDetails = lazy(() => import('./pages/UserDetails.js'));
 const PhoneNumbers = lazy(() => import('./pages/PhoneNumbers.js'));
 const ProvisionPhoneNumbers = lazy(() => import('./pages/ProvisionPhoneNumbers.js'));
 const PhoneNumberOrder = lazy(() => import('./pages/PhoneNumberOrder.js'));
+const Overview = lazy(() => import('./pages/Overview.js'));
+const Settings = lazy(() => import('./pages/Settings.js'));
+const AuditLog = lazy(() => import('./pages/AuditLog.js'));
+const AppClients = lazy(() => import('./pages/AppClients.js'));
 
 type Signed = Administrator | null | undefined;
 
@@ -35,6 +40,8 @@ function route(path: string) {
     return { page: 'users', accountId } as const;
   }
   if (area === 'phone-numbers') return phoneRoute(accountId, section);
+  if (area === 'accounts' && accountId) return accountPage(accountId, section);
+  if (area === 'app-clients') return { page: 'app-clients' } as const;
   return { page: 'accounts' } as const;
 }
 
@@ -111,15 +118,8 @@ export function App() {
             items={[
               { type: 'link', text: 'Accounts', href: `${BASE}/accounts` },
               { type: 'link', text: 'Phone number management', href: `${BASE}/phone-numbers` },
-              ...(r.page === 'users' || r.page === 'invite' || r.page === 'user'
-                ? [
-                    {
-                      type: 'link' as const,
-                      text: 'Users',
-                      href: `${BASE}/accounts/${encodeURIComponent(r.accountId)}/users`,
-                    },
-                  ]
-                : []),
+              { type: 'link', text: 'App clients', href: `${BASE}/app-clients` },
+              ...(isAccountRoute(r) ? [{ type: 'divider' as const }, ...accountLinks(r.accountId)] : []),
             ]}
           />
         }
@@ -132,6 +132,10 @@ export function App() {
             {r.page === 'phone-numbers' && <PhoneNumbers tab={r.tab} />}
             {r.page === 'provision' && <ProvisionPhoneNumbers />}
             {r.page === 'order' && <PhoneNumberOrder orderId={r.orderId} />}
+            {r.page === 'overview' && <Overview accountId={r.accountId} />}
+            {r.page === 'settings' && <Settings accountId={r.accountId} />}
+            {r.page === 'audit-log' && <AuditLog accountId={r.accountId} />}
+            {r.page === 'app-clients' && <AppClients />}
           </Suspense>
         }
       />

@@ -1,6 +1,7 @@
 import type { OperationSpec, Schema } from './model-types.js';
 import type { Account } from './generated/model.js';
 import { directoryOperations, directorySchemas, type DirectoryIO } from './directory-extensions.js';
+import { userOperations, userSchemas, type UserIO } from './user-extensions.js';
 
 /**
  * Belfry's own operations, in the Chime style (same signing, errors and audit) on paths and
@@ -165,6 +166,8 @@ export const extensionOperations = {
   },
   // Active Directory (DESIGN §5; see README "Active Directory").
   ...directoryOperations,
+  // Filters on ListUsers and the account's member counts (the console's account overview).
+  ...userOperations,
 } as const satisfies Record<string, OperationSpec>;
 
 export const extensionSchemas: Readonly<Record<string, Schema>> = {
@@ -184,6 +187,7 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
     members: {
       AccountId: { target: 'NonEmptyString', required: true, location: 'label' },
       UserId: { target: 'NonEmptyString', location: 'query', locationName: 'user-id' },
+      Principal: { target: 'AuditPrincipal', location: 'query', locationName: 'principal' },
       OperationName: { target: 'AuditOperationName', location: 'query', locationName: 'operation-name' },
       StartTime: { target: 'Iso8601Timestamp', location: 'query', locationName: 'start-time' },
       EndTime: { target: 'Iso8601Timestamp', location: 'query', locationName: 'end-time' },
@@ -194,6 +198,7 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
   ListInstallationAuditEventsRequest: {
     kind: 'structure',
     members: {
+      Principal: { target: 'AuditPrincipal', location: 'query', locationName: 'principal' },
       OperationName: { target: 'AuditOperationName', location: 'query', locationName: 'operation-name' },
       StartTime: { target: 'Iso8601Timestamp', location: 'query', locationName: 'start-time' },
       EndTime: { target: 'Iso8601Timestamp', location: 'query', locationName: 'end-time' },
@@ -202,6 +207,8 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
     },
   },
   AuditOperationName: { kind: 'string', min: 1, max: 64, pattern: '^[A-Za-z]+$' },
+  // who acted, as events name them: `console/<email>`, an access key's name, `directory-sync`…
+  AuditPrincipal: { kind: 'string', min: 1, max: 400, pattern: '\\S' },
   ImportPhoneNumbersRequest: {
     kind: 'structure',
     members: {
@@ -271,6 +278,7 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
   // The domain rules (labels, IDNA, public mailbox providers) are the domain's; this is the wire limit.
   AccountDomainName: { kind: 'string', min: 1, max: 260 },
   ...directorySchemas,
+  ...userSchemas,
 };
 
 export interface DisabledAccount extends Account {
@@ -344,7 +352,7 @@ export interface DomainReleaseEffect {
 type AccountDomainInput = { AccountId: string; DomainName: string };
 type DomainRelease = { Domain?: AccountDomain; AffectedUsers?: DomainReleaseEffect[] };
 
-export interface ExtensionIO extends DirectoryIO {
+export interface ExtensionIO extends DirectoryIO, UserIO {
   CreateAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };
   ListAccountDomains: { input: { AccountId: string }; output: { Domains?: AccountDomain[] } };
   GetAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };
@@ -388,6 +396,7 @@ export interface ExtensionIO extends DirectoryIO {
     input: {
       AccountId: string;
       UserId?: string;
+      Principal?: string;
       OperationName?: string;
       StartTime?: string;
       EndTime?: string;

@@ -10,6 +10,8 @@ export type { AuditEventRecord };
 
 export interface AuditQuery {
   userId?: string | undefined;
+  /** who acted, exactly as the events' Principal names them */
+  principal?: string | undefined;
   operation?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
@@ -58,10 +60,13 @@ async function pageOfEvents(
     query.from?.toISOString() ?? null,
     query.to?.toISOString() ?? null,
   ];
+  // Added last, and only when given, so tokens issued before the filter existed stay valid.
+  if (query.principal !== undefined) scope.push(query.principal);
   return keysetPage({ scope, ...query }, (beforeId, limit) =>
     listAuditRows(db, {
       accountId,
       userId: query.userId,
+      principal: query.principal,
       operation: query.operation,
       from: query.from?.toISOString(),
       to: query.to?.toISOString(),

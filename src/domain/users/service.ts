@@ -4,9 +4,12 @@ import {
   findUserByEmail,
   findUserById,
   insertUser,
+  countUsersByStatusAndLicense,
   listUsers as listUserRows,
   updateUser as updateUserRow,
+  type RegistrationStatus,
   type UserChanges,
+  type UserCount,
   type UserRecord,
   type UserType,
 } from '../../store/users.js';
@@ -29,7 +32,17 @@ import { signOutEverywhere } from './sessions.js';
 import { checkDisplayName, checkEmail, newMember } from './rules.js';
 import { createSuspension } from './suspension.js';
 
-export type { UserRecord as User, InviteRecord as Invite, UserFailure };
+export type { UserRecord as User, InviteRecord as Invite, UserFailure, UserCount };
+
+/** ListUsers' filters: Chime's email and user type, and Belfry's status and tier (an extension). */
+export interface UserQuery {
+  email?: string | undefined;
+  userType?: UserType | undefined;
+  registrationStatus?: RegistrationStatus | undefined;
+  license?: License | undefined;
+  maxResults: number;
+  nextToken?: string | undefined;
+}
 
 export interface UserUpdate {
   license?: License | undefined;
@@ -129,23 +142,29 @@ export function createUsersService(deps: DomainDeps) {
       );
     },
 
-    async listUsers(
-      actor: Actor,
-      accountId: string,
-      query: {
-        email?: string | undefined;
-        userType?: UserType | undefined;
-        maxResults: number;
-        nextToken?: string | undefined;
-      },
-    ): Promise<Page<UserRecord>> {
+    async listUsers(actor: Actor, accountId: string, query: UserQuery): Promise<Page<UserRecord>> {
       authorize(actor, 'read', accountId);
       if (!(await findAccountById(db, accountId))) throw notFound(`Account ${accountId} not found`);
-      return keysetPage(
-        { scope: ['users', accountId, query.email?.toLowerCase() ?? null, query.userType ?? null], ...query },
-        (afterId, limit) =>
-          listUserRows(db, { accountId, email: query.email, userType: query.userType, afterId, limit }),
+      const filter = {
+        email: query.email,
+        userType: query.userType,
+        registrationStatus: query.registrationStatus,
+        license: query.license,
+      };
+      // A token belongs to the filters it was issued for: the scope names each of them.
+      const scope = ['users', accountId, query.email?.toLowerCase() ?? null, query.userType ?? null];
+      if (query.registrationStatus !== undefined || query.license !== undefined)
+        scope.push(query.registrationStatus ?? null, query.license ?? null);
+      return keysetPage({ scope, ...query }, (afterId, limit) =>
+        listUserRows(db, { accountId, ...filter, afterId, limit }),
       );
+    },
+
+    /** The account's members counted by registration status and tier (the account overview). */
+    async countUsers(actor: Actor, accountId: string): Promise<UserCount[]> {
+      authorize(actor, 'read', accountId);
+      if (!(await findAccountById(db, accountId))) throw notFound(`Account ${accountId} not found`);
+      return countUsersByStatusAndLicense(db, accountId);
     },
 
     async getUser(actor: Actor, accountId: string, userId: string): Promise<UserRecord> {

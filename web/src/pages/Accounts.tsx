@@ -132,7 +132,7 @@ export default function Accounts() {
             id: 'name',
             header: 'Account name',
             cell: (a) => (
-              <Link href={`${BASE}/accounts/${encodeURIComponent(a.AccountId)}/users`} onFollow={followLink}>
+              <Link href={`${BASE}/accounts/${encodeURIComponent(a.AccountId)}`} onFollow={followLink}>
                 {a.Name}
               </Link>
             ),

@@ -9,9 +9,8 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import Textarea from '@cloudscape-design/components/textarea';
 import { chime } from '../api.js';
 import { navigate } from '../router.js';
-
-const MAX = 50;
-const EMAIL = /^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/u;
+import { INVITE_BATCH as MAX, isEmailAddress } from '../email.js';
+import { InviteFromCsv } from './InviteFromCsv.js';
 
 /** What is wrong with the typed list, as the person types it (the API checks again). */
 export function checkAddresses(text: string): { emails: string[]; problem?: string } {
@@ -19,7 +18,7 @@ export function checkAddresses(text: string): { emails: string[]; problem?: stri
     .split(';')
     .map((s) => s.trim())
     .filter(Boolean);
-  const wrong = emails.filter((e) => !EMAIL.test(e));
+  const wrong = emails.filter((e) => !isEmailAddress(e));
   if (wrong.length > 0) return { emails, problem: `Not an email address: ${wrong.join('; ')}` };
   if (emails.length > MAX)
     return { emails, problem: `At most ${MAX} addresses at a time; this list has ${emails.length}.` };
@@ -48,58 +47,61 @@ export default function InviteUsers({ accountId }: { accountId: string }) {
   };
 
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <Form
-        header={
-          <Header variant="h1" description="Invited users are not charged for until they accept.">
-            Invite users
-          </Header>
-        }
-        actions={
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" formAction="none" onClick={back}>
-              Cancel
-            </Button>
-            <Button
-              variant="primary"
-              loading={busy}
-              disabled={emails.length === 0 || problem !== undefined}
-              formAction="submit"
-            >
-              Invite users
-            </Button>
-          </SpaceBetween>
-        }
+    <SpaceBetween size="l">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
       >
-        <Container>
-          <SpaceBetween size="m">
-            {error && (
-              <Alert type="error" header="The invitations were not sent">
-                {error}
-              </Alert>
-            )}
-            <FormField
-              label="Email addresses"
-              description="Separate multiple email addresses with a semicolon (;). At most 50."
-              errorText={problem}
-              constraintText={`${emails.length} of ${MAX}`}
-              controlId="emails"
-            >
-              <Textarea
+        <Form
+          header={
+            <Header variant="h1" description="Invited users are not charged for until they accept.">
+              Invite users
+            </Header>
+          }
+          actions={
+            <SpaceBetween direction="horizontal" size="xs">
+              <Button variant="link" formAction="none" onClick={back}>
+                Cancel
+              </Button>
+              <Button
+                variant="primary"
+                loading={busy}
+                disabled={emails.length === 0 || problem !== undefined}
+                formAction="submit"
+              >
+                Invite users
+              </Button>
+            </SpaceBetween>
+          }
+        >
+          <Container>
+            <SpaceBetween size="m">
+              {error && (
+                <Alert type="error" header="The invitations were not sent">
+                  {error}
+                </Alert>
+              )}
+              <FormField
+                label="Email addresses"
+                description="Separate multiple email addresses with a semicolon (;). At most 50."
+                errorText={problem}
+                constraintText={`${emails.length} of ${MAX}`}
                 controlId="emails"
-                value={text}
-                onChange={(e) => setText(e.detail.value)}
-                placeholder="alice@example.com; bob@example.com"
-              />
-            </FormField>
-          </SpaceBetween>
-        </Container>
-      </Form>
-    </form>
+              >
+                <Textarea
+                  controlId="emails"
+                  value={text}
+                  onChange={(e) => setText(e.detail.value)}
+                  placeholder="alice@example.com; bob@example.com"
+                />
+              </FormField>
+            </SpaceBetween>
+          </Container>
+        </Form>
+      </form>
+      <InviteFromCsv accountId={accountId} />
+    </SpaceBetween>
   );
 }

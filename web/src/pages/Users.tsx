@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import Button from '@cloudscape-design/components/button';
 import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
 import Checkbox from '@cloudscape-design/components/checkbox';
-import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flashbar';
+import Flashbar from '@cloudscape-design/components/flashbar';
 import Header from '@cloudscape-design/components/header';
 import Link from '@cloudscape-design/components/link';
 import Pagination from '@cloudscape-design/components/pagination';
@@ -13,40 +13,56 @@ import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import TextFilter from '@cloudscape-design/components/text-filter';
 import { chime, type Account, type User, type UserError } from '../api.js';
+import { belfry, type License, type RegistrationStatus } from '../console-api.js';
 import { BASE, followLink, navigate } from '../router.js';
+import { useFlash } from '../flash.js';
 import { ConfirmModal } from './ConfirmModal.js';
+import { ExportUsers } from './ExportUsers.js';
 
 const PAGE_SIZE = 50;
 type Action = 'assign' | 'remove' | 'suspend' | 'unsuspend' | 'logout' | 'reset-pin';
 const ALL: SelectProps.Option = { value: '', label: 'Any' };
 
 const option = (value: string): SelectProps.Option => ({ value, label: value });
+const STATUSES = ['Registered', 'Unregistered', 'Suspended'];
+const TIERS = ['Pro', 'Basic'];
 
-/** The Users page of an account: search by email on the server, pages of 50, User actions on the selection. */
+/** A filter given in the address (the overview's counts link here with ?status= or ?tier=). */
+function initial(name: string, allowed: string[]): SelectProps.Option {
+  const value = new URLSearchParams(window.location.search).get(name);
+  return value && allowed.includes(value) ? option(value) : ALL;
+}
+
+/**
+ * The Users page of an account: email, status and permissions filters applied by the server, pages
+ * of 50, User actions on the selection, and the filtered list exported as CSV.
+ */
 export default function Users({ accountId }: { accountId: string }) {
   const [account, setAccount] = useState<Account>();
   const [users, setUsers] = useState<User[]>();
   const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
   const [pageIndex, setPageIndex] = useState(0);
   const [email, setEmail] = useState('');
-  const [status, setStatus] = useState(ALL);
-  const [tier, setTier] = useState(ALL);
+  const [status, setStatus] = useState(() => initial('status', STATUSES));
+  const [tier, setTier] = useState(() => initial('tier', TIERS));
   const [selected, setSelected] = useState<User[]>([]);
   const [action, setAction] = useState<Action>();
   const [license, setLicense] = useState<'Pro' | 'Basic'>('Pro');
   const [confirmed, setConfirmed] = useState(false);
   const [rowErrors, setRowErrors] = useState<Record<string, string>>({});
-  const [flash, setFlash] = useState<FlashbarProps.MessageDefinition[]>([]);
+  const { flash, say } = useFlash();
 
-  const say = (type: 'success' | 'error' | 'warning', content: string) =>
-    setFlash([{ type, content, dismissible: true, onDismiss: () => setFlash([]), id: String(Date.now()) }]);
-
-  const load = async (index = pageIndex) => {
+  const filters = {
+    email: email.trim() || undefined,
+    status: (status.value || undefined) as RegistrationStatus | undefined,
+    license: (tier.value || undefined) as License | undefined,
+  };
+  const load = async (index = pageIndex, query = filters) => {
     setUsers(undefined);
     try {
-      const page = await chime.listUsers(accountId, {
-        email: email.trim() || undefined,
-        nextToken: tokens[index],
+      const page = await belfry.listUsers(accountId, {
+        ...query,
+        nextToken: index === 0 ? undefined : tokens[index],
         maxResults: PAGE_SIZE,
       });
       setUsers(page.Users);
@@ -70,11 +86,12 @@ export default function Users({ accountId }: { accountId: string }) {
 
   const team = account?.AccountType === 'Team';
   const ids = selected.map((u) => u.UserId);
-  const shown = (users ?? []).filter(
-    (u) =>
-      (!status.value || u.UserRegistrationStatus === status.value) &&
-      (!tier.value || u.LicenseType === tier.value),
-  );
+  const shown = users ?? [];
+  /** A changed status or permissions filter: the list starts again at its first page. */
+  const refilter = (next: Partial<typeof filters>) => {
+    setPageIndex(0);
+    void load(0, { ...filters, ...next });
+  };
 
   /** Shows a batch's outcome: the count done, and each failed user's sentence on their row. */
   const report = (done: string, errors: UserError[]) => {
@@ -150,6 +167,7 @@ export default function Users({ accountId }: { accountId: string }) {
             description={account ? `${account.Name} (${account.AccountType})` : undefined}
             actions={
               <SpaceBetween direction="horizontal" size="xs">
+                <ExportUsers accountId={accountId} filters={filters} onError={(m) => say('error', m)} />
                 <ButtonDropdown
                   disabled={ids.length === 0}
                   onItemClick={(e) => open(e.detail.id as Action)}
@@ -203,17 +221,23 @@ export default function Users({ accountId }: { accountId: string }) {
             </form>
             <Select
               selectedOption={status}
-              onChange={(e) => setStatus(e.detail.selectedOption)}
+              onChange={(e) => {
+                setStatus(e.detail.selectedOption);
+                refilter({ status: (e.detail.selectedOption.value || undefined) as RegistrationStatus });
+              }}
               ariaLabel="Filter by status"
               inlineLabelText="Status"
-              options={[ALL, ...['Registered', 'Unregistered', 'Suspended'].map(option)]}
+              options={[ALL, ...STATUSES.map(option)]}
             />
             <Select
               selectedOption={tier}
-              onChange={(e) => setTier(e.detail.selectedOption)}
+              onChange={(e) => {
+                setTier(e.detail.selectedOption);
+                refilter({ license: (e.detail.selectedOption.value || undefined) as License });
+              }}
               ariaLabel="Filter by permissions"
               inlineLabelText="Permissions"
-              options={[ALL, ...['Pro', 'Basic'].map(option)]}
+              options={[ALL, ...TIERS.map(option)]}
             />
           </SpaceBetween>
         }
@@ -234,7 +258,7 @@ export default function Users({ accountId }: { accountId: string }) {
             }}
           />
         }
-        empty="No users match. Invite users, or change the search."
+        empty="No users match. Invite users, or change the search and filters."
         columnDefinitions={[
           {
             id: 'email',

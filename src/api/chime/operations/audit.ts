@@ -4,6 +4,7 @@ import { toAuditEvent } from '../presenters.js';
 export const ListAuditEvents: ChimeOperation<'ListAuditEvents'> = async (input, { services, actor }) => {
   const page = await services.audit.listAuditEvents(actor, input.AccountId, {
     userId: input.UserId,
+    principal: input.Principal,
     operation: input.OperationName,
     from: input.StartTime === undefined ? undefined : new Date(input.StartTime),
     to: input.EndTime === undefined ? undefined : new Date(input.EndTime),
@@ -18,6 +19,7 @@ export const ListInstallationAuditEvents: ChimeOperation<'ListInstallationAuditE
   { services, actor },
 ) => {
   const page = await services.audit.listInstallationAuditEvents(actor, {
+    principal: input.Principal,
     operation: input.OperationName,
     from: input.StartTime === undefined ? undefined : new Date(input.StartTime),
     to: input.EndTime === undefined ? undefined : new Date(input.EndTime),

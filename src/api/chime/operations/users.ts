@@ -26,10 +26,27 @@ export const ListUsers: ChimeOperation<'ListUsers'> = async (input, { services, 
   const page = await services.users.listUsers(actor, input.AccountId, {
     email: input.UserEmail,
     userType: input.UserType,
+    registrationStatus: input.UserRegistrationStatus,
+    license: input.LicenseType,
     maxResults: input.MaxResults ?? DEFAULT_PAGE,
     nextToken: input.NextToken,
   });
   return { Users: page.items.map(toChimeUser), ...(page.nextToken && { NextToken: page.nextToken }) };
+};
+
+export const GetAccountUserCounts: ChimeOperation<'GetAccountUserCounts'> = async (
+  input,
+  { services, actor },
+) => {
+  const counts = await services.users.countUsers(actor, input.AccountId);
+  return {
+    UserCounts: counts.map((c) => ({
+      // as toChimeUser words it: Released is Belfry's own state, outside the model's enum
+      UserRegistrationStatus: c.registrationStatus === 'Released' ? 'Unregistered' : c.registrationStatus,
+      LicenseType: c.license,
+      Count: c.count,
+    })),
+  };
 };
 
 export const GetUser: ChimeOperation<'GetUser'> = async (input, { services, actor }) => {
