@@ -1,6 +1,7 @@
 import type { OperationSpec, Schema } from './model-types.js';
 import type { Account } from './generated/model.js';
 import { directoryOperations, directorySchemas, type DirectoryIO } from './directory-extensions.js';
+import { scimOperations, scimSchemas, type ScimIO } from './scim-extensions.js';
 
 /**
  * Belfry's own operations, in the Chime style (same signing, errors and audit) on paths and
@@ -165,6 +166,8 @@ export const extensionOperations = {
   },
   // Active Directory (DESIGN §5; see README "Active Directory").
   ...directoryOperations,
+  // SCIM tokens for Okta and Entra (README "Okta", "Entra").
+  ...scimOperations,
 } as const satisfies Record<string, OperationSpec>;
 
 export const extensionSchemas: Readonly<Record<string, Schema>> = {
@@ -271,6 +274,7 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
   // The domain rules (labels, IDNA, public mailbox providers) are the domain's; this is the wire limit.
   AccountDomainName: { kind: 'string', min: 1, max: 260 },
   ...directorySchemas,
+  ...scimSchemas,
 };
 
 export interface DisabledAccount extends Account {
@@ -344,7 +348,7 @@ export interface DomainReleaseEffect {
 type AccountDomainInput = { AccountId: string; DomainName: string };
 type DomainRelease = { Domain?: AccountDomain; AffectedUsers?: DomainReleaseEffect[] };
 
-export interface ExtensionIO extends DirectoryIO {
+export interface ExtensionIO extends DirectoryIO, ScimIO {
   CreateAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };
   ListAccountDomains: { input: { AccountId: string }; output: { Domains?: AccountDomain[] } };
   GetAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };
