@@ -38,8 +38,8 @@ await eachDialect('Entra conversation', (server) => {
 
   before(async () => {
     ({ accountId, domain } = await enterpriseAccount(server()));
-    await mapGroups(server(), accountId, [{ GroupName: 'Chime Basic', Tier: 'Basic' }]);
     entra = scimClient(server(), (await mintToken(server(), accountId, 'entra')).token);
+    await mapGroups(server(), accountId, [{ GroupName: 'Chime Basic', Tier: 'Basic' }]);
   });
 
   const entraUser = (userName: string, given: string) => ({

@@ -37,13 +37,14 @@ await eachDialect('Okta conversation', (server) => {
 
   before(async () => {
     ({ accountId, domain } = await enterpriseAccount(server()));
+    // the token first: it makes the account EnterpriseOIDC, whose groups may then be mapped
+    const minted = await mintToken(server(), accountId, 'okta');
+    tokenId = minted.tokenId;
+    okta = scimClient(server(), minted.token);
     await mapGroups(server(), accountId, [
       { GroupName: 'chime-pro', Tier: 'Pro' },
       { GroupName: 'chime-basic', Tier: 'Basic' },
     ]);
-    const minted = await mintToken(server(), accountId, 'okta');
-    tokenId = minted.tokenId;
-    okta = scimClient(server(), minted.token);
   });
 
   const oktaUser = (userName: string, given: string, active = true) => ({

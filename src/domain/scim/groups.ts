@@ -134,7 +134,8 @@ export function createScimGroups(deps: ScimDeps) {
         const members = await listMembersOfGroups(tx, [group.id]);
         const leaving = members
           .filter((m) =>
-            matchesFilter({ value: m.userId, display: m.userName, type: 'User' }, c.filter, 'Group'),
+            // the filter names members' sub-attributes: test a group holding this one member
+            matchesFilter({ members: [{ value: m.userId, display: m.userName, type: 'User' }] }, c.filter, 'Group'),
           )
           .map((m) => m.userId);
         await removeMembers(tx, group.id, leaving);
