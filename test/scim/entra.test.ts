@@ -127,9 +127,15 @@ await eachDialect('Entra conversation', (server) => {
     assert.equal(off.status, 200, JSON.stringify(off.body));
     assert.equal(off.body?.active, false);
     assert.equal((await chimeUsers(server(), accountId)).get(carol())!.UserRegistrationStatus, 'Suspended');
-    const on = await entra.patch(`/Users/${carolId}`, patchOp({ op: 'Replace', path: 'active', value: 'True' }));
+    const on = await entra.patch(
+      `/Users/${carolId}`,
+      patchOp({ op: 'Replace', path: 'active', value: 'True' }),
+    );
     assert.equal(on.status, 200, JSON.stringify(on.body));
-    assert.equal((await chimeUsers(server(), accountId)).get(carol())!.UserRegistrationStatus, 'Unregistered');
+    assert.equal(
+      (await chimeUsers(server(), accountId)).get(carol())!.UserRegistrationStatus,
+      'Unregistered',
+    );
   });
 
   it('takes path-less values with dotted and URN keys, and creates an element named by a filter path', async () => {
@@ -168,7 +174,10 @@ await eachDialect('Entra conversation', (server) => {
     const created = await entra.post('/Users', entraUser(dave(), 'Dave'));
     assert.equal(created.status, 201, JSON.stringify(created.body));
     daveId = created.body?.id;
-    await entra.patch(`/Groups/${groupId}`, patchOp({ op: 'Add', path: 'members', value: [{ value: daveId }] }));
+    await entra.patch(
+      `/Groups/${groupId}`,
+      patchOp({ op: 'Add', path: 'members', value: [{ value: daveId }] }),
+    );
     assert.equal((await chimeUsers(server(), accountId)).get(dave())!.LicenseType, 'Basic');
     const remove = await entra.patch(
       `/Groups/${groupId}`,

@@ -61,7 +61,9 @@ await eachDialect('Okta conversation', (server) => {
   });
 
   it('looks the user up by userName (no match is 200 with totalResults 0), then creates them, password ignored', async () => {
-    const lookup = await okta.get(`/Users?filter=${encodeURIComponent(`userName eq "${alice()}"`)}&startIndex=1&count=100`);
+    const lookup = await okta.get(
+      `/Users?filter=${encodeURIComponent(`userName eq "${alice()}"`)}&startIndex=1&count=100`,
+    );
     assert.equal(lookup.status, 200);
     assert.deepEqual(lookup.body?.schemas, [LIST]);
     assert.equal(lookup.body?.totalResults, 0);
@@ -85,7 +87,9 @@ await eachDialect('Okta conversation', (server) => {
     assert.ok(listed, 'the user is listed from the first push');
     assert.equal(listed.UserRegistrationStatus, 'Suspended');
 
-    const again = await okta.get(`/Users?filter=${encodeURIComponent(`userName eq "${alice().toUpperCase()}"`)}`);
+    const again = await okta.get(
+      `/Users?filter=${encodeURIComponent(`userName eq "${alice().toUpperCase()}"`)}`,
+    );
     assert.equal(again.body?.totalResults, 1, 'userName compares without case');
     assert.equal(again.body?.Resources[0].id, aliceId);
   });
@@ -142,7 +146,10 @@ await eachDialect('Okta conversation', (server) => {
     assert.equal(off.status, 200);
     assert.equal((await chimeUsers(server(), accountId)).get(alice())!.UserRegistrationStatus, 'Suspended');
     await okta.put(`/Users/${aliceId}`, renamed);
-    assert.equal((await chimeUsers(server(), accountId)).get(alice())!.UserRegistrationStatus, 'Unregistered');
+    assert.equal(
+      (await chimeUsers(server(), accountId)).get(alice())!.UserRegistrationStatus,
+      'Unregistered',
+    );
   });
 
   it('adds and removes members by PATCH (204), removal by filter path', async () => {

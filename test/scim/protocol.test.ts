@@ -44,14 +44,16 @@ await eachDialect('SCIM protocol', (server) => {
     assert.equal(first.body?.itemsPerPage, 2);
     const second = await scim.get('/Users?startIndex=3&count=2');
     const third = await scim.get('/Users?startIndex=5&count=2');
-    const seen = [...first.body?.Resources, ...second.body?.Resources, ...third.body?.Resources].map(
+    const seen = [...first.body!.Resources, ...second.body!.Resources, ...third.body!.Resources].map(
       (u: { id: string }) => u.id,
     );
     assert.deepEqual(seen, ids);
     const count = await scim.get('/Users?count=0');
     assert.equal(count.body?.totalResults, 5);
     assert.deepEqual(count.body?.Resources, []);
-    const filtered = await scim.get(`/Users?filter=${encodeURIComponent('userName sw "u"')}&startIndex=2&count=2`);
+    const filtered = await scim.get(
+      `/Users?filter=${encodeURIComponent('userName sw "u"')}&startIndex=2&count=2`,
+    );
     assert.equal(filtered.body?.totalResults, 5);
     assert.deepEqual(
       filtered.body?.Resources.map((u: { id: string }) => u.id),
@@ -95,7 +97,10 @@ await eachDialect('SCIM protocol', (server) => {
   it('answers 404 for an unknown id and an unknown endpoint', async () => {
     assertScimError(await scim.get('/Users/no-such-id'), 404);
     assertScimError(await scim.get('/Groups/no-such-id'), 404);
-    assertScimError(await scim.patch('/Users/no-such-id', patchOp({ op: 'replace', path: 'active', value: false })), 404);
+    assertScimError(
+      await scim.patch('/Users/no-such-id', patchOp({ op: 'replace', path: 'active', value: false })),
+      404,
+    );
     assertScimError(await scim.get('/Nothing'), 404);
   });
 

@@ -16,10 +16,9 @@ import {
   updateScimGroup,
   type ScimGroupRecord,
 } from '../../store/scim.js';
-import { authorize } from '../access/policies.js';
-import { auditedChange, type AuditLog } from '../audit/trail.js';
+import type { AuditLog } from '../audit/trail.js';
+import { scimChange } from './change.js';
 import { conflict, invalid, notFound } from '../errors.js';
-import { activeAccount } from '../users/lookups.js';
 import type { MemberChange, ScimResource } from './contract.js';
 import type { ScimDeps } from './deps.js';
 import { applyScimEffects } from './effects.js';
@@ -56,18 +55,12 @@ export function createScimGroups(deps: ScimDeps) {
     return groups.map((g) => presentGroup(g, members.get(g.id), base));
   }
 
-  function change<T>(
+  const change = <T>(
     caller: ScimCaller,
     operation: string,
     targetId: string | undefined,
     body: (tx: Db, account: AccountRecord, log: AuditLog) => Promise<T>,
-  ): Promise<T> {
-    const subject = { operation, accountId: caller.accountId, targetType: 'ScimGroup', targetId };
-    return auditedChange(deps, caller.actor, subject, async (tx, log) => {
-      authorize(caller.actor, 'users', caller.accountId);
-      return body(tx, await activeAccount(deps, tx, caller.accountId), log);
-    });
-  }
+  ) => scimChange(deps, caller, { operation, targetType: 'ScimGroup', targetId }, body);
 
   async function existing(tx: Db, accountId: string, id: string): Promise<ScimGroupRecord> {
     const group = await findScimGroup(tx, accountId, id);
@@ -135,7 +128,11 @@ export function createScimGroups(deps: ScimDeps) {
         const leaving = members
           .filter((m) =>
             // the filter names members' sub-attributes: test a group holding this one member
-            matchesFilter({ members: [{ value: m.userId, display: m.userName, type: 'User' }] }, c.filter, 'Group'),
+            matchesFilter(
+              { members: [{ value: m.userId, display: m.userName, type: 'User' }] },
+              c.filter,
+              'Group',
+            ),
           )
           .map((m) => m.userId);
         await removeMembers(tx, group.id, leaving);

@@ -11,10 +11,9 @@ import {
   updateScimUser,
   type ScimUserRecord,
 } from '../../store/scim.js';
-import { authorize } from '../access/policies.js';
-import { auditedChange, type AuditLog } from '../audit/trail.js';
+import type { AuditLog } from '../audit/trail.js';
+import { scimChange } from './change.js';
 import { conflict, invalid, notFound } from '../errors.js';
-import { activeAccount } from '../users/lookups.js';
 import type { IndexedLookup, ScimResource } from './contract.js';
 import { addressOf } from './entries.js';
 import {
@@ -53,18 +52,12 @@ export function createScimUsers(deps: ScimDeps) {
     return users.map((u) => presentUser(u, refs.get(u.id) ?? [], base));
   }
 
-  function change<T>(
+  const change = <T>(
     caller: ScimCaller,
     operation: string,
     targetId: string | undefined,
     body: (tx: Db, account: AccountRecord, log: AuditLog) => Promise<T>,
-  ): Promise<T> {
-    const subject = { operation, accountId: caller.accountId, targetType: 'ScimUser', targetId };
-    return auditedChange(deps, caller.actor, subject, async (tx, log) => {
-      authorize(caller.actor, 'users', caller.accountId);
-      return body(tx, await activeAccount(deps, tx, caller.accountId), log);
-    });
-  }
+  ) => scimChange(deps, caller, { operation, targetType: 'ScimUser', targetId }, body);
 
   async function existing(tx: Db, accountId: string, id: string): Promise<ScimUserRecord> {
     const user = await findScimUser(tx, accountId, id);
