@@ -80,13 +80,18 @@ export function scimClient(server: TestServer, token: string) {
       ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text === '' ? undefined : JSON.parse(text),
+    };
   }
   return {
     request,
     get: (path: string) => request('GET', path),
     post: (path: string, body: unknown) => request('POST', path, body),
-    put: (path: string, body: unknown, headers?: Record<string, string>) => request('PUT', path, body, headers),
+    put: (path: string, body: unknown, headers?: Record<string, string>) =>
+      request('PUT', path, body, headers),
     patch: (path: string, body: unknown, headers?: Record<string, string>) =>
       request('PATCH', path, body, headers),
     delete: (path: string, headers?: Record<string, string>) => request('DELETE', path, undefined, headers),

@@ -25,7 +25,7 @@ import { applyScimEffects } from './effects.js';
 import { indexedLookup, matchesFilter, parseFilter } from './filter.js';
 import { pageBounds, scanMatching, slicePage, type ListPage, type ListQuery } from './lists.js';
 import { applyPatch, readPatchBody, splitGroupPatch } from './patch.js';
-import { checkIfMatch, presentGroup, type ResourceRef } from './present.js';
+import { checkIfMatch, withId, withoutId, presentGroup, type ResourceRef } from './present.js';
 import { readResource } from './resource.js';
 import type { ScimCaller } from './tokens.js';
 
@@ -75,7 +75,7 @@ export function createScimGroups(deps: ScimDeps) {
     const taken = await findScimGroupsByKey(tx, accountId, 'displayName', displayName);
     if (taken.some((g) => g.id !== currentId))
       throw conflict(`A Group with displayName ${displayName} exists already`, 'uniqueness');
-    const { members: _members, ...attributes } = resource;
+    const { members: _members, ...attributes } = withoutId(resource);
     return {
       displayName,
       externalId: typeof resource.externalId === 'string' ? resource.externalId : undefined,
@@ -258,7 +258,7 @@ export function createScimGroups(deps: ScimDeps) {
         checkIfMatch(ifMatch, current.version);
         const patched =
           otherOperations.length > 0
-            ? applyPatch(current.resource, otherOperations, 'Group')
+            ? applyPatch(withId(current), otherOperations, 'Group')
             : { resource: current.resource, changed: false };
         const next: ScimGroupRecord = patched.changed
           ? { ...current, ...(await checked(tx, account.id, patched.resource, id)) }

@@ -8,6 +8,20 @@ export interface ResourceRef {
   display: string;
 }
 
+/**
+ * The stored resource with its id, as PATCH sees it: a value that restates the read-only id
+ * (Okta's group rename) is then a no-op, not a change of it.
+ */
+export function withId(record: { id: string; resource: ScimResource }): ScimResource {
+  return { ...record.resource, id: record.id };
+}
+
+/** What is stored of a resource: never its id (the row's key) nor its meta. */
+export function withoutId(resource: ScimResource): ScimResource {
+  const { id: _id, meta: _meta, ...rest } = resource;
+  return rest;
+}
+
 /** `meta.version` and the ETag: weak, the resource's change count. */
 export const versionTag = (version: number) => `W/"${version}"`;
 

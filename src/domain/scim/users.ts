@@ -25,7 +25,7 @@ import {
 import { indexedLookup, matchesFilter, parseFilter } from './filter.js';
 import { pageBounds, scanMatching, slicePage, type ListPage, type ListQuery } from './lists.js';
 import { applyPatch, readPatchBody } from './patch.js';
-import { checkIfMatch, presentUser, type ResourceRef } from './present.js';
+import { checkIfMatch, withId, withoutId, presentUser, type ResourceRef } from './present.js';
 import { readResource } from './resource.js';
 import type { ScimCaller } from './tokens.js';
 import type { ScimDeps } from './deps.js';
@@ -91,7 +91,7 @@ export function createScimUsers(deps: ScimDeps) {
       externalId: typeof resource.externalId === 'string' ? resource.externalId : undefined,
       emailKey: email.toLowerCase(),
       active,
-      resource: { ...resource, userName, active },
+      resource: { ...withoutId(resource), userName, active },
     };
   }
 
@@ -193,7 +193,7 @@ export function createScimUsers(deps: ScimDeps) {
         const operations = readPatchBody(body);
         const current = await existing(tx, account.id, id);
         checkIfMatch(ifMatch, current.version);
-        const patched = applyPatch(current.resource, operations, 'User');
+        const patched = applyPatch(withId(current), operations, 'User');
         if (!patched.changed) {
           log.onlyItems();
           return (await present(tx, [current]))[0]!;
