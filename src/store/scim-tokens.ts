@@ -82,16 +82,18 @@ export async function findScimToken(
   return row && tokenFromRow(row);
 }
 
-/** The live (not revoked) token with this hash, whatever its account. */
-export async function findLiveScimTokenByHash(
-  db: Db,
-  tokenHash: string,
-): Promise<ScimTokenRecord | undefined> {
+/**
+ * The live (not revoked) token with this hash, of an active account: one query on every SCIM
+ * request (the hash is unique).
+ */
+export async function findUsableScimToken(db: Db, tokenHash: string): Promise<ScimTokenRecord | undefined> {
   const row = await db
     .selectFrom('scim_tokens')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
+    .innerJoin('accounts', 'accounts.id', 'scim_tokens.account_id')
+    .selectAll('scim_tokens')
+    .where('scim_tokens.token_hash', '=', tokenHash)
+    .where('scim_tokens.revoked_at', 'is', null)
+    .where('accounts.account_status', '=', 'Active')
     .executeTakeFirst();
   return row && tokenFromRow(row);
 }

@@ -7,6 +7,7 @@ import {
   findScimUsersByIds,
   findUnlinkedMembersByEmail,
   listGroupsOfUsers,
+  type ScimUserRecord,
 } from '../../store/scim.js';
 import { findUserByEmail, updateUser, type UserRecord } from '../../store/users.js';
 import type { AuditLog } from '../audit/trail.js';
@@ -34,17 +35,22 @@ export async function applyScimEffects(
   account: AccountRecord,
   scimUserIds: string[],
   log: AuditLog,
+  known: KnownInputs = {},
 ): Promise<PlannedItem[]> {
   const ids = [...new Set(scimUserIds)];
   if (ids.length === 0) return [];
-  const users = (await findScimUsersByIds(tx, account.id, ids)).map(userEntry);
-  const groups = groupEntries(await listGroupsOfUsers(tx, ids));
-  const members = await findProvisionedMembers(tx, account.id, ids);
+  const records = known.created ?? (await findScimUsersByIds(tx, account.id, ids));
+  const users = records.map(userEntry);
+  // a user created in this request is in no group and tied to no Belfry user yet
+  const groups = known.created ? [] : groupEntries(await listGroupsOfUsers(tx, ids));
+  const members = known.created
+    ? new Map<string, UserRecord>()
+    : await findProvisionedMembers(tx, account.id, ids);
   const addresses = users.filter((u) => !members.has(u.guid) && u.mail).map((u) => u.mail!);
   const [unlinked, mapping, domains] = await Promise.all([
     findUnlinkedMembersByEmail(tx, account.id, addresses),
     listGroupTiers(tx, account.id),
-    verifiedDomainsOf(tx, account.id),
+    known.domains ?? verifiedDomainsOf(tx, account.id),
   ]);
   const plan = planRun({
     users,
@@ -62,6 +68,14 @@ export async function applyScimEffects(
   return applyItems(tx, deps, account, members, plan.items, log);
 }
 
+/** What the caller has read already in this transaction, so it is not read twice. */
+export interface KnownInputs {
+  /** the users were created by this request (so: no groups, no Belfry user yet) */
+  created?: ScimUserRecord[] | undefined;
+  /** the account's verified domains, lower case */
+  domains?: string[] | undefined;
+}
+
 export async function verifiedDomainsOf(tx: Db, accountId: string): Promise<string[]> {
   return (await listDomainsOfAccount(tx, accountId))
     .filter((d) => d.status === 'Verified' || d.status === 'RecordMissing')
@@ -73,11 +87,11 @@ export async function verifiedDomainsOf(tx: Db, accountId: string): Promise<stri
  * account's verified domains, and no other SCIM user's (each is one Belfry user). 400
  * `invalidValue` naming the domain otherwise, so the IdP's error log says what to fix.
  */
-export async function checkProvisionedAddress(
-  tx: Db,
+export function checkProvisionedAddress(
   account: AccountRecord,
   address: string | undefined,
-): Promise<string> {
+  domains: string[],
+): string {
   if (address === undefined)
     throw invalid(
       'The user has no address: give a primary or work email, or a userName that is an email address',
@@ -85,7 +99,6 @@ export async function checkProvisionedAddress(
     );
   const email = checkEmail(address);
   const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-  const domains = await verifiedDomainsOf(tx, account.id);
   if (!domains.includes(domain))
     throw invalid(
       `The address ${email} is on ${domain}, which is not a verified domain of account ${account.id} (verified: ${domains.join(', ') || 'none'})`,

@@ -1,8 +1,8 @@
 import { hash, randomBytes } from 'node:crypto';
 import { findAccountById, updateAccount } from '../../store/accounts.js';
 import {
-  findLiveScimTokenByHash,
   findScimToken,
+  findUsableScimToken,
   insertScimToken,
   listScimTokens,
   revokeScimToken,
@@ -135,10 +135,8 @@ export function createScimTokens(deps: DomainDeps) {
       secret: string,
       request: { requestId: string; sourceIp: string | undefined },
     ): Promise<ScimCaller | undefined> {
-      const token = await findLiveScimTokenByHash(db, tokenHash(secret));
+      const token = await findUsableScimToken(db, tokenHash(secret));
       if (!token) return undefined;
-      const account = await findAccountById(db, token.accountId);
-      if (account?.status !== 'Active') return undefined;
       const now = clock.now();
       if (!token.lastUsedAt || Date.parse(token.lastUsedAt) < now.getTime() - TOUCH_INTERVAL_MS)
         await touchScimToken(

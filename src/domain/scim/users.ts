@@ -21,6 +21,7 @@ import {
   applyScimEffects,
   checkProvisionedAddress,
   removeProvisionedMember,
+  verifiedDomainsOf,
 } from './effects.js';
 import { indexedLookup, matchesFilter, parseFilter } from './filter.js';
 import { pageBounds, scanMatching, slicePage, type ListPage, type ListQuery } from './lists.js';
@@ -74,13 +75,14 @@ export function createScimUsers(deps: ScimDeps) {
     account: AccountRecord,
     resource: ScimResource,
     current: ScimUserRecord | undefined,
+    domains: string[],
   ): Promise<Omit<ScimUserRecord, 'id' | 'accountId' | 'version' | 'createdAt' | 'updatedAt'>> {
     const userName = typeof resource.userName === 'string' ? resource.userName.trim() : '';
     if (userName === '') throw invalid('userName is required', 'invalidValue');
     const taken = await findScimUsersByKey(tx, account.id, 'userName', userName);
     if (taken.some((u) => u.id !== current?.id))
       throw conflict(`A User with userName ${userName} exists already`, 'uniqueness');
-    const email = await checkProvisionedAddress(tx, account, addressOf(resource, userName));
+    const email = checkProvisionedAddress(account, addressOf(resource, userName), domains);
     const sharing = await findScimUsersByKey(tx, account.id, 'email', email);
     const id = current?.id ?? '';
     if (sharing.some((u) => u.id !== id) || (await addressHeldElsewhere(tx, account.id, email, id)))
@@ -103,14 +105,15 @@ export function createScimUsers(deps: ScimDeps) {
     resource: ScimResource,
     log: AuditLog,
   ) {
+    const domains = await verifiedDomainsOf(tx, account.id);
     const next: ScimUserRecord = {
       ...current,
-      ...(await checked(tx, account, resource, current)),
+      ...(await checked(tx, account, resource, current, domains)),
       version: current.version + 1,
       updatedAt: clock.now().toISOString(),
     };
     await updateScimUser(tx, next);
-    const items = await applyScimEffects(tx, deps, account, [next.id], log);
+    const items = await applyScimEffects(tx, deps, account, [next.id], log, { domains });
     log.describe({ userName: next.userName, active: next.active, effects: items.map((i) => i.action) });
     return next;
   }
@@ -133,19 +136,21 @@ export function createScimUsers(deps: ScimDeps) {
       return change(caller, 'ScimCreateUser', undefined, async (tx, account, log) => {
         const resource = readResource(body, 'User');
         const at = clock.now().toISOString();
+        const domains = await verifiedDomainsOf(tx, account.id);
         const user: ScimUserRecord = {
           id: ids.uuid(),
           accountId: account.id,
-          ...(await checked(tx, account, resource, undefined)),
+          ...(await checked(tx, account, resource, undefined, domains)),
           version: 1,
           createdAt: at,
           updatedAt: at,
         };
         await insertScimUser(tx, user);
-        const items = await applyScimEffects(tx, deps, account, [user.id], log);
+        const items = await applyScimEffects(tx, deps, account, [user.id], log, { created: [user], domains });
         log.target({ accountId: account.id, targetId: user.id, userId: items[0]?.userId });
         log.describe({ userName: user.userName, active: user.active, effects: items.map((i) => i.action) });
-        return (await present(tx, [user]))[0]!;
+        // a new user is in no group yet
+        return presentUser(user, [], base);
       });
     },
 
