@@ -125,6 +125,13 @@ await eachDialect('Okta conversation', (server) => {
     assert.equal(off.body?.active, false);
     assert.equal(off.body?.meta?.version, 'W/"2"');
     assert.equal((await chimeUsers(server(), accountId)).get(alice())!.UserRegistrationStatus, 'Suspended');
+    // signed out everywhere: every token issued before now is dead
+    const row = await server()
+      .database.db.selectFrom('users')
+      .select('sessions_revoked_at')
+      .where('id', '=', before.UserId!)
+      .executeTakeFirstOrThrow();
+    assert.ok(row.sessions_revoked_at, 'sessions revoked');
     const inactive = await okta.get(`/Users?filter=${encodeURIComponent(`userName eq "${alice()}"`)}`);
     assert.equal(inactive.body?.Resources[0].active, false, 'inactive users are still found');
 
