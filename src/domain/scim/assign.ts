@@ -23,6 +23,13 @@ import { isPrimary, keepOnePrimary, readAttributeValue, sameValue } from './valu
 
 export type Change = 'add' | 'replace' | 'remove';
 
+/** An operation's `op`, read without case (Entra sends `Replace`). */
+export function changeOf(op: string, where: string): Change {
+  const change = op.toLowerCase();
+  if (change === 'add' || change === 'replace' || change === 'remove') return change;
+  throw invalid(`${where} has op ${JSON.stringify(op)}; expected add, replace or remove.`, 'invalidSyntax');
+}
+
 export interface Entry {
   key: string;
   target: ResolvedPath;
@@ -112,8 +119,14 @@ function assignWhole(
   const read = readAttributeValue(definition, value, label);
   const name = definition.name;
   if (read === undefined) delete container[name];
-  else if (isObject(read) && isObject(container[name])) container[name] = { ...container[name], ...read };
+  else if (isObject(read) && isObject(container[name]) && !isAnotherReference(container[name], read))
+    container[name] = { ...container[name], ...read };
   else container[name] = read;
+}
+
+/** A new `value` (another manager) is another thing: the old one's `displayName` must not stay. */
+function isAnotherReference(existing: Record<string, unknown>, read: Record<string, unknown>): boolean {
+  return read.value !== undefined && read.value !== existing.value;
 }
 
 function assignSub(

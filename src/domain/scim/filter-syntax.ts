@@ -349,7 +349,7 @@ function checkedValue(
       return read;
     }
     case 'dateTime':
-      if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+      if (typeof value !== 'string' || (!STRING_OPS.includes(op) && Number.isNaN(Date.parse(value))))
         fail(reason, `${name} is a date and time; compare it with a quoted ISO 8601 value.`);
       return value;
     default:

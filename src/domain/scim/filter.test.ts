@@ -300,6 +300,16 @@ describe('matchesFilter', () => {
     assert.equal(matches('userName eq "alice@example.com" and externalId eq "other"'), false);
   });
 
+  it('value paths: or inside the brackets, pr after them, under not, on one element at a time', () => {
+    assert.equal(matches('emails[type eq "other" or value ew "@home.example"]'), true);
+    assert.equal(matches('emails[type eq "home"].primary pr'), false);
+    assert.equal(matches('emails[type eq "work"].primary pr'), true);
+    assert.equal(matches('not (emails[type eq "other"])'), true);
+    // one element must pass both tests: the home address is not primary
+    assert.equal(matches('emails[value eq "alice@home.example" and primary eq true]'), false);
+    assert.equal(matches('emails.value eq "alice@home.example" and emails.primary eq true'), true);
+  });
+
   it('every operator on strings', () => {
     assert.equal(matches('userName co "EXAMPLE"'), true);
     assert.equal(matches('userName sw "alice@"'), true);
@@ -350,6 +360,8 @@ describe('matchesFilter', () => {
     assert.equal(matches('meta.lastModified eq "2026-03-01T10:00:00Z"'), true);
     assert.equal(matches('meta.lastModified lt "2026-03-01T10:00:00Z"'), false);
     assert.equal(matches('meta.created le "2026-01-01T00:00:00.000Z"'), true);
+    assert.equal(matches('meta.created sw "2026-01"'), true);
+    assert.equal(matches('meta.lastModified co "T10:"'), true);
   });
 
   it('extension attributes, including the manager as a complex value', () => {

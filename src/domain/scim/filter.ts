@@ -138,7 +138,9 @@ function compareOne(
   if (definition?.type === 'boolean' || typeof expected === 'boolean')
     return op === 'eq' && actual === expected;
   if (typeof actual !== 'string' || typeof expected !== 'string') return false;
-  if (definition?.type === 'dateTime') return order(Date.parse(actual), Date.parse(expected), op);
+  // dates order in time; co/sw/ew on a date test its text
+  if (definition?.type === 'dateTime' && !['co', 'sw', 'ew'].includes(op))
+    return order(Date.parse(actual), Date.parse(expected), op);
   const exact = definition?.caseExact ?? false;
   const left = exact ? actual : actual.toLowerCase();
   const right = exact ? expected : expected.toLowerCase();

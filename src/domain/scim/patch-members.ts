@@ -1,4 +1,5 @@
 import { invalid } from '../errors.js';
+import { changeOf, type Change } from './assign.js';
 import type { Filter, MemberChange, PatchOperation } from './contract.js';
 import { parsePatchPath } from './filter-syntax.js';
 import { isObject, keyOf, resolveName } from './paths.js';
@@ -22,7 +23,7 @@ export function splitGroupPatch(operations: PatchOperation[]): {
   const otherOperations: PatchOperation[] = [];
   operations.forEach((operation, index) => {
     const where = `Operation ${index + 1}`;
-    const change = operation.op.toLowerCase();
+    const change = changeOf(operation.op, where);
     const path = operation.path?.trim();
     if (!path) {
       const membersKey = isObject(operation.value) ? keyOf(operation.value, 'members') : undefined;
@@ -47,7 +48,7 @@ function isMembersPath(path: string): boolean {
 }
 
 function memberPathChange(
-  change: string,
+  change: Change,
   path: string,
   value: unknown,
   where: string,
@@ -59,11 +60,6 @@ function memberPathChange(
     if (filter) return removeThrough(filter);
     return hasValue ? { kind: 'remove', ids: memberIds(value, where) } : { kind: 'removeAll' };
   }
-  if (change !== 'add' && change !== 'replace')
-    throw invalid(
-      `${where} has op ${JSON.stringify(change)}; expected add, replace or remove.`,
-      'invalidSyntax',
-    );
   if (filter || target.subAttribute)
     throw invalid(
       `${where}: a member's value cannot be changed; remove the member and add another.`,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DomainError } from '../errors.js';
+import { failsWith } from '../../../test/helpers/scim-errors.js';
 import {
   ENTERPRISE_USER_SCHEMA,
   GROUP_SCHEMA,
@@ -10,19 +10,9 @@ import {
   type PatchOperation,
 } from './contract.js';
 import { applyPatch, MAX_PATCH_OPERATIONS, readPatchBody, splitGroupPatch } from './patch.js';
-import { parseFilter } from './filter.js';
+import { matchesFilter, parseFilter } from './filter.js';
 
 const EXT = ENTERPRISE_USER_SCHEMA;
-
-function failsWith(action: () => unknown, reason: string, pattern?: RegExp): void {
-  assert.throws(action, (error: unknown) => {
-    assert.ok(error instanceof DomainError, String(error));
-    assert.equal(error.kind, 'InvalidInput');
-    assert.equal(error.reason, reason, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return true;
-  });
-}
 
 const bob = () => ({
   schemas: [USER_SCHEMA],
@@ -245,6 +235,15 @@ describe("applyPatch: the vendors' shapes", () => {
     assert.deepEqual(patchUser({ op: 'replace', value: { [EXT]: { manager: 'u-7' } } }).resource[EXT], {
       manager: { value: 'u-7' },
     });
+    const named = patchUser({ op: 'Add', path, value: { value: 'u-9', displayName: 'Nick' } }).resource;
+    const renamed = applyPatch(
+      named,
+      [{ op: 'replace', path, value: { displayName: 'Nick F' } }],
+      'User',
+    ).resource;
+    assert.deepEqual(renamed[EXT], { manager: { value: 'u-9', displayName: 'Nick F' } });
+    const another = applyPatch(named, [{ op: 'replace', path, value: 'u-8' }], 'User').resource;
+    assert.deepEqual(another[EXT], { manager: { value: 'u-8' } });
     const managed = patchUser({ op: 'Add', path, value: 'u-9' }).resource;
     assert.equal(applyPatch(managed, [{ op: 'Remove', path }], 'User').resource[EXT], undefined);
     assert.equal(applyPatch(managed, [{ op: 'Replace', path, value: '' }], 'User').resource[EXT], undefined);
@@ -368,6 +367,19 @@ describe('applyPatch: RFC 7644 §3.5.2 rules', () => {
       { op: 'Add', path: 'addresses[type eq "work"].formatted', value: '1 Main St' },
       { op: 'Add', path: 'roles', value: [{ value: 'admin', primary: 'False' }] },
       { op: 'replace', value: { 'urn:example:custom:1.0:User:badge': '9', nosuch: 1 } },
+      {
+        op: 'Add',
+        path: 'urn:ietf:params:scim:schemas:extension:greenhouse:2.0:User:department_ids',
+        value: [{ value: '1' }],
+      },
+    );
+    assert.equal(result.changed, false);
+  });
+
+  it('a password is accepted and never kept', () => {
+    const result = patchUser(
+      { op: 'replace', path: 'password', value: 'Hunter2!' },
+      { op: 'replace', value: { password: 'Hunter3!' } },
     );
     assert.equal(result.changed, false);
   });
@@ -494,6 +506,14 @@ describe('splitGroupPatch', () => {
     const other = split({ op: 'remove', path: 'members[display co "x"]' }).memberChanges;
     const valuePath = parseFilter('members[display co "x"]', 'Group') as { filter: Filter };
     assert.deepEqual(other, [{ kind: 'removeWhere', filter: valuePath.filter }]);
+    // the store evaluates it on one member at a time
+    const [change] = other;
+    assert.ok(change?.kind === 'removeWhere');
+    assert.equal(matchesFilter({ members: [{ value: 'u1', display: 'Max' }] }, change.filter, 'Group'), true);
+    assert.equal(
+      matchesFilter({ members: [{ value: 'u2', display: 'Bob' }] }, change.filter, 'Group'),
+      false,
+    );
     assert.deepEqual(split({ op: 'remove', path: 'members[value eq "u1"].display' }).memberChanges, []);
   });
 
@@ -556,6 +576,11 @@ describe('splitGroupPatch', () => {
     failsWith(() => split({ op: 'add', path: 'members', value: [{ value: 5 }] }), 'invalidValue');
     failsWith(() => split({ op: 'add', value: { members: [{}] } }), 'invalidValue');
     failsWith(() => split({ op: 'add', path: 'members' }), 'invalidValue');
+  });
+
+  it('an unknown op is invalidSyntax, members or not', () => {
+    failsWith(() => split({ op: 'move', value: { members: [{ value: 'u1' }] } }), 'invalidSyntax', /"move"/);
+    failsWith(() => split({ op: 'merge', path: 'displayName', value: 'x' }), 'invalidSyntax');
   });
 
   it('a member filter path with bad syntax is invalidPath; changing a member is mutability', () => {

@@ -1,7 +1,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import { invalid } from '../errors.js';
 import { PATCH_OP_SCHEMA, type PatchOperation, type ResourceType, type ScimResource } from './contract.js';
-import { assign, currentValue, entriesOf, finishResource, type Change, type Entry } from './assign.js';
+import {
+  assign,
+  changeOf,
+  currentValue,
+  entriesOf,
+  finishResource,
+  type Change,
+  type Entry,
+} from './assign.js';
 import { parsePatchPath } from './filter-syntax.js';
 import { describePath, isObject, resolveName, valueOf } from './paths.js';
 import { readAttributeValue } from './values.js';
@@ -53,9 +61,11 @@ export function readPatchBody(body: unknown): PatchOperation[] {
  *
  * A read-only attribute (`id`, `groups`, `meta.*`) set to the value it has is no change (Okta
  * sends the group's `id` on every rename, shape 11); any other write to one is `mutability`,
- * as is removing a required attribute. A path-less value's `schemas` and `meta` are ignored,
- * as are attributes Belfry does not keep (`addresses`, `roles`, other schemas' extensions); a
- * `path` that names an unknown attribute is `invalidPath`. The input is never changed.
+ * as is removing a required attribute; `password` is accepted and never kept. A path-less
+ * value's `schemas` and `meta` are ignored, as are attributes Belfry does not keep (`addresses`,
+ * `roles`, other schemas' extensions), by key or by path; a `path` that names an unknown
+ * attribute of Belfry's own schemas is `invalidPath`. `members[…].value` is not held immutable here: group members go through
+ * `splitGroupPatch`. The input is never changed.
  */
 export function applyPatch(
   resource: ScimResource,
@@ -98,15 +108,11 @@ function applyOperation(
   applyEntry(resource, change, { key: path, target, filter, value }, type);
 }
 
-function changeOf(op: string, where: string): Change {
-  const change = op.toLowerCase();
-  if (change === 'add' || change === 'replace' || change === 'remove') return change;
-  throw invalid(`${where} has op ${JSON.stringify(op)}; expected add, replace or remove.`, 'invalidSyntax');
-}
-
 function applyEntry(resource: ScimResource, change: Change, entry: Entry, type: ResourceType) {
-  if (refuseReadOnly(resource, change, entry, type)) return;
   const { target } = entry;
+  // Okta pushes passwords when password sync is on; Belfry never keeps one (shape 21)
+  if ((target.subAttribute ?? target.attribute).mutability === 'writeOnly') return;
+  if (refuseReadOnly(resource, change, entry, type)) return;
   if (change === 'remove' && target.attribute.required && !target.subAttribute)
     throw invalid(`${describePath(target.path, type)} is required and cannot be removed.`, 'mutability');
   assign(resource, change, target, entry.filter, entry.value, type);

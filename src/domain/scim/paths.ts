@@ -16,8 +16,10 @@ export interface ResolvedPath {
 
 /**
  * What an attribute name (`userName`, `name.givenName`, `urn:…:User:manager.value`) refers to:
- * an attribute, a whole extension schema (`urn:…:enterprise:2.0:User`), an RFC attribute Belfry
- * drops (`addresses`), or nothing Belfry knows (undefined).
+ * an attribute, a whole extension schema (`urn:…:enterprise:2.0:User`), something Belfry
+ * accepts and drops (an RFC attribute it does not keep, `addresses`; any name under another
+ * schema's URN, such as an IdP's custom extension), or nothing Belfry knows (undefined: a
+ * misspelt name, or an unknown name under Belfry's own schemas). Filters take only attributes.
  */
 export type NameResolution =
   { kind: 'attribute'; resolved: ResolvedPath } | { kind: 'schema'; urn: string } | { kind: 'discarded' };
@@ -33,7 +35,7 @@ export function resolveName(name: string, type: ResourceType): NameResolution | 
     if (lower[prefixed.length] !== ':') return undefined;
     schema = prefixed;
     rest = name.slice(prefixed.length + 1);
-  } else if (lower.startsWith('urn:')) return undefined;
+  } else if (lower.startsWith('urn:')) return { kind: 'discarded' };
   const parts = rest.split('.');
   if (parts.length > 2 || parts.some((part) => part === '')) return undefined;
   const [attributeName = '', subName] = parts;
