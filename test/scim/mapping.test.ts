@@ -11,6 +11,8 @@ import {
   USER,
 } from '../helpers/scim.js';
 import { signedFetch } from '../helpers/signed-fetch.js';
+import { newMember } from '../../src/domain/users/rules.js';
+import { insertUsers } from '../../src/store/users.js';
 import { eachDialect } from '../helpers/suite.js';
 
 /**
@@ -117,6 +119,50 @@ await eachDialect(
       assert.equal(explanation.CanSignIn, false);
       assert.match(explanation.Summary, /no group mapped to a tier/);
       assert.ok(unmapped.RunId);
+    });
+
+    it('ties a member who joined before provisioning to their SCIM user instead of adding them twice', async () => {
+      const { accountId, domain } = await enterpriseAccount(server());
+      const member = newMember(
+        {
+          id: server().services.ids.uuid(),
+          accountId,
+          email: `gina@${domain}`,
+          displayName: 'Gina',
+          license: 'Pro',
+          userType: 'PrivateUser',
+          joined: 'registered',
+        },
+        new Date().toISOString(),
+      );
+      await insertUsers(server().database.db, [member]);
+      const scim = scimClient(server(), (await mintToken(server(), accountId)).token);
+      await mapGroups(server(), accountId, [{ GroupName: 'chime-basic', Tier: 'Basic' }]);
+      const created = await scim.post('/Users', {
+        schemas: [USER],
+        userName: `Gina@${domain}`,
+        emails: [{ value: `gina@${domain}`, primary: true }],
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      await scim.post('/Groups', {
+        schemas: [GROUP],
+        displayName: 'chime-basic',
+        members: [{ value: created.body?.id }],
+      });
+      const users = await chimeUsers(server(), accountId);
+      assert.equal(users.size, 1);
+      const gina = users.get(`gina@${domain}`)!;
+      assert.equal(gina.UserId, member.id, 'the same Belfry user');
+      assert.equal(gina.UserRegistrationStatus, 'Registered');
+      assert.equal(gina.LicenseType, 'Basic', 'the IdP decides the tier from now on');
+      // a second SCIM user with the same address is refused
+      const twice = await scim.post('/Users', {
+        schemas: [USER],
+        userName: `gina2@${domain}`,
+        emails: [{ value: `gina@${domain}`, primary: true }],
+      });
+      assert.equal(twice.status, 409, JSON.stringify(twice.body));
+      assert.equal(twice.body?.scimType, 'uniqueness');
     });
   },
   HOLD,

@@ -108,8 +108,9 @@ export function checkProvisionedAddress(
 }
 
 /**
- * Whether a current member has the address and is tied to another directory entry (a member not
- * tied yet is linked to this SCIM user instead, as an AD run links them).
+ * Whether a current member has the address and is tied to another directory entry, or the SCIM
+ * user has a Belfry user of its own already (a member not tied yet is linked to a new SCIM user
+ * instead, as an AD run links them).
  */
 export async function addressHeldElsewhere(
   tx: Db,
@@ -120,7 +121,10 @@ export async function addressHeldElsewhere(
   const member = await findUserByEmail(tx, accountId, email);
   if (!member) return false;
   const tiedTo = await findDirectoryIdOfUser(tx, accountId, member.id);
-  return tiedTo !== undefined && tiedTo !== scimId;
+  if (tiedTo !== undefined) return tiedTo !== scimId;
+  // not tied: a new SCIM user is linked to them; one that has its Belfry user already cannot be
+  const own = (await findProvisionedMembers(tx, accountId, [scimId])).get(scimId);
+  return own !== undefined;
 }
 
 /**
