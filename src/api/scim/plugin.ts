@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import type { ScimResource } from '../../domain/scim/contract.js';
-import { resourceSchemas, resourceTypes, serviceProviderConfig } from '../../domain/scim/resource.js';
+import { resourceTypes, schemaResources, serviceProviderConfig } from '../../domain/scim/resource.js';
 import { TokenBuckets } from '../../lib/token-buckets.js';
 import type { Services } from '../../services.js';
 import { clientAddress } from '../client-address.js';
@@ -11,9 +11,6 @@ import { groupRoutes, userRoutes } from './resources.js';
 
 /** 1 MB: the largest group PATCH Okta or Entra sends is far below it. */
 export const SCIM_BODY_LIMIT = 1024 * 1024;
-
-const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
-const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
 
 /**
  * The SCIM 2.0 server (RFC 7643/7644) an identity provider provisions through, mounted at
@@ -68,38 +65,24 @@ export async function scimApi(app: FastifyInstance, options: { services: Service
   });
 
   app.get('/ServiceProviderConfig', async (_request, reply) => send(reply, 200, serviceProviderConfig(base)));
-  app.get('/Schemas', async (_request, reply) => sendList(reply, resourceSchemas().map(schemaResource)));
-  app.get('/Schemas/:id', async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const found = resourceSchemas().find((s) => s.id.toLowerCase() === id.toLowerCase());
-    if (!found) throw new ScimHttpError(404, `No schema ${id}`);
-    return send(reply, 200, schemaResource(found));
-  });
-  app.get('/ResourceTypes', async (_request, reply) =>
-    sendList(reply, resourceTypes(base).map(withSchema(RESOURCE_TYPE_SCHEMA))),
+  // Entra reads /Schemas when the connection is saved: ListResponses, as RFC 7644 §4 has them
+  app.get('/Schemas', async (_request, reply) => sendList(reply, schemaResources(base)));
+  app.get('/Schemas/:id', async (request, reply) =>
+    send(reply, 200, byId(schemaResources(base), (request.params as { id: string }).id, 'schema')),
   );
-  app.get('/ResourceTypes/:id', async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const found = resourceTypes(base).find((t) => String(t.id).toLowerCase() === id.toLowerCase());
-    if (!found) throw new ScimHttpError(404, `No resource type ${id}`);
-    return send(reply, 200, withSchema(RESOURCE_TYPE_SCHEMA)(found));
-  });
+  app.get('/ResourceTypes', async (_request, reply) => sendList(reply, resourceTypes(base)));
+  app.get('/ResourceTypes/:id', async (request, reply) =>
+    send(reply, 200, byId(resourceTypes(base), (request.params as { id: string }).id, 'resource type')),
+  );
 
   const routeOptions = { bodyLimit: SCIM_BODY_LIMIT };
   userRoutes(app, services, routeOptions);
   groupRoutes(app, services, routeOptions);
-
-  function schemaResource(schema: ReturnType<typeof resourceSchemas>[number]): ScimResource {
-    return {
-      schemas: [SCHEMA_SCHEMA],
-      ...schema,
-      meta: { resourceType: 'Schema', location: `${base}/Schemas/${schema.id}` },
-    };
-  }
 }
 
-/** Adds the resource's own schema and `meta` when the pure module left them out. */
-const withSchema = (schema: string) => (resource: ScimResource) => ({
-  schemas: [schema],
-  ...resource,
-});
+/** A discovery resource by its id, without case; 404 in the SCIM format otherwise. */
+function byId(resources: ScimResource[], id: string, what: string): ScimResource {
+  const found = resources.find((r) => String(r.id).toLowerCase() === id.toLowerCase());
+  if (!found) throw new ScimHttpError(404, `No ${what} ${id}`);
+  return found;
+}

@@ -26,7 +26,8 @@ import { indexedLookup, matchesFilter, parseFilter } from './filter.js';
 import { pageBounds, scanMatching, slicePage, type ListPage, type ListQuery } from './lists.js';
 import { applyPatch, readPatchBody, splitGroupPatch } from './patch.js';
 import { checkIfMatch, withId, withoutId, presentGroup, type ResourceRef } from './present.js';
-import { readResource } from './resource.js';
+import { memberIds, readResource } from './resource.js';
+import { isObject, keyOf } from './paths.js';
 import type { ScimCaller } from './tokens.js';
 
 /** Whether an answer carries `members` (never when excluded: a group may have 10,000). */
@@ -85,16 +86,9 @@ export function createScimGroups(deps: ScimDeps) {
 
   /** The member ids of a POST or PUT body; each must be a User of the account. */
   async function memberIdsOf(tx: Db, accountId: string, body: unknown): Promise<string[]> {
-    const members = (body as { members?: unknown }).members;
+    const members = isObject(body) ? body[keyOf(body, 'members') ?? 'members'] : undefined;
     if (members === undefined || members === null) return [];
-    if (!Array.isArray(members)) throw invalid('members must be a list', 'invalidSyntax');
-    const values = members.map((m: unknown) => {
-      const value = (m as { value?: unknown } | null)?.value;
-      if (typeof value !== 'string' || value === '')
-        throw invalid('Each member needs a value (the id of a User)', 'invalidValue');
-      return value;
-    });
-    return checkUsers(tx, accountId, [...new Set(values)]);
+    return checkUsers(tx, accountId, memberIds(members, 'members'));
   }
 
   async function checkUsers(tx: Db, accountId: string, userIds: string[]): Promise<string[]> {
