@@ -133,6 +133,23 @@ await eachDialect('SCIM tokens', (server) => {
     assert.equal(usage.code, 2);
   });
 
+  it('records the use of a token at most once a minute', async () => {
+    const { accountId } = await enterpriseAccount(server());
+    const { token } = await mintToken(server(), accountId);
+    const scim = scimClient(server(), token);
+    const lastUsed = async () =>
+      ((await scimTokenApi(server()).list(accountId)).json.ScimTokens as ScimToken[])[0]!.LastUsedTimestamp;
+    await scim.get('/Users?count=0');
+    const first = await lastUsed();
+    assert.ok(first);
+    server().clock.advance(30_000);
+    await scim.get('/Users?count=0');
+    assert.equal(await lastUsed(), first, 'not written again within the minute');
+    server().clock.advance(31_000);
+    await scim.get('/Users?count=0');
+    assert.equal(await lastUsed(), server().clock.now().toISOString());
+  });
+
   it('lets a ReadOnly key list but not mint or revoke', async () => {
     const { accountId } = await enterpriseAccount(server());
     const { tokenId } = await mintToken(server(), accountId);
