@@ -109,7 +109,8 @@ Commands:
   directory disconnect <account-id>
       Disconnect the directory; the account returns to EnterpriseLWA.
   directory groups <account-id> [--pro <group>...] [--basic <group>...] [--dry-run] [--json]
-      Map AD groups to tiers (Pro wins over Basic; nested membership counts; a user in no
+      Map AD groups (or, in an EnterpriseOIDC account, the SCIM groups its IdP pushes, by
+      displayName) to tiers (Pro wins over Basic; nested membership counts; a user in no
       mapped group cannot sign in). Shows how many users change tier or lose sign-in, then
       saves the mapping and queues a sync, unless --dry-run.
   directory sync <account-id> [--full] [--dry-run] [--wait <seconds>] [--json]
