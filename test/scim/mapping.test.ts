@@ -94,6 +94,21 @@ await eachDialect(
       assert.equal(users.get(`erin@${domain}`)!.UserRegistrationStatus, 'Unregistered');
       assert.equal(users.get(`fred@${domain}`)!.LicenseType, 'Basic');
 
+      // a sync on demand re-applies what the IdP pushed (a dry one only reports)
+      const dry = await signedFetch(server().url, server().operator, {
+        method: 'POST',
+        path: `/accounts/${accountId}/directory/runs`,
+        body: { DryRun: true },
+      });
+      assert.equal(dry.status, 201, JSON.stringify(dry.json));
+      await server().runJobs();
+      const dryRun = await signedFetch(server().url, server().operator, {
+        method: 'GET',
+        path: `/directory-runs/${(dry.json.Run as DirectoryRun).RunId}`,
+      });
+      assert.equal((dryRun.json.Run as DirectoryRun).Status, 'Dry');
+      assert.equal((dryRun.json.Run as DirectoryRun).Counts.Unchanged, 2);
+
       const runs = await signedFetch(server().url, server().operator, {
         method: 'GET',
         path: `/accounts/${accountId}/directory/runs`,
@@ -101,7 +116,7 @@ await eachDialect(
       assert.equal(runs.status, 200);
       assert.deepEqual(
         (runs.json.Runs as DirectoryRun[]).map((r) => r.RunId),
-        [saved.RunId],
+        [(dry.json.Run as DirectoryRun).RunId, saved.RunId],
       );
 
       // a group that no longer leads to a tier: the next mapping run suspends, by the same rule
