@@ -421,3 +421,23 @@ export async function findUnlinkedMembersByEmail(
   }
   return found;
 }
+
+/**
+ * The last SCIM change that acted on a Belfry user (an item of a SCIM request's audit event:
+ * create, tier, suspend, restore…), for explain. Served by the audit trail's (account, user) index.
+ */
+export async function findLastScimChangeOfUser(db: Db, accountId: string, userId: string) {
+  const row = await db
+    .selectFrom('audit_events')
+    .select(['principal', 'operation', 'details', 'occurred_at'])
+    .where('account_id', '=', accountId)
+    .where('user_id', '=', userId)
+    .where('operation', 'like', 'Scim%')
+    .where('outcome', '=', 'Success')
+    .where('target_type', '=', 'User')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const details = JSON.parse(row.details ?? '{}') as { action?: string; reason?: string };
+  return { by: row.principal, operation: row.operation, at: row.occurred_at, ...details };
+}

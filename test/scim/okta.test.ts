@@ -232,6 +232,8 @@ await eachDialect('Okta conversation', (server) => {
     const explanation = explained.json.Explanation as { Chains: { Path: string[] }[]; CanSignIn: boolean };
     assert.equal(explanation.CanSignIn, true);
     assert.deepEqual(explanation.Chains[0]!.Path, [alice(), 'chime-basic']);
+    const summary = (explained.json.Explanation as { Summary: string }).Summary;
+    assert.match(summary, new RegExp(`Last changed over SCIM by scim-token/${tokenId} \\(okta\\)`));
 
     const events = await auditEvents(server(), accountId);
     const scimEvents = events.filter((e) => e.Operation.startsWith('Scim'));

@@ -1,6 +1,7 @@
 import { findAccountById } from '../../store/accounts.js';
 import { findDirectoryIdOfUser, findLastChangeOfUser, listGroupTiers } from '../../store/directories.js';
 import { findUserByEmail, findUserById } from '../../store/users.js';
+import { findLastScimChangeOfUser } from '../../store/scim.js';
 import type { Db } from '../../store/database.js';
 import { notFound } from '../errors.js';
 import type { Explanation } from './contract.js';
@@ -48,9 +49,14 @@ export async function explainUser(db: Db, accountId: string, userIdOrEmail: stri
     : derived.tier === null
       ? 'is in no group mapped to a tier and cannot sign in'
       : `is ${derived.tier}: ${derived.chains.map((c) => `${chainText(c)} → ${c.tier}`).join('; ')}`;
-  const last = lastChange
-    ? ` Last changed by run ${lastChange.runId} (${lastChange.action}: ${lastChange.reason}).`
-    : '';
+  const scimChange = source === 'scim' ? await findLastScimChangeOfUser(db, accountId, user.id) : undefined;
+  // a SCIM request newer than the last run is what set them last
+  const last =
+    scimChange && (!lastChange || scimChange.at >= lastChange.at)
+      ? ` Last changed over SCIM by ${scimChange.by} at ${scimChange.at} (${scimChange.action ?? scimChange.operation}: ${scimChange.reason ?? ''}).`
+      : lastChange
+        ? ` Last changed by run ${lastChange.runId} (${lastChange.action}: ${lastChange.reason}).`
+        : '';
   return {
     ...base,
     inDirectory: true,
