@@ -38,6 +38,8 @@ export async function scimApi(app: FastifyInstance, options: { services: Service
     sendScimError(reply, 404, `No SCIM endpoint ${request.method} ${request.url.split('?')[0]}`),
   );
 
+  // declared up front, so every request object has the same shape
+  app.decorateRequest('scimCaller', undefined);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('cache-control', 'no-store');
     const header = request.headers.authorization;
