@@ -10,6 +10,7 @@ import { processLogDestination } from './lib/log-destination.js';
 import { createMetrics } from './lib/metrics.js';
 import { fastifyTrustProxy } from './api/client-address.js';
 import { consoleApi } from './api/console/plugin.js';
+import { scimApi } from './api/scim/plugin.js';
 import { isConsoleDocument, sendConsoleIndex } from './api/console/static.js';
 
 /** Builds the HTTP application; never listens (tests inject or listen on port 0 themselves). */
@@ -100,5 +101,7 @@ export async function buildApp(services: Services, config: Config): Promise<Fast
   await app.register(oidcProvider, { services, config });
   // Its own context too: its Basic-auth hook must not reach the other routes.
   await app.register(entitlementApi, { services });
+  // The SCIM 2.0 server identity providers provision through: its own auth, bodies and errors.
+  await app.register(scimApi, { services, config, prefix: '/scim/v2' });
   return app;
 }

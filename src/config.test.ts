@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       publicUrl: 'http://127.0.0.1:8080',
       invitationTtlDays: 14,
       mail: { smtpUrl: undefined, from: 'Belfry <no-reply@localhost>' },
+      scimRateLimit: { requestsPerSecond: 50, burst: 200 },
       apiRateLimit: { requestsPerSecond: 100, burst: 1000 },
       console: { idleMinutes: 30, sessionHours: 12, setupLinkHours: 24 },
       oidc: {

@@ -55,6 +55,8 @@ export interface Config {
     /** BELFRY_WEBHOOK_ALLOW_PRIVATE: CIDR ranges or addresses; empty means public addresses only */
     readonly allowPrivate: readonly string[];
   };
+  /** each SCIM token's request rate (a token bucket per token, per instance) */
+  readonly scimRateLimit: { readonly requestsPerSecond: number; readonly burst: number };
   /** each admin principal's request budget (a token bucket), shared out among the live instances */
   readonly apiRateLimit: { readonly requestsPerSecond: number; readonly burst: number };
   /** the administrators' console at /console: how long its sessions and first-administrator links last */
@@ -200,6 +202,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     idp: { allowHttpIssuers: read.boolean('BELFRY_IDP_ALLOW_HTTP', false) },
     webhooks: { allowPrivate },
+    scimRateLimit: {
+      requestsPerSecond: read.integer('BELFRY_SCIM_RATE_PER_SECOND', 50, 1, 1_000_000),
+      burst: read.integer('BELFRY_SCIM_BURST', 200, 1, 10_000_000),
+    },
     apiRateLimit: {
       requestsPerSecond: read.integer('BELFRY_API_REQUESTS_PER_SECOND', 100, 1, 1_000_000),
       burst: read.integer('BELFRY_API_BURST', 1000, 1, 10_000_000),

@@ -36,6 +36,7 @@ import { createDirectoryService } from './domain/directory/service.js';
 import type { DirectoryClient } from './directory/types.js';
 import { createIdpClient, type IdpClient } from './directory/oidc/index.js';
 import { createJobs, type JobHandler } from './jobs/queue.js';
+import { createScimService, type ScimService } from './domain/scim/service.js';
 import type { Clock } from './lib/clock.js';
 import type { Ids } from './lib/ids.js';
 import type { SecretBox } from './lib/secret-box.js';
@@ -72,6 +73,8 @@ export interface Services {
   domains: DomainsService;
   /** Active Directory connections, group tiers, sync runs, explain and AD sign-in */
   directory: DirectoryService;
+  /** SCIM tokens, and the Users and Groups an identity provider pushes (api/scim) */
+  scim: ScimService;
   audit: {
     listAuditEvents(actor: Actor, accountId: string, query: AuditQuery): ReturnType<typeof listAuditEvents>;
     listInstallationAuditEvents(actor: Actor, query: AuditQuery): ReturnType<typeof listAuditEvents>;
@@ -181,6 +184,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     appWebhooks: createAppWebhooks({ db, ids, clock, secrets, destinations }),
     domains: createDomainsService(domainDeps),
     directory,
+    scim: createScimService({ ...deps, scimBaseUrl: `${config.publicUrl}/scim/v2` }),
     audit: {
       listAuditEvents: (actor, accountId, query) => listAuditEvents(db, actor, accountId, query),
       listInstallationAuditEvents: (actor, query) => listInstallationAuditEvents(db, actor, query),

@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   oidc: async () => (await import('./oidc.js')).oidc,
   domains: async () => (await import('./domains.js')).domains,
   directory: async () => (await import('./directory.js')).directory,
+  scim: async () => (await import('./scim.js')).scim,
 };
 
 /**

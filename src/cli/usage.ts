@@ -115,7 +115,8 @@ Commands:
       Disconnect the directory; the account returns to EnterpriseLWA (an OpenID provider's
       account stays EnterpriseOIDC while a SCIM token of it still works, and says so).
   directory groups <account-id> [--pro <group>...] [--basic <group>...] [--dry-run] [--json]
-      Map AD groups to tiers (Pro wins over Basic; nested membership counts; a user in no
+      Map AD groups (or, in an EnterpriseOIDC account, the SCIM groups its IdP pushes, by
+      displayName) to tiers (Pro wins over Basic; nested membership counts; a user in no
       mapped group cannot sign in). Shows how many users change tier or lose sign-in, then
       saves the mapping and queues a sync, unless --dry-run.
   directory sync <account-id> [--full] [--dry-run] [--wait <seconds>] [--json]
@@ -130,6 +131,15 @@ Commands:
       Apply, or discard, a held run.
   directory explain <account-id> <user-id|email> [--json]
       Why the user has their tier or cannot sign in: the group chain, the mapping, the last run.
+  scim tokens create <account-id> [--name <name>] [--json]
+      Mint a SCIM token for the account's identity provider (Okta, Entra), shown this once, alone
+      on the last line; Belfry keeps its SHA-256. Enterprise accounts only (a verified domain);
+      the first token makes an EnterpriseLWA account EnterpriseOIDC. SCIM base URL:
+      <BELFRY_PUBLIC_URL>/scim/v2.
+  scim tokens list <account-id> [--json]
+      The account's tokens: id, name, created, last used (to the minute), revoked.
+  scim tokens revoke <account-id> <token-id> [--json]
+      Revoke a token: the IdP's next request is refused (401). The account keeps its type.
   help
       Show this text. Every command also takes --help.
 `;

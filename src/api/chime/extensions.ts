@@ -2,6 +2,7 @@ import type { OperationSpec, Schema } from './model-types.js';
 import type { Account } from './generated/model.js';
 import { directoryOperations, directorySchemas, type DirectoryIO } from './directory-extensions.js';
 import { userOperations, userSchemas, type UserIO } from './user-extensions.js';
+import { scimOperations, scimSchemas, type ScimIO } from './scim-extensions.js';
 
 /**
  * Belfry's own operations, in the Chime style (same signing, errors and audit) on paths and
@@ -168,6 +169,8 @@ export const extensionOperations = {
   ...directoryOperations,
   // Filters on ListUsers and the account's member counts (the console's account overview).
   ...userOperations,
+  // SCIM tokens for Okta and Entra (README "Okta", "Entra").
+  ...scimOperations,
 } as const satisfies Record<string, OperationSpec>;
 
 export const extensionSchemas: Readonly<Record<string, Schema>> = {
@@ -279,6 +282,7 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
   AccountDomainName: { kind: 'string', min: 1, max: 260 },
   ...directorySchemas,
   ...userSchemas,
+  ...scimSchemas,
 };
 
 export interface DisabledAccount extends Account {
@@ -352,7 +356,7 @@ export interface DomainReleaseEffect {
 type AccountDomainInput = { AccountId: string; DomainName: string };
 type DomainRelease = { Domain?: AccountDomain; AffectedUsers?: DomainReleaseEffect[] };
 
-export interface ExtensionIO extends DirectoryIO, UserIO {
+export interface ExtensionIO extends DirectoryIO, UserIO, ScimIO {
   CreateAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };
   ListAccountDomains: { input: { AccountId: string }; output: { Domains?: AccountDomain[] } };
   GetAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };

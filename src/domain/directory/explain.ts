@@ -1,15 +1,11 @@
 import { findAccountById } from '../../store/accounts.js';
-import {
-  findDirectoryIdOfUser,
-  findLastChangeOfUser,
-  findStoredUser,
-  listGroupTiers,
-  loadRead,
-} from '../../store/directories.js';
+import { findDirectoryIdOfUser, findLastChangeOfUser, listGroupTiers } from '../../store/directories.js';
 import { findUserByEmail, findUserById } from '../../store/users.js';
+import { findLastScimChangeOfUser } from '../../store/scim.js';
 import type { Db } from '../../store/database.js';
 import { notFound } from '../errors.js';
 import type { Explanation } from './contract.js';
+import { loadStoredUser, readSourceOf } from './stored-read.js';
 import { chainText, createTierResolver } from './tiers.js';
 
 /**
@@ -25,10 +21,14 @@ export async function explainUser(db: Db, accountId: string, userIdOrEmail: stri
   if (!user) throw notFound(`User ${userIdOrEmail} not found in account ${accountId}`);
   const mapping = await listGroupTiers(db, accountId);
   const guid = await findDirectoryIdOfUser(db, accountId, user.id);
-  const entry = guid === undefined ? undefined : await findStoredUser(db, accountId, guid);
+  const source = await readSourceOf(db, account);
+  const stored =
+    guid === undefined || source === undefined
+      ? undefined
+      : await loadStoredUser(db, accountId, guid, source);
   const lastChange = await findLastChangeOfUser(db, accountId, user.id);
   const base = { accountId, userId: user.id, email: user.email, mapping, lastChange };
-  if (!entry)
+  if (!stored)
     return {
       ...base,
       inDirectory: false,
@@ -38,18 +38,25 @@ export async function explainUser(db: Db, accountId: string, userIdOrEmail: stri
       chains: [],
       summary: `${user.email ?? user.id} is not in the last directory read${guid ? ' (gone from the directory, or out of the filter)' : ' (not a directory user)'}, so cannot sign in with the directory.`,
     };
-  const { groups } = await loadRead(db, accountId);
+  const { entry, groups } = stored;
   const derived = createTierResolver(groups, mapping, account.defaultLicense).derive(entry);
   const disabled = (entry.userAccountControl & 0x2) !== 0;
   const canSignIn = !disabled && derived.tier !== null;
   const why = disabled
-    ? `is disabled in the directory (userAccountControl ${entry.userAccountControl} has bit 2) and cannot sign in`
+    ? source === 'scim'
+      ? 'is deactivated in the identity provider (SCIM active is false) and cannot sign in'
+      : `is disabled in the directory (userAccountControl ${entry.userAccountControl} has bit 2) and cannot sign in`
     : derived.tier === null
       ? 'is in no group mapped to a tier and cannot sign in'
       : `is ${derived.tier}: ${derived.chains.map((c) => `${chainText(c)} → ${c.tier}`).join('; ')}`;
-  const last = lastChange
-    ? ` Last changed by run ${lastChange.runId} (${lastChange.action}: ${lastChange.reason}).`
-    : '';
+  const scimChange = source === 'scim' ? await findLastScimChangeOfUser(db, accountId, user.id) : undefined;
+  // a SCIM request newer than the last run is what set them last
+  const last =
+    scimChange && (!lastChange || scimChange.at >= lastChange.at)
+      ? ` Last changed over SCIM by ${scimChange.by} at ${scimChange.at} (${scimChange.action ?? scimChange.operation}: ${scimChange.reason ?? ''}).`
+      : lastChange
+        ? ` Last changed by run ${lastChange.runId} (${lastChange.action}: ${lastChange.reason}).`
+        : '';
   return {
     ...base,
     inDirectory: true,

@@ -1,10 +1,4 @@
-import {
-  replaceGroupTiers,
-  findConnection,
-  listDirectoryMembers,
-  listGroupTiers,
-  loadRead,
-} from '../../store/directories.js';
+import { replaceGroupTiers, listDirectoryMembers, listGroupTiers } from '../../store/directories.js';
 import type { License } from '../../store/accounts.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
@@ -14,6 +8,7 @@ import { activeAccount } from '../users/lookups.js';
 import type { GroupTier, TierPreview } from './contract.js';
 import type { DirectoryDeps } from './deps.js';
 import type { Runs } from './runs.js';
+import { loadStoredRead, readSourceOf } from './stored-read.js';
 import { createTierResolver } from './tiers.js';
 
 const UAC_DISABLED = 0x2;
@@ -32,9 +27,10 @@ export function createMapping(deps: DirectoryDeps, runs: Runs) {
         authorize(actor, 'accounts', accountId);
         checkMapping(groups);
         const account = await activeAccount(deps, tx, accountId);
-        if (!(await findConnection(tx, accountId)))
-          throw notFound(`Account ${accountId} has no directory connected`);
-        const read = await loadRead(tx, accountId);
+        // AD accounts map their directory's groups; EnterpriseOIDC accounts the groups their IdP pushes
+        const source = await readSourceOf(tx, account);
+        if (!source) throw notFound(`Account ${accountId} has no directory connected`);
+        const read = await loadStoredRead(tx, accountId, source);
         const members = await listDirectoryMembers(tx, accountId);
         const tierOf = (mapping: GroupTier[]) => {
           const resolver = createTierResolver(read.groups, mapping, account.defaultLicense);

@@ -24,6 +24,14 @@ export interface PlanInput {
   /** a full read sees deletions and moves out of scope; an incremental one cannot */
   full: boolean;
   hold: { percent: number; count: number };
+  /**
+   * SCIM: a new user in no tier group is listed anyway, Suspended with the reason "in no group
+   * mapped to a tier" (as an existing user is), and restored when a tier group arrives. The IdP
+   * pushed them, so the administrator expects to find them. AD (unset) skips them.
+   */
+  listUntiered?: boolean | undefined;
+  /** why a disabled user is suspended, in words (AD: the userAccountControl bit) */
+  disabledReason?: string | undefined;
 }
 
 export interface PlannedItem extends RunItemRecord {
@@ -85,7 +93,7 @@ function planEntry(
   const linked = input.members.get(entry.guid);
   const address = (entry.mail ?? entry.userPrincipalName)?.toLowerCase();
   const unlinked = linked || address === undefined ? undefined : input.unlinked?.get(address);
-  if (!unlinked) return planUser(entry, linked, derived, domains);
+  if (!unlinked) return planUser(entry, linked, derived, domains, input);
   const link: PlannedItem = {
     action: 'update',
     guid: entry.guid,
@@ -96,7 +104,7 @@ function planEntry(
     reason: 'an existing member with this address is now kept in step with the directory entry',
     link: true,
   };
-  return [link, ...planUser(entry, unlinked, derived, domains)];
+  return [link, ...planUser(entry, unlinked, derived, domains, input)];
 }
 
 function planUser(
@@ -104,6 +112,7 @@ function planUser(
   user: UserRecord | undefined,
   derived: ReturnType<ReturnType<typeof createTierResolver>['derive']>,
   domains: Set<string>,
+  options: Pick<PlanInput, 'listUntiered' | 'defaultLicense' | 'disabledReason'>,
 ): PlannedItem[] {
   const email = entry.mail ?? entry.userPrincipalName;
   const base = { guid: entry.guid, userId: user?.id, email: email ?? user?.email };
@@ -130,7 +139,8 @@ function planUser(
     ];
   const disabled = (entry.userAccountControl & UAC_DISABLED) !== 0;
   const blocked = disabled
-    ? `disabled in the directory (userAccountControl ${entry.userAccountControl} has bit 2, ACCOUNTDISABLE)`
+    ? (options.disabledReason ??
+      `disabled in the directory (userAccountControl ${entry.userAccountControl} has bit 2, ACCOUNTDISABLE)`)
     : derived.tier === null
       ? 'in no group mapped to a tier'
       : undefined;
@@ -139,8 +149,21 @@ function planUser(
   if (!user) {
     // Someone disabled in a tier group is listed as Suspended (as the administrator expects to
     // find them); someone in no tier group is not a member at all.
-    if (derived.tier === null)
+    if (derived.tier === null && !options.listUntiered)
       return [{ ...base, action: 'skip', from: undefined, to: undefined, reason: `not created: ${blocked}` }];
+    if (derived.tier === null)
+      return [
+        {
+          ...base,
+          action: 'create',
+          from: undefined,
+          to: `${options.defaultLicense}, Suspended`,
+          reason: `created suspended: ${blocked}`,
+          license: options.defaultLicense,
+          displayName,
+          suspended: true,
+        },
+      ];
     return [
       {
         ...base,

@@ -15,6 +15,7 @@ import {
   storeReadEntries,
   updateRun,
   type RunRecord,
+  type StoredRead,
 } from '../../store/directories.js';
 import { listDomainsOfAccount } from '../../store/domains.js';
 import { directoryRunActor, type Actor } from '../access/actor.js';
@@ -29,10 +30,12 @@ import { DIRECTORY_SYNC_JOB, type DirectoryDeps, type DirectorySyncPayload } fro
 import { planRun, type PlannedItem } from './planner.js';
 import { readDirectory, type RunRead } from './read.js';
 import { NO_COUNTS, runSummary } from './views.js';
+import { planOptionsFor, readSourceOf, type ReadSource } from './stored-read.js';
+import { loadScimRead } from '../scim/entries.js';
 
 /** A held run keeps what it read and what it planned, so approving applies exactly that. */
 interface HeldSnapshot {
-  read: RunRead;
+  read: RunRead | StoredRead;
   items: PlannedItem[];
 }
 
@@ -76,7 +79,7 @@ export function createRuns(deps: DirectoryDeps) {
   /** Applies a read's plan and stores the read and sync state, in one audited transaction. */
   async function applyRun(
     run: RunRecord,
-    read: RunRead,
+    read: RunRead | StoredRead,
     items: PlannedItem[],
     actor: Actor,
     status: 'applied' | 'approved',
@@ -91,10 +94,13 @@ export function createRuns(deps: DirectoryDeps) {
       const account = await activeAccount(deps, tx, run.accountId);
       const members = await listDirectoryMembers(tx, run.accountId);
       const applied = await applyItems(tx, deps, account, members, items, log);
-      await storeReadEntries(tx, run.accountId, 'directory_users', read.users, true);
-      await storeReadEntries(tx, run.accountId, 'directory_groups', read.groups, true);
-      const connection = await findConnection(tx, run.accountId);
-      if (connection)
+      // a SCIM read is the SCIM tables themselves: nothing to store
+      const connection = 'server' in read ? await findConnection(tx, run.accountId) : undefined;
+      if ('server' in read) {
+        await storeReadEntries(tx, run.accountId, 'directory_users', read.users, true);
+        await storeReadEntries(tx, run.accountId, 'directory_groups', read.groups, true);
+      }
+      if (connection && 'server' in read)
         await saveConnection(tx, {
           ...connection,
           sync: {
@@ -112,7 +118,12 @@ export function createRuns(deps: DirectoryDeps) {
         finishedAt: status === 'applied' ? at : run.finishedAt,
         ...(status === 'approved' && { decidedBy: actor.label, decidedAt: at }),
       });
-      log.describe({ runId: run.id, kind: read.kind, status, counts: run.counts });
+      log.describe({
+        runId: run.id,
+        kind: 'server' in read ? read.kind : run.kind,
+        status,
+        counts: run.counts,
+      });
     });
   }
 
@@ -130,13 +141,15 @@ export function createRuns(deps: DirectoryDeps) {
   }
 
   async function readPlanApply(run: RunRecord): Promise<void> {
-    const connection = await findConnection(db, run.accountId);
     const account = await findAccountById(db, run.accountId);
-    if (!connection || account?.status !== 'Active')
+    const source = account?.status === 'Active' ? await readSourceOf(db, account) : undefined;
+    if (!account || !source)
       return finish(run, 'failed', {
         reason: 'the account has no directory connected (disconnected since the run was queued)',
       });
     await updateRun(db, run.id, { status: 'running', startedAt: now() });
+    if (source === 'scim') return planAndSettle(run, account, await loadScimRead(db, run.accountId));
+    const connection = (await findConnection(db, run.accountId))!;
     let read: RunRead;
     const stored = await loadRead(db, run.accountId);
     try {
@@ -153,9 +166,28 @@ export function createRuns(deps: DirectoryDeps) {
         reason: `the directory could not be read (${error.kind}): ${error.message}`,
       });
     }
-    const plan = await planFor(account, read, stored.groups, read.kind === 'full');
+    return planAndSettle(run, account, read, stored.groups);
+  }
+
+  /**
+   * Plans a read, then applies it, holds it or only reports. A SCIM read is what the IdP pushed
+   * (always whole, never "gone": SCIM removes people by DELETE), so it is planned as incremental.
+   */
+  async function planAndSettle(
+    run: RunRecord,
+    account: AccountRecord,
+    read: RunRead | StoredRead,
+    previousGroups: StoredRead['groups'] = read.groups,
+  ): Promise<void> {
+    const ad = 'server' in read;
+    const kind = ad ? read.kind : run.kind;
+    const plan = await planFor(account, read, previousGroups, ad && read.kind === 'full', ad ? 'ad' : 'scim');
     const held = await findHeldRun(db, run.accountId);
-    const common = { kind: read.kind, kindReason: read.kindReason, counts: plan.counts };
+    const common = {
+      kind,
+      kindReason: ad ? read.kindReason : 'read from what the identity provider pushed over SCIM',
+      counts: plan.counts,
+    };
     if (run.dryRun || (held && run.trigger === 'schedule'))
       return finish(
         run,
@@ -173,14 +205,21 @@ export function createRuns(deps: DirectoryDeps) {
       );
     }
     await updateRun(db, run.id, common);
-    await applyRun({ ...run, counts: plan.counts }, read, plan.items, directoryRunActor(run.id), 'applied');
+    await applyRun(
+      { ...run, kind, counts: plan.counts },
+      read,
+      plan.items,
+      directoryRunActor(run.id),
+      'applied',
+    );
   }
 
   async function planFor(
     account: AccountRecord,
-    read: RunRead,
-    previousGroups: RunRead['groups'],
+    read: StoredRead,
+    previousGroups: StoredRead['groups'],
     full: boolean,
+    source: ReadSource,
   ) {
     const [mapping, members, unlinked, domains] = await Promise.all([
       listGroupTiers(db, account.id),
@@ -201,6 +240,7 @@ export function createRuns(deps: DirectoryDeps) {
         .map((d) => d.domainName),
       full,
       hold: { percent: deps.directory.holdPercent, count: deps.directory.holdCount },
+      ...planOptionsFor(source),
     });
   }
 

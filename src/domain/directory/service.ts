@@ -22,6 +22,7 @@ import type { DirectoryDeps } from './deps.js';
 import { createMapping } from './mapping.js';
 import { createRuns } from './runs.js';
 import { explainUser } from './explain.js';
+import { readSourceOf } from './stored-read.js';
 import { directorySignIn } from './sign-in.js';
 import { directorySyncJob } from './jobs.js';
 import { directoryScheduleJob, scheduleNextTick } from './schedule.js';
@@ -169,8 +170,9 @@ export function createDirectoryService(
     async startSync(actor, accountId, options) {
       return auditedChange(deps, actor, subject('StartDirectorySync', accountId), async (tx, log) => {
         authorize(actor, 'users', accountId);
-        await activeAccount(deps, tx, accountId);
-        await existingConnection(tx, accountId);
+        const account = await activeAccount(deps, tx, accountId);
+        // an EnterpriseOIDC account's run reads what its IdP pushed (stored-read.ts)
+        if ((await readSourceOf(tx, account)) === undefined) await existingConnection(tx, accountId);
         const run = await runs.queueRun(tx, accountId, {
           kind: options.full ? 'full' : 'incremental',
           trigger: 'demand',

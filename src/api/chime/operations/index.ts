@@ -6,6 +6,7 @@ import * as audit from './audit.js';
 import * as directory from './directory.js';
 import * as domains from './domains.js';
 import * as phoneNumbers from './phone-numbers.js';
+import * as scim from './scim.js';
 import * as users from './users.js';
 
 /** Every implemented operation by name; a model operation missing here answers "not supported". */
@@ -18,4 +19,5 @@ export const handlers: { [N in AnyOperationName]?: ChimeOperation<N> } = {
   ...appWebhooks,
   ...domains,
   ...directory,
+  ...scim,
 };
