@@ -198,7 +198,7 @@ describe('parseFilter: the RFC 7644 §3.4.2.2 grammar', () => {
 });
 
 describe('parseFilter: refusals are invalidFilter', () => {
-  it('refuses unknown attributes and sub-attributes', () => {
+  it('shape 15: refuses unknown attributes and sub-attributes, never an unfiltered list', () => {
     refused('nosuch eq "x"', 'User', /Unknown attribute nosuch at position 1/);
     refused('name.nosuch eq "x"');
     refused('members eq "x"', 'User');

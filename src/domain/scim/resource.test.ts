@@ -243,7 +243,7 @@ describe('selectAttributes', () => {
 });
 
 describe('discovery', () => {
-  it('lists the User, enterprise and Group schemas with the attributes Belfry keeps', () => {
+  it('shape 23: lists the User, enterprise and Group schemas with the attributes Belfry keeps', () => {
     const schemas = resourceSchemas();
     assert.deepEqual(
       schemas.map((s) => s.id),
