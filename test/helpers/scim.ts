@@ -14,10 +14,13 @@ export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
-/** An EnterpriseLWA account holding a fresh domain (verified by the operator's override). */
-export async function enterpriseAccount(server: TestServer): Promise<{ accountId: string; domain: string }> {
-  const accountId = await newAccountId(server.client());
-  const domain = uniqueDomain();
+/** An EnterpriseLWA account (a new one unless given) holding a fresh domain, verified by the operator's override. */
+export async function enterpriseAccount(
+  server: TestServer,
+  accountId?: string,
+  domain = uniqueDomain(),
+): Promise<{ accountId: string; domain: string }> {
+  accountId ??= await newAccountId(server.client());
   domainOf(await domainApi(server).claim(accountId, domain));
   const verified = await signedFetch(server.url, server.operator, {
     method: 'POST',

@@ -210,4 +210,13 @@ await eachDialect('Entra conversation', (server) => {
     const lookup = await entra.get(`/Users?filter=${filter(`userName eq "${dave()}"`)}`);
     assert.equal(lookup.body?.totalResults, 0);
   });
+
+  it('deletes a group: its former members lose the tier it gave', async () => {
+    const deleted = await entra.delete(`/Groups/${groupId}`);
+    assert.equal(deleted.status, 204);
+    assert.equal((await entra.get(`/Groups/${groupId}`)).status, 404);
+    const user = (await chimeUsers(server(), accountId)).get(carol())!;
+    assert.equal(user.UserRegistrationStatus, 'Suspended', 'in no group mapped to a tier');
+    assert.deepEqual((await entra.get(`/Users/${carolId}`)).body?.groups, []);
+  });
 });

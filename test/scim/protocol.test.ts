@@ -134,6 +134,41 @@ await eachDialect('SCIM protocol', (server) => {
     );
   });
 
+  it('replaces a group whole with PUT: name and members as sent', async () => {
+    const created = await scim.post('/Groups', {
+      schemas: [GROUP],
+      displayName: 'put-me',
+      members: [{ value: ids[0] }, { value: ids[1] }],
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const put = await scim.put(`/Groups/${created.body?.id}`, {
+      schemas: [GROUP],
+      id: created.body?.id,
+      displayName: 'put-me-too',
+      members: [{ value: ids[1] }, { value: ids[2] }],
+    });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    assert.equal(put.body?.displayName, 'put-me-too');
+    assert.deepEqual(
+      put.body?.members.map((m: { value: string }) => m.value).sort(),
+      [ids[1], ids[2]].sort(),
+    );
+    assert.equal(put.body?.meta?.version, 'W/"2"');
+    const unknown = await scim.put(`/Groups/${created.body?.id}`, {
+      schemas: [GROUP],
+      displayName: 'put-me-too',
+      members: [{ value: 'no-such-user' }],
+    });
+    assertScimError(unknown, 400, 'invalidValue');
+  });
+
+  it('refuses other media types with 415 in the SCIM format', async () => {
+    assertScimError(
+      await scim.request('POST', '/Users', '<userName/>', { 'content-type': 'application/xml' }),
+      415,
+    );
+  });
+
   it('takes application/json too, answers application/scim+json, and caps bodies at 1 MB (413)', async () => {
     const json = await scim.request('POST', '/Users', JSON.stringify(user('u6')), {
       'content-type': 'application/json',

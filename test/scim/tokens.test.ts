@@ -8,7 +8,15 @@ import { belfry } from '../cli/processes.js';
 import { newAccountId } from '../helpers/accounts.js';
 import { databaseUrlOf } from '../helpers/databases.js';
 import { accountType } from '../helpers/directory-accounts.js';
-import { assertScimError, enterpriseAccount, mintToken, scimClient, scimTokenApi } from '../helpers/scim.js';
+import {
+  assertScimError,
+  enterpriseAccount,
+  mintToken,
+  patchOp,
+  scimClient,
+  scimTokenApi,
+  USER,
+} from '../helpers/scim.js';
 import { eachDialect } from '../helpers/suite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'belfry-scim-tokens-'));
@@ -36,13 +44,13 @@ await eachDialect('SCIM tokens', (server) => {
   });
 
   it('mints a token shown once that makes the account EnterpriseOIDC; the token works for its account only', async () => {
-    const { accountId } = await enterpriseAccount(server());
+    const { accountId, domain } = await enterpriseAccount(server());
     const other = await enterpriseAccount(server());
-    const created = await scimTokenApi(server()).create(accountId, 'okta');
-    assert.equal(created.status, 201);
-    const token = created.json.ScimToken as ScimToken;
+    const minted = await scimTokenApi(server()).create(accountId, 'okta');
+    assert.equal(minted.status, 201);
+    const token = minted.json.ScimToken as ScimToken;
     assert.equal(token.Name, 'okta');
-    assert.match(String(created.json.Token), /^belfry-scim-/);
+    assert.match(String(minted.json.Token), /^belfry-scim-/);
     assert.equal(await accountType(server(), accountId), 'EnterpriseOIDC');
     assert.equal(await accountType(server(), other.accountId), 'EnterpriseLWA');
     const listed = await scimTokenApi(server()).list(accountId);
@@ -52,7 +60,7 @@ await eachDialect('SCIM tokens', (server) => {
       tokens.map((t) => t.TokenId),
       [token.TokenId],
     );
-    assert.ok(!JSON.stringify(listed.json).includes(String(created.json.Token)), 'the token is never listed');
+    assert.ok(!JSON.stringify(listed.json).includes(String(minted.json.Token)), 'the token is never listed');
     assert.equal(tokens[0]!.LastUsedTimestamp, undefined);
     // the stored value is the SHA-256, not the token
     const row = await server()
@@ -62,15 +70,30 @@ await eachDialect('SCIM tokens', (server) => {
       .executeTakeFirstOrThrow();
     assert.match(row.token_hash, /^[0-9a-f]{64}$/);
 
-    const scim = scimClient(server(), String(created.json.Token));
+    const scim = scimClient(server(), String(minted.json.Token));
     const users = await scim.get('/Users');
     assert.equal(users.status, 200, JSON.stringify(users.body));
     assert.equal(users.body?.totalResults, 0);
     const used = (await scimTokenApi(server()).list(accountId)).json.ScimTokens as ScimToken[];
     assert.ok(used[0]!.LastUsedTimestamp, 'the use is shown');
-    // another account's token sees only its own (empty) account
-    const otherToken = await mintToken(server(), other.accountId);
-    assert.equal((await scimClient(server(), otherToken.token).get('/Users')).body?.totalResults, 0);
+    const created = await scim.post('/Users', {
+      schemas: [USER],
+      userName: `ivy@${domain}`,
+      emails: [{ value: `ivy@${domain}`, primary: true }],
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    // another account's token sees only its own account
+    const otherScim = scimClient(server(), (await mintToken(server(), other.accountId)).token);
+    assert.equal((await otherScim.get('/Users')).body?.totalResults, 0);
+    assertScimError(await otherScim.get(`/Users/${created.body?.id}`), 404);
+    assertScimError(
+      await otherScim.patch(
+        `/Users/${created.body?.id}`,
+        patchOp({ op: 'replace', path: 'active', value: false }),
+      ),
+      404,
+    );
+    assert.equal((await scim.get('/Users')).body?.totalResults, 1);
   });
 
   it('answers 401 in the SCIM format for a missing, unknown or revoked token, alike', async () => {
