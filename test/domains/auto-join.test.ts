@@ -10,14 +10,13 @@ import {
   type ChimeClient,
 } from '@aws-sdk/client-chime';
 import { newAccountId, uniqueSuffix } from '../helpers/accounts.js';
-import { Browser, type PageResponse } from '../helpers/browser.js';
+import { Browser } from '../helpers/browser.js';
 import { startTestDns } from '../helpers/dns.js';
 import { domainApi, domainOf, uniqueDomain, verifiedDomain } from '../helpers/domains.js';
 import { MEMBER_PASSWORD, signedUpMember } from '../helpers/members.js';
 import { rejectsWith } from '../helpers/sdk-errors.js';
-import type { TestServer } from '../helpers/server.js';
 import { eachDialect } from '../helpers/suite.js';
-import { mailedLink } from '../helpers/mailed-links.js';
+import { registerThroughPages, signInThroughPages } from '../helpers/pages.js';
 import { freePort, registeredApp, signIn, startCallback } from '../oidc/flow.js';
 
 const dns = await startTestDns();
@@ -26,24 +25,6 @@ after(async () => {
   await dns.close();
   await callback.close();
 });
-
-/** Registers through the pages and confirms the address through the mailed link. */
-async function registerThroughPages(server: TestServer, email: string): Promise<void> {
-  const browser = new Browser(server.url);
-  await browser.submit(await browser.get('/register'), '/register', { email, password: MEMBER_PASSWORD });
-  const confirm = await browser.get(await mailedLink(server, email, '/verify'));
-  assert.equal((await browser.submit(confirm, '/verify', { password: MEMBER_PASSWORD })).status, 200);
-}
-
-async function signInThroughPages(server: TestServer, email: string): Promise<PageResponse> {
-  const browser = new Browser(server.url);
-  const page = await browser.submit(await browser.get('/signin'), '/signin', {
-    email,
-    password: MEMBER_PASSWORD,
-  });
-  assert.ok(browser.cookies.has('belfry_session'), `signed in as ${email}`);
-  return page;
-}
 
 async function memberOf(chime: ChimeClient, accountId: string, email: string) {
   const { Users } = await chime.send(new ListUsersCommand({ AccountId: accountId, UserEmail: email }));
