@@ -149,7 +149,9 @@ async function lwaUsers(server: TestServer, accountId: string, count: number): P
 async function push(server: TestServer, count: number) {
   const { createUser } = await scimAccount(server, 'bench-push');
   const seconds = await timed(count, async (i) => void (await createUser(`p${i}`)));
-  const verdict = seconds < PUSH_TARGET_S ? 'PASS' : 'MISS';
+  // The target is SQLite's (the embedded store); on PostgreSQL the figure is reported only.
+  const verdict =
+    args.dialect === 'sqlite' ? (seconds < PUSH_TARGET_S ? 'PASS' : 'MISS') : '(no target on PostgreSQL)';
   console.log(
     `initial push of ${count} users: ${seconds.toFixed(1)} s (${(count / seconds).toFixed(0)}/s, ` +
       `${concurrency} at a time; target < ${PUSH_TARGET_S} s on SQLite) ${verdict}`,
