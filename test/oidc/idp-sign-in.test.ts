@@ -17,6 +17,7 @@ import { signedFetch } from '../helpers/signed-fetch.js';
 import { storedText } from '../helpers/stored-text.js';
 import { belfry } from '../cli/processes.js';
 import { databaseUrlOf } from '../helpers/databases.js';
+import { mintToken, scimTokenApi } from '../helpers/scim.js';
 import { eachDialect } from '../helpers/suite.js';
 import { authorizationRequest, freePort, registeredApp, startCallback, type App } from './flow.js';
 
@@ -326,26 +327,21 @@ await eachDialect(
       assert.equal((await api.get(accountId)).status, 404);
     });
 
-    it('keeps the account EnterpriseOIDC after a disconnect while a SCIM token lives, and says why', async () => {
+    it('keeps the account EnterpriseOIDC after a disconnect while a SCIM token lives, and returns it once revoked', async () => {
       const { accountId } = await connectedAccount(server());
-      await server()
-        .services.db.insertInto('scim_tokens')
-        .values({
-          id: server().services.ids.uuid(),
-          account_id: accountId,
-          name: 'entra',
-          token_hash: uniqueSuffix(),
-          created_by: 'test',
-          created_at: server().clock.now().toISOString(),
-          last_used_at: null,
-          revoked_at: null,
-        })
-        .execute();
+      const { tokenId } = await mintToken(server(), accountId, 'entra');
       assert.equal((await directoryApi(server()).get(accountId)).json.Directory.LiveScimTokens, 1);
       const disconnected = await directoryApi(server()).disconnect(accountId);
       assert.equal(disconnected.json.AccountType, 'EnterpriseOIDC');
       assert.match(disconnected.json.Reason, /1 SCIM token\(s\) still provision this account/);
       assert.equal(await accountType(server(), accountId), 'EnterpriseOIDC');
+      // revoking keeps the type; a second disconnect, with no provider left, returns the account
+      assert.equal((await scimTokenApi(server()).revoke(accountId, tokenId)).status, 200);
+      assert.equal(await accountType(server(), accountId), 'EnterpriseOIDC');
+      const again = await directoryApi(server()).disconnect(accountId);
+      assert.equal(again.status, 200, JSON.stringify(again.json));
+      assert.equal(again.json.AccountType, 'EnterpriseLWA');
+      assert.equal(await accountType(server(), accountId), 'EnterpriseLWA');
     });
 
     it('connects, shows and disconnects with the CLI: the redirect URI to register is printed, the secret never', async () => {
