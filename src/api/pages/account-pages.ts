@@ -97,7 +97,8 @@ export function accountPages(app: FastifyInstance, t: PageTools) {
       const next = invitation
         ? html`<p>${link(acceptPage(invitation), 'Continue to your invitation')}</p>`
         : '';
-      return t.send(reply, 200, 'Signed in', html`${signedInView(ctx, identity.email)}${next}`);
+      const standing = await t.services.entitlements.standing(identity.id);
+      return t.send(reply, 200, 'Signed in', html`${signedInView(ctx, identity.email, standing)}${next}`);
     }
     return t.send(reply, 200, 'Sign in', signInForm(ctx));
   });

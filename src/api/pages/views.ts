@@ -1,3 +1,4 @@
+import type { Standing } from '../../domain/entitlements/current.js';
 import { html, type Html } from './html.js';
 
 /** What every form carries: the CSRF token, and the invitation being accepted, if any. */
@@ -94,9 +95,36 @@ export function buttonForm(
   </form>`;
 }
 
-export function signedInView(ctx: FormContext, email: string): Html {
+/**
+ * The signed-in page says who the person is to Belfry (issue 15 item 5): their account, their
+ * tier and what it lets them do, and their phone number — from the sign-in gate's own claims.
+ */
+export function signedInView(ctx: FormContext, email: string, standing?: Standing): Html {
   return html`<p>You are signed in as <strong>${email}</strong>.</p>
-    ${buttonForm(ctx, '/signout', 'Sign out')}`;
+    ${standing && whoYouAre(standing)} ${buttonForm(ctx, '/signout', 'Sign out')}`;
+}
+
+function whoYouAre(standing: Standing): Html {
+  if (!standing.allowed) return html`<p>${standing.reason.message}</p>`;
+  const { claims } = standing;
+  const hosts = claims.entitlements.includes('meetings:host');
+  if (claims.account_name === undefined)
+    return html`<p>
+      You are not a member of a Belfry account: you may attend meetings and
+      chat${hosts ? html`, and host meetings while your personal Pro trial runs` : ''}.
+    </p>`;
+  const tier =
+    claims.tier === 'Pro'
+      ? 'Pro: you may host meetings, attend them and chat'
+      : `${claims.tier ?? 'Basic'}: you may attend meetings and chat${hosts ? ', and host meetings' : ''}`;
+  return html`<dl>
+    <dt>Account</dt>
+    <dd>${claims.account_name}</dd>
+    <dt>Permission tier</dt>
+    <dd>${tier}</dd>
+    <dt>Phone number</dt>
+    <dd>${claims.phone_number ?? 'none assigned'}</dd>
+  </dl>`;
 }
 
 export function forgotForm(ctx: FormContext, email?: string): Html {
