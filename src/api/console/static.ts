@@ -45,6 +45,26 @@ export function sendConsoleIndex(reply: FastifyReply): FastifyReply {
   return reply.header('cache-control', 'no-cache').type(TYPES['.html']!).send(readFileSync(file));
 }
 
+const ENCODINGS = [
+  { name: 'br', suffix: '.br' },
+  { name: 'gzip', suffix: '.gz' },
+] as const;
+
+/**
+ * The copy the build compressed (scripts/build-console.mjs) that the browser accepts, Brotli
+ * first; none when it accepts neither or the build made none (an image, a font).
+ */
+function precompressed(path: string, accepted: string | undefined) {
+  const offered = new Set(
+    (accepted ?? '')
+      .split(',')
+      .map((part) => part.trim().split(';'))
+      .filter(([, q]) => q === undefined || !/^q=0(\.0*)?$/.test(q.trim()))
+      .map(([name]) => name!.trim().toLowerCase()),
+  );
+  return ENCODINGS.find((e) => offered.has(e.name) && existsSync(path + e.suffix));
+}
+
 /** The app's hashed files under /console/assets, cached for a year; the page itself at /console. */
 export function serveConsoleApp(app: FastifyInstance): void {
   app.get('/console/assets/*', async (request, reply) => {
@@ -52,10 +72,14 @@ export function serveConsoleApp(app: FastifyInstance): void {
     const path = normalize(join(CONSOLE_DIST, 'assets', rest));
     if (!path.startsWith(join(CONSOLE_DIST, 'assets')) || !existsSync(path))
       return reply.code(404).type('text/plain; charset=utf-8').send('Not found');
-    return reply
+    const encoding = precompressed(path, request.headers['accept-encoding']);
+    reply
       .header('cache-control', IMMUTABLE)
-      .type(TYPES[extname(path)] ?? 'application/octet-stream')
-      .send(readFileSync(path));
+      .header('vary', 'accept-encoding')
+      .type(TYPES[extname(path)] ?? 'application/octet-stream');
+    if (encoding)
+      return reply.header('content-encoding', encoding.name).send(readFileSync(path + encoding.suffix));
+    return reply.send(readFileSync(path));
   });
   app.get('/console', async (_request, reply) => sendConsoleIndex(reply));
   app.get('/console/', async (_request, reply) => sendConsoleIndex(reply));
