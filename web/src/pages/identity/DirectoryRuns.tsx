@@ -113,6 +113,7 @@ export function DirectoryRuns(props: {
     <>
       <Table
         items={runs ?? []}
+        wrapLines
         loading={runs === undefined}
         loadingText="Loading sync runs"
         trackBy="RunId"
@@ -230,6 +231,7 @@ function RunReport({ run, onClose }: { run: Run; onClose: () => void }) {
         ) : (
           <Table
             variant="embedded"
+            wrapLines
             ariaLabels={{ tableLabel: 'Changes of the run' }}
             items={run.Items}
             columnDefinitions={[
