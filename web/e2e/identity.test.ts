@@ -228,12 +228,16 @@ await eachDialect(
       await page.getByText(reason).waitFor();
       await page.getByRole('checkbox', { name: `Select ${erin}` }).check();
       await page.getByRole('button', { name: 'User actions' }).click();
-      const assign = page.getByRole('menuitem', { name: 'Assign permissions' });
-      assert.equal(await assign.getAttribute('aria-disabled'), 'true');
-      assert.equal(
-        await page.getByRole('menuitem', { name: 'Suspend user' }).getAttribute('aria-disabled'),
-        'true',
-      );
+      for (const action of ['Assign permissions', 'Suspend user', 'Unsuspend user']) {
+        const item = page.getByRole('menuitem', { name: action, exact: true });
+        assert.equal(await item.getAttribute('aria-disabled'), 'true', action);
+        const described = await item.getAttribute('aria-describedby');
+        assert.equal(
+          await page.locator(`[id="${described}"]`).textContent(),
+          reason,
+          `${action}: the reason`,
+        );
+      }
       await page.keyboard.press('Escape');
       await checkPage(page, 'identity-users-directory', dialect);
       await page.getByRole('link', { name: erin }).click();
