@@ -206,6 +206,8 @@ export default function Directory({ accountId }: { accountId: string }) {
             accountId={accountId}
             groups={connection.Groups}
             onSaved={(m) => {
+              // An earlier test's report spoke of the groups before: test again to see them.
+              setReport(undefined);
               say('success', m);
               void load();
             }}

@@ -143,6 +143,7 @@ export function DirectoryRuns(props: {
           {
             id: 'status',
             header: 'Status',
+            minWidth: 120,
             cell: (r) => <StatusIndicator type={STATUS[r.Status]}>{r.Status}</StatusIndicator>,
           },
           {
