@@ -19,7 +19,8 @@ export function ExplanationText({ explanation }: { explanation: Explanation }) {
           {explanation.Chains.map((c) => (
             <li key={`${c.GroupName}:${c.Path.join('>')}`}>
               {c.Tier} through {c.GroupName}
-              {c.Path.length > 1 ? ` (${c.Path.join(' → ')})` : ''}
+              {/* the path starts at the user: a longer one is through nested groups */}
+              {c.Path.length > 2 ? ` (${c.Path.join(' → ')})` : ''}
             </li>
           ))}
         </ul>
