@@ -331,6 +331,14 @@ await eachDialect(
       await sideLink(page, 'Users');
       await h1(page, 'Users');
       await page.getByText("Managed through Active Directory: change the user's groups there.").waitFor();
+
+      // Disconnect, after its confirmation: the account is EnterpriseLWA again.
+      await sideLink(page, 'Directory');
+      await page.getByRole('button', { name: 'Disconnect' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
+      await page.getByText('Directory disconnected. The account is EnterpriseLWA.').waitFor();
+      assert.equal((await directoryApi(server()).get(accountId)).status, 404);
+      await page.getByRole('button', { name: 'Connect Active Directory' }).waitFor();
     });
   },
   { DNS_SERVERS: dns.address },
