@@ -45,3 +45,13 @@ export async function checkPage(page: Page, name: string, dialect: string) {
 }
 
 export const h1 = (page: Page, text: string) => page.getByRole('heading', { level: 1, name: text }).waitFor();
+
+/**
+ * Follows a link of the side navigation, opening it first if the layout has closed it (it does on
+ * a resize, which a full-page screenshot makes).
+ */
+export async function sideLink(page: Page, name: string) {
+  const link = page.getByRole('link', { name, exact: true });
+  if (!(await link.isVisible())) await page.getByRole('button', { name: 'Open navigation' }).click();
+  await link.click();
+}

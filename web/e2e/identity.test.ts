@@ -14,7 +14,7 @@ import { GROUP, scimClient, USER } from '../../test/helpers/scim.js';
 import type { TestServer } from '../../test/helpers/server.js';
 import { signedFetch } from '../../test/helpers/signed-fetch.js';
 import { eachDialect } from '../../test/helpers/suite.js';
-import { checkPage, chromiumMissing, h1, launchChromium } from './chromium.js';
+import { checkPage, chromiumMissing, h1, launchChromium, sideLink } from './chromium.js';
 
 /**
  * The console's Identity area in Chromium: claimed domains (the TXT record, Verify now against a
@@ -41,13 +41,6 @@ after(async () => {
   await idp.close();
   await dns.close();
 });
-
-/** Follows a link of the side navigation, opening it first if the layout closed it (a resize does). */
-async function sideLink(page: Page, name: string) {
-  const link = page.getByRole('link', { name, exact: true });
-  if (!(await link.isVisible())) await page.getByRole('button', { name: 'Open navigation' }).click();
-  await link.click();
-}
 
 /** A FullAccess administrator signed in at `path` in a new browser context; a failure leaves a picture. */
 async function signedIn(

@@ -15,6 +15,7 @@ import { explain, useFlash } from '../../feedback.js';
 import { identity, type Domain, type ReleaseEffect } from '../../identity-api.js';
 import { ConfirmModal } from '../ConfirmModal.js';
 import { Copyable } from '../Copyable.js';
+import { singleSelection } from '../../selection.js';
 
 const STATUS: Record<Domain['Status'], { type: StatusIndicatorProps.Type; text: string }> = {
   PendingVerification: { type: 'pending', text: 'Pending verification' },
@@ -147,16 +148,12 @@ export default function Domains({ accountId }: { accountId: string }) {
         items={domains ?? []}
         loading={domains === undefined}
         loadingText="Loading claimed domains"
-        selectionType="single"
-        selectedItems={selected}
-        onSelectionChange={(e) => setSelected(e.detail.selectedItems)}
+        {...singleSelection(selected, setSelected, {
+          label: 'Claimed domains',
+          noun: 'a domain',
+          name: (d) => d.DomainName,
+        })}
         trackBy="DomainName"
-        ariaLabels={{
-          tableLabel: 'Claimed domains',
-          selectionGroupLabel: 'Select a domain',
-          itemSelectionLabel: (_s, d) => `Select ${d.DomainName}`,
-          allItemsSelectionLabel: () => 'Select all domains',
-        }}
         header={
           <Header
             variant="h1"

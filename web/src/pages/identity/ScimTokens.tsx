@@ -11,6 +11,7 @@ import { explain, useFlash } from '../../feedback.js';
 import { identity, type ScimToken } from '../../identity-api.js';
 import { ConfirmModal } from '../ConfirmModal.js';
 import { ShownOnce } from '../ShownOnce.js';
+import { singleSelection } from '../../selection.js';
 
 /** The SCIM base URL an identity provider is given: Belfry's own address, as the console is served from it. */
 const scimBaseUrl = () => `${window.location.origin}/scim/v2`;
@@ -88,17 +89,13 @@ export default function ScimTokens({ accountId }: { accountId: string }) {
         items={tokens ?? []}
         loading={tokens === undefined}
         loadingText="Loading SCIM tokens"
-        selectionType="single"
-        selectedItems={selected}
-        onSelectionChange={(e) => setSelected(e.detail.selectedItems)}
+        {...singleSelection(selected, setSelected, {
+          label: 'SCIM tokens',
+          noun: 'a token',
+          name: (t) => t.Name,
+        })}
         isItemDisabled={(t) => Boolean(t.RevokedTimestamp)}
         trackBy="TokenId"
-        ariaLabels={{
-          tableLabel: 'SCIM tokens',
-          selectionGroupLabel: 'Select a token',
-          itemSelectionLabel: (_s, t) => `Select ${t.Name}`,
-          allItemsSelectionLabel: () => 'Select all tokens',
-        }}
         header={
           <Header
             variant="h1"
