@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DirectoryRun } from '../../src/api/chime/directory-extensions.js';
 import type { AccountDomain } from '../../src/api/chime/extensions.js';
 import { systemActor } from '../../src/domain/access/actor.js';
+import { usersByEmail } from '../../test/helpers/directory-accounts.js';
 import { ok, directoryApi } from '../../test/helpers/directory.js';
 import { startTestDns } from '../../test/helpers/dns.js';
 import { domainApi, domainOf, uniqueDomain } from '../../test/helpers/domains.js';
@@ -311,6 +312,17 @@ await eachDialect(
       await page.getByRole('dialog').getByRole('button', { name: 'Reject' }).click();
       await page.getByText('Run rejected', { exact: false }).waitFor();
       assert.equal((ok(await directoryApi(server()).run(held.RunId)).Run as DirectoryRun).Status, 'Rejected');
+      // The same change again, approved this time: cat is suspended.
+      await page.getByRole('button', { name: 'Sync now' }).click();
+      await page.getByText('Sync started.', { exact: false }).waitFor();
+      await server().runJobs();
+      await page.getByRole('button', { name: 'Refresh the runs' }).click();
+      await runs.getByRole('button', { name: 'Approve' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Approve' }).click();
+      await page.getByText('Run approved', { exact: false }).waitFor();
+      await server().runJobs();
+      const cat = (await usersByEmail(server(), accountId)).get(`cat@${AD_DOMAIN}`);
+      assert.equal(cat?.UserRegistrationStatus, 'Suspended', 'the approved run suspended cat');
 
       // Explain: the chain of groups behind a tier.
       const ann = `ann@${AD_DOMAIN}`;
