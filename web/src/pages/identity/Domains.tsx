@@ -148,6 +148,7 @@ export default function Domains({ accountId }: { accountId: string }) {
         items={domains ?? []}
         loading={domains === undefined}
         loadingText="Loading claimed domains"
+        wrapLines
         {...singleSelection(selected, setSelected, {
           label: 'Claimed domains',
           noun: 'a domain',

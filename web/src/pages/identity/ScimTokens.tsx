@@ -89,6 +89,7 @@ export default function ScimTokens({ accountId }: { accountId: string }) {
         items={tokens ?? []}
         loading={tokens === undefined}
         loadingText="Loading SCIM tokens"
+        wrapLines
         {...singleSelection(selected, setSelected, {
           label: 'SCIM tokens',
           noun: 'a token',
