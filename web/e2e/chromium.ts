@@ -34,6 +34,11 @@ export async function launchChromium(): Promise<Browser> {
 /** No axe violation on the page as it is now; a screenshot of it in web/e2e/screenshots. */
 export async function checkPage(page: Page, name: string, dialect: string) {
   await page.waitForLoadState('networkidle');
+  // A message still fading in has the contrast of half its colour: wait for finite animations to end.
+  // (a string: it runs in the page, whose DOM types the Node side does not have)
+  await page.waitForFunction(
+    "document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)",
+  );
   const { violations } = await new AxeBuilder({ page }).analyze();
   assert.deepEqual(
     violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),

@@ -298,7 +298,7 @@ await eachDialect(
       await server().runJobs();
       ad.user('cat', { userAccountControl: 514 });
       await page.getByRole('button', { name: 'Sync now' }).click();
-      await page.getByText('Sync started.', { exact: false }).waitFor();
+      await page.getByText('Sync started.', { exact: false }).first().waitFor();
       await server().runJobs();
       await page.getByRole('button', { name: 'Refresh the runs' }).click();
       const runs = page.getByRole('table', { name: 'Sync runs' });
@@ -314,7 +314,7 @@ await eachDialect(
       assert.equal((ok(await directoryApi(server()).run(held.RunId)).Run as DirectoryRun).Status, 'Rejected');
       // The same change again, approved this time: cat is suspended.
       await page.getByRole('button', { name: 'Sync now' }).click();
-      await page.getByText('Sync started.', { exact: false }).waitFor();
+      await page.getByText('Sync started.', { exact: false }).first().waitFor();
       await server().runJobs();
       await page.getByRole('button', { name: 'Refresh the runs' }).click();
       await runs.getByRole('button', { name: 'Approve' }).click();
