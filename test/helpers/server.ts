@@ -13,6 +13,7 @@ import { randomIds } from '../../src/lib/ids.js';
 import { createSecretBox } from '../../src/lib/secret-box.js';
 import { createMailer } from '../../src/mail/create-mailer.js';
 import type { DirectorySignIn } from '../../src/domain/identities/credentials.js';
+import type { DirectoryClient } from '../../src/directory/types.js';
 import { createServices, type Services } from '../../src/services.js';
 import type { Dialect } from '../../src/store/database.js';
 import { openDatabase } from '../../src/store/database.js';
@@ -50,7 +51,8 @@ const SECRETS = createSecretBox(Buffer.alloc(32, 7));
 /**
  * A Belfry server on 127.0.0.1 with a fresh database of the dialect (or, `sharing` another test
  * server, a second instance on that server's database, with its operator key; closing it leaves
- * the database to the first; `directorySignIn`, a fake AD sign-in). Its clock is manual and
+ * the database to the first; `directorySignIn`, a fake AD sign-in; `directoryClient`, an in-memory
+ * directory in place of LDAP, such as FakeDirectory). Its clock is manual and
  * starts at the real time (SigV4 compares it with the clients' clocks); tests move it forward.
  * `env` is read as the server's environment (SMTP_URL, BELFRY_PUBLIC_URL…); without
  * BELFRY_DATA_DIR the data directory is a temporary one, so mail written without SMTP stays
@@ -59,7 +61,11 @@ const SECRETS = createSecretBox(Buffer.alloc(32, 7));
 export async function startTestServer(
   dialect: Dialect,
   env: Record<string, string> = {},
-  options: { sharing?: TestServer; directorySignIn?: DirectorySignIn } = {},
+  options: {
+    sharing?: TestServer;
+    directorySignIn?: DirectorySignIn;
+    directoryClient?: DirectoryClient;
+  } = {},
 ): Promise<TestServer> {
   const database = options.sharing
     ? await reopen(options.sharing.database)
@@ -83,6 +89,7 @@ export async function startTestServer(
     mailer: createMailer(config, { info: (obj, msg) => void mailLog.push({ obj: { ...obj }, msg }) }),
     changeMarker: database.changeMarker,
     directorySignIn: options.directorySignIn,
+    directoryClient: options.directoryClient,
   });
   const operatorKey = options.sharing
     ? options.sharing.operator

@@ -1,4 +1,5 @@
 import { after, before, describe } from 'node:test';
+import type { DirectoryClient } from '../../src/directory/types.js';
 import type { DirectorySignIn } from '../../src/domain/identities/credentials.js';
 import type { Dialect } from '../../src/store/database.js';
 import { createTestDatabase, dialects, skipReason, type TestDatabase } from './databases.js';
@@ -9,6 +10,8 @@ export interface SuiteOptions {
   skip?: string | undefined;
   /** a fake AD sign-in for the suite's servers (see startTestServer) */
   directorySignIn?: DirectorySignIn | undefined;
+  /** an in-memory directory (FakeDirectory) in place of LDAP for the suite's servers */
+  directoryClient?: DirectoryClient | undefined;
 }
 
 /**
@@ -32,6 +35,7 @@ export async function eachDialect(
       before(async () => {
         server = await startTestServer(dialect, env, {
           ...(options.directorySignIn && { directorySignIn: options.directorySignIn }),
+          ...(options.directoryClient && { directoryClient: options.directoryClient }),
         });
       });
       after(async () => {

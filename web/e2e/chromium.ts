@@ -34,6 +34,11 @@ export async function launchChromium(): Promise<Browser> {
 /** No axe violation on the page as it is now; a screenshot of it in web/e2e/screenshots. */
 export async function checkPage(page: Page, name: string, dialect: string) {
   await page.waitForLoadState('networkidle');
+  // A message still fading in has the contrast of half its colour: wait for finite animations to end.
+  // (a string: it runs in the page, whose DOM types the Node side does not have)
+  await page.waitForFunction(
+    "document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)",
+  );
   const { violations } = await new AxeBuilder({ page }).analyze();
   assert.deepEqual(
     violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
@@ -45,3 +50,13 @@ export async function checkPage(page: Page, name: string, dialect: string) {
 }
 
 export const h1 = (page: Page, text: string) => page.getByRole('heading', { level: 1, name: text }).waitFor();
+
+/**
+ * Follows a link of the side navigation, opening it first if the layout has closed it (it does on
+ * a resize, which a full-page screenshot makes).
+ */
+export async function sideLink(page: Page, name: string) {
+  const link = page.getByRole('link', { name, exact: true });
+  if (!(await link.isVisible())) await page.getByRole('button', { name: 'Open navigation' }).click();
+  await link.click();
+}

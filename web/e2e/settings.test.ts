@@ -18,7 +18,7 @@ import { signedFetch } from '../../test/helpers/signed-fetch.js';
 import { systemActor } from '../../src/domain/access/actor.js';
 import type { TestServer } from '../../test/helpers/server.js';
 import { eachDialect } from '../../test/helpers/suite.js';
-import { checkPage, chromiumMissing, h1, launchChromium } from './chromium.js';
+import { checkPage, chromiumMissing, h1, launchChromium, sideLink } from './chromium.js';
 
 const PASSWORD = 'settings e2e password';
 const EXTRA_EVENTS = 55;
@@ -41,16 +41,6 @@ async function downloaded(page: Page, action: () => Promise<void>): Promise<{ na
 async function choose(page: Page, label: string, option: string) {
   await page.getByRole('button', { name: label }).click();
   await page.getByRole('option', { name: option, exact: true }).click();
-}
-
-/**
- * Follows a link of the side navigation, opening it first if the layout has closed it (it does on
- * a resize, which a full-page screenshot makes).
- */
-async function sideLink(page: Page, name: string) {
-  const link = page.getByRole('link', { name, exact: true });
-  if (!(await link.isVisible())) await page.getByRole('button', { name: 'Open navigation' }).click();
-  await link.click();
 }
 
 await eachDialect(

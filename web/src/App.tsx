@@ -21,6 +21,7 @@ const Overview = lazy(() => import('./pages/Overview.js'));
 const Settings = lazy(() => import('./pages/Settings.js'));
 const AuditLog = lazy(() => import('./pages/AuditLog.js'));
 const AppClients = lazy(() => import('./pages/AppClients.js'));
+const Identity = lazy(() => import('./pages/identity/Identity.js'));
 
 type Signed = Administrator | null | undefined;
 
@@ -40,7 +41,7 @@ function route(path: string) {
     return { page: 'users', accountId } as const;
   }
   if (area === 'phone-numbers') return phoneRoute(accountId, section);
-  if (area === 'accounts' && accountId) return accountPage(accountId, section);
+  if (area === 'accounts' && accountId) return accountPage(accountId, section, item);
   if (area === 'app-clients') return { page: 'app-clients' } as const;
   return { page: 'accounts' } as const;
 }
@@ -136,6 +137,7 @@ export function App() {
             {r.page === 'settings' && <Settings accountId={r.accountId} />}
             {r.page === 'audit-log' && <AuditLog accountId={r.accountId} />}
             {r.page === 'app-clients' && <AppClients />}
+            {r.page === 'identity' && <Identity accountId={r.accountId} page={r.identity} />}
           </Suspense>
         }
       />

@@ -5,8 +5,19 @@ import { BASE } from './router.js';
 export const accountHref = (accountId: string, section = '') =>
   `${BASE}/accounts/${encodeURIComponent(accountId)}${section ? `/${section}` : ''}`;
 
-/** The account's own pages besides its users: the overview (its landing page), settings, audit log. */
-export function accountPage(accountId: string, section: string | undefined) {
+/** The Identity area's pages: claimed domains, the directory, SCIM tokens. */
+export type IdentityPage = 'domains' | 'directory' | 'scim-tokens';
+const IDENTITY_PAGES: IdentityPage[] = ['domains', 'directory', 'scim-tokens'];
+
+/**
+ * The account's own pages besides its users: the overview (its landing page), settings, audit log,
+ * and the Identity area (/identity/<page>).
+ */
+export function accountPage(accountId: string, section: string | undefined, item?: string) {
+  if (section === 'identity') {
+    const page = IDENTITY_PAGES.find((p) => p === item) ?? 'domains';
+    return { page: 'identity', identity: page, accountId } as const;
+  }
   if (section === 'settings') return { page: 'settings', accountId } as const;
   if (section === 'audit-log') return { page: 'audit-log', accountId } as const;
   return { page: 'overview', accountId } as const;
@@ -18,6 +29,15 @@ export function accountLinks(accountId: string): SideNavigationProps.Item[] {
     { type: 'link', text: 'Overview', href: accountHref(accountId) },
     { type: 'link', text: 'Users', href: accountHref(accountId, 'users') },
     { type: 'link', text: 'Settings', href: accountHref(accountId, 'settings') },
+    {
+      type: 'section',
+      text: 'Identity',
+      items: [
+        { type: 'link', text: 'Claimed domains', href: accountHref(accountId, 'identity/domains') },
+        { type: 'link', text: 'Directory', href: accountHref(accountId, 'identity/directory') },
+        { type: 'link', text: 'SCIM tokens', href: accountHref(accountId, 'identity/scim-tokens') },
+      ],
+    },
     { type: 'link', text: 'Audit log', href: accountHref(accountId, 'audit-log') },
   ];
 }

@@ -14,6 +14,7 @@ import { belfry, type AppClient, type AppWebhook } from '../console-api.js';
 import { useFlash } from '../flash.js';
 import { ConfirmModal } from './ConfirmModal.js';
 import { ShownOnce } from './ShownOnce.js';
+import { singleSelection } from '../selection.js';
 
 type Dialog = 'create' | 'delete' | 'webhook' | 'remove-webhook';
 type Listed = AppClient & { webhook?: AppWebhook };
@@ -111,16 +112,12 @@ export default function AppClients() {
         items={clients ?? []}
         loading={clients === undefined}
         loadingText="Loading app clients"
-        selectionType="single"
-        selectedItems={selected}
-        onSelectionChange={(e) => setSelected(e.detail.selectedItems)}
+        {...singleSelection(selected, setSelected, {
+          label: 'App clients',
+          noun: 'an app client',
+          name: (c) => c.Name,
+        })}
         trackBy="ClientId"
-        ariaLabels={{
-          tableLabel: 'App clients',
-          selectionGroupLabel: 'Select an app client',
-          itemSelectionLabel: (_s, c) => `Select ${c.Name}`,
-          allItemsSelectionLabel: () => 'Select all app clients',
-        }}
         header={
           <Header
             variant="h1"

@@ -181,7 +181,8 @@ function steps({ account, counts, domains, directory }: Facts): Step[] {
               </Box>
             ))}
             <Box variant="small">
-              {pending.length > 0 ? 'Verify' : 'Claim and verify'} with the Belfry command line:
+              {pending.length > 0 ? 'Verify' : 'Claim and verify'} on{' '}
+              {identityLink(id, 'domains', 'Claimed domains')}, or with the Belfry command line:
             </Box>
             {pending.length === 0 && command(`npm run belfry -- domains claim ${id} example.com`)}
             {command(`npm run belfry -- domains verify ${id} ${pending[0]?.DomainName ?? 'example.com'}`)}
@@ -201,8 +202,8 @@ function steps({ account, counts, domains, directory }: Facts): Step[] {
       how: connected ? undefined : (
         <SpaceBetween size="xxs">
           <Box variant="small">
-            Until the console has its Identity pages, connect Active Directory with the command line (see
-            README, Active Directory):
+            Connect Active Directory or an OpenID provider on {identityLink(id, 'directory', 'Directory')}, or
+            with the command line (see README, Active Directory):
           </Box>
           {command(
             `npm run belfry -- directory connect ${id} --type ad --url ldaps://dc1.example.com:636 --bind-dn '…' --bind-password-file bind.pw --base-dn '…'`,
@@ -224,7 +225,10 @@ function steps({ account, counts, domains, directory }: Facts): Step[] {
       how:
         oidc || groups.length > 0 ? undefined : (
           <SpaceBetween size="xxs">
-            <Box variant="small">Map groups with the command line (try it with --dry-run first):</Box>
+            <Box variant="small">
+              Map groups on {identityLink(id, 'directory', 'Directory')} (Preview changes first), or with the
+              command line (try it with --dry-run first):
+            </Box>
             {command(`npm run belfry -- directory groups ${id} --pro chime-pro --basic chime-basic`)}
           </SpaceBetween>
         ),
@@ -251,6 +255,13 @@ function steps({ account, counts, domains, directory }: Facts): Step[] {
   );
   return list;
 }
+
+/** A link to one of the account's Identity pages, where a step is done in the console. */
+const identityLink = (id: string, page: string, text: string) => (
+  <Link href={accountHref(id, `identity/${page}`)} onFollow={followLink} variant="primary" fontSize="inherit">
+    {text}
+  </Link>
+);
 
 function Checklist({ facts }: { facts: Facts }) {
   const list = steps(facts);

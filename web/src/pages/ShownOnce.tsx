@@ -1,7 +1,7 @@
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
-import CopyToClipboard from '@cloudscape-design/components/copy-to-clipboard';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
+import { Copyable } from './Copyable.js';
 
 /** A secret in the one answer that carries it: Belfry keeps it sealed and never shows it again. */
 export function ShownOnce(props: {
@@ -22,15 +22,7 @@ export function ShownOnce(props: {
         columns={props.items.length}
         items={props.items.map((i) => ({
           label: i.label,
-          value: (
-            <CopyToClipboard
-              variant="inline"
-              textToCopy={i.value}
-              copyButtonAriaLabel={`Copy ${i.label.toLowerCase()}`}
-              copySuccessText={`${i.label} copied`}
-              copyErrorText={`${i.label} not copied`}
-            />
-          ),
+          value: <Copyable label={i.label} value={i.value} />,
         }))}
       />
     </Alert>

@@ -8,7 +8,9 @@ import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
-import { chime, type User } from '../api.js';
+import { chime, type Account, type User } from '../api.js';
+import { identity, isDirectoryAccount, managedReason, type Explanation } from '../identity-api.js';
+import { ExplanationText } from './identity/ExplainUser.js';
 import { explain, useFlash } from '../feedback.js';
 import { phones, type Telephony } from '../telephony-api.js';
 import {
@@ -26,16 +28,29 @@ export default function UserDetails({ accountId, userId }: { accountId: string; 
   const [telephony, setTelephony] = useState<Telephony>();
   const [error, setError] = useState<string>();
   const [action, setAction] = useState<Action>();
+  const [account, setAccount] = useState<Account>();
+  const [why, setWhy] = useState<Explanation>();
   const flash = useFlash();
   const { say } = flash;
 
   const load = useCallback(async () => {
+    let found: User;
+    let type: string;
     try {
-      setUser((await chime.getUser(accountId, userId)).User);
+      const [u, a] = await Promise.all([chime.getUser(accountId, userId), chime.getAccount(accountId)]);
+      [found, type] = [u.User, a.Account.AccountType];
+      setUser(found);
+      setAccount(a.Account);
     } catch (e) {
       setError((e as Error).message);
       return;
     }
+    // In a directory account the tier is the directory's: say why the user has it.
+    if (isDirectoryAccount(type))
+      identity.explain(accountId, found.PrimaryEmail ?? userId).then(
+        (r) => setWhy(r.Explanation),
+        (e) => say('error', explain('explain the permissions', e)),
+      );
     phones
       .getUserSettings(accountId, userId)
       .then(setTelephony, (e) => say('error', explain('read the telephony permissions', e)));
@@ -58,6 +73,14 @@ export default function UserDetails({ accountId, userId }: { accountId: string; 
     say('success', outcome);
     void load();
   };
+  const managed = isDirectoryAccount(account?.AccountType) ? managedReason(account?.AccountType) : undefined;
+  // Shown only where they are refused, to say where to change them instead.
+  const managedItems = managed
+    ? [
+        { id: 'managed-assign', text: 'Assign permissions', disabled: true, disabledReason: managed },
+        { id: 'managed-suspend', text: 'Suspend user', disabled: true, disabledReason: managed },
+      ]
+    : [];
   const common = { accountId, userId, who, onCancel: () => setAction(undefined), onDone: done };
 
   return (
@@ -74,6 +97,7 @@ export default function UserDetails({ accountId, userId }: { accountId: string; 
                   { id: 'assign', text: 'Assign phone number', disabled: Boolean(number) },
                   { id: 'edit-telephony', text: 'Edit telephony permissions', disabled: !telephony },
                   { id: 'unassign', text: 'Unassign phone number', disabled: !number },
+                  ...managedItems,
                 ]}
               >
                 Actions
@@ -99,6 +123,17 @@ export default function UserDetails({ accountId, userId }: { accountId: string; 
           ]}
         />
       </Container>
+      {managed && (
+        <Container
+          header={
+            <Header variant="h2" description={managed}>
+              Why these permissions
+            </Header>
+          }
+        >
+          {why ? <ExplanationText explanation={why} /> : <Spinner />}
+        </Container>
+      )}
       <Container header={<Header variant="h2">Telephony permissions</Header>}>
         {telephony ? (
           <KeyValuePairs

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import Alert from '@cloudscape-design/components/alert';
 import Button from '@cloudscape-design/components/button';
 import ButtonDropdown from '@cloudscape-design/components/button-dropdown';
 import Checkbox from '@cloudscape-design/components/checkbox';
@@ -14,6 +15,7 @@ import Table from '@cloudscape-design/components/table';
 import TextFilter from '@cloudscape-design/components/text-filter';
 import { chime, type Account, type User, type UserError } from '../api.js';
 import { belfry, type License, type RegistrationStatus } from '../console-api.js';
+import { isDirectoryAccount, managedReason } from '../identity-api.js';
 import { BASE, followLink, navigate } from '../router.js';
 import { useFlash } from '../flash.js';
 import { ConfirmModal } from './ConfirmModal.js';
@@ -85,6 +87,13 @@ export default function Users({ accountId }: { accountId: string }) {
   useEffect(() => void load(0), [accountId]);
 
   const team = account?.AccountType === 'Team';
+  // A directory account's tiers and suspensions follow the directory: the API refuses them here.
+  const managed = isDirectoryAccount(account?.AccountType) ? managedReason(account?.AccountType) : undefined;
+  const managedItem = (id: string, text: string) => ({
+    id,
+    text,
+    ...(managed && { disabled: true, disabledReason: managed }),
+  });
   const ids = selected.map((u) => u.UserId);
   const shown = users ?? [];
   /** A changed status or permissions filter: the list starts again at its first page. */
@@ -146,6 +155,11 @@ export default function Users({ accountId }: { accountId: string }) {
   return (
     <SpaceBetween size="m">
       <Flashbar items={flash} />
+      {managed && (
+        <Alert type="info" header="Permissions and suspensions come from the directory">
+          {managed}
+        </Alert>
+      )}
       <Table
         variant="full-page"
         items={shown}
@@ -172,13 +186,10 @@ export default function Users({ accountId }: { accountId: string }) {
                   disabled={ids.length === 0}
                   onItemClick={(e) => open(e.detail.id as Action)}
                   items={[
-                    { id: 'assign', text: 'Assign permissions' },
+                    managedItem('assign', 'Assign permissions'),
                     ...(team
                       ? [{ id: 'remove', text: 'Remove user' }]
-                      : [
-                          { id: 'suspend', text: 'Suspend user' },
-                          { id: 'unsuspend', text: 'Unsuspend user' },
-                        ]),
+                      : [managedItem('suspend', 'Suspend user'), managedItem('unsuspend', 'Unsuspend user')]),
                     { id: 'logout', text: 'Log out' },
                     { id: 'reset-pin', text: 'Reset personal PIN' },
                   ]}
