@@ -151,7 +151,7 @@ await eachDialect(
       await page.getByRole('dialog').getByLabel('Name').fill('okta');
       await page.getByRole('dialog').getByRole('button', { name: 'Create token' }).click();
       await page.getByText('SCIM token okta created').waitFor();
-      await page.getByText(`${server().url}/scim/v2`, { exact: true }).waitFor();
+      await page.getByText(server().services.scim.baseUrl, { exact: true }).waitFor();
       const token = await page.getByText(/^belfry-scim-[\w-]{43}$/).innerText();
       const scim = scimClient(server(), token);
       const erin = `erin@${domain}`;

@@ -187,9 +187,12 @@ export const identity = {
   explain: (id: string, user: string) =>
     call<{ Explanation: Explanation }>('GET', `${directory(id)}/explain?user=${encodeURIComponent(user)}`),
 
-  listScimTokens: (id: string) => call<{ ScimTokens: ScimToken[] }>('GET', `${account(id)}/scim-tokens`),
+  listScimTokens: (id: string) =>
+    call<{ ScimTokens: ScimToken[]; ScimBaseUrl: string }>('GET', `${account(id)}/scim-tokens`),
   createScimToken: (id: string, Name: string) =>
-    call<{ ScimToken: ScimToken; Token: string }>('POST', `${account(id)}/scim-tokens`, { Name }),
+    call<{ ScimToken: ScimToken; Token: string; ScimBaseUrl: string }>('POST', `${account(id)}/scim-tokens`, {
+      Name,
+    }),
   revokeScimToken: (id: string, tokenId: string) =>
     call<{ ScimToken: ScimToken }>('DELETE', `${account(id)}/scim-tokens/${encodeURIComponent(tokenId)}`),
 };

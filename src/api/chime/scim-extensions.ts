@@ -67,8 +67,11 @@ export interface ScimToken {
 export interface ScimIO {
   CreateScimToken: {
     input: { AccountId: string; Name?: string };
-    output: { ScimToken?: ScimToken; Token?: string };
+    output: { ScimToken?: ScimToken; Token?: string; ScimBaseUrl?: string };
   };
-  ListScimTokens: { input: { AccountId: string }; output: { ScimTokens?: ScimToken[] } };
+  ListScimTokens: {
+    input: { AccountId: string };
+    output: { ScimTokens?: ScimToken[]; ScimBaseUrl?: string };
+  };
   RevokeScimToken: { input: { AccountId: string; TokenId: string }; output: { ScimToken?: ScimToken } };
 }

@@ -14,7 +14,6 @@ import { ShownOnce } from '../ShownOnce.js';
 import { singleSelection } from '../../selection.js';
 
 /** The SCIM base URL an identity provider is given: Belfry's own address, as the console is served from it. */
-const scimBaseUrl = () => `${window.location.origin}/scim/v2`;
 
 /**
  * SCIM tokens: the bearer tokens Okta or Microsoft Entra provisions this account's users with. A
@@ -27,12 +26,16 @@ export default function ScimTokens({ accountId }: { accountId: string }) {
   const [name, setName] = useState('');
   const [dialogError, setDialogError] = useState<string>();
   const [minted, setMinted] = useState<{ name: string; token: string }>();
+  // BELFRY_PUBLIC_URL's, as Belfry answers it (the console's own address may be a proxy's)
+  const [baseUrl, setBaseUrl] = useState<string>();
   const flash = useFlash();
   const { say, clear } = flash;
 
   const load = useCallback(async () => {
     try {
-      setTokens((await identity.listScimTokens(accountId)).ScimTokens);
+      const listed = await identity.listScimTokens(accountId);
+      setTokens(listed.ScimTokens);
+      setBaseUrl(listed.ScimBaseUrl);
     } catch (e) {
       setTokens([]);
       say('error', explain('list the SCIM tokens', e));
@@ -78,7 +81,7 @@ export default function ScimTokens({ accountId }: { accountId: string }) {
         <ShownOnce
           header={`SCIM token ${minted.name} created`}
           items={[
-            { label: 'SCIM base URL', value: scimBaseUrl() },
+            { label: 'SCIM base URL', value: baseUrl ?? '' },
             { label: 'Token', value: minted.token },
           ]}
           onDismiss={() => setMinted(undefined)}
@@ -101,7 +104,7 @@ export default function ScimTokens({ accountId }: { accountId: string }) {
           <Header
             variant="h1"
             counter={tokens ? `(${tokens.length})` : undefined}
-            description={`Tokens your identity provider (Okta, Microsoft Entra) provisions users with, at ${scimBaseUrl()}.`}
+            description={`Tokens your identity provider (Okta, Microsoft Entra) provisions users with, at ${baseUrl ?? '…'}.`}
             actions={
               <SpaceBetween direction="horizontal" size="xs">
                 <Button disabled={!one} onClick={() => open('revoke')}>
