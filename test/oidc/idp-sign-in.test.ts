@@ -17,7 +17,7 @@ import { signedFetch } from '../helpers/signed-fetch.js';
 import { storedText } from '../helpers/stored-text.js';
 import { belfry } from '../cli/processes.js';
 import { databaseUrlOf } from '../helpers/databases.js';
-import { mintToken, scimTokenApi } from '../helpers/scim.js';
+import { GROUP, mintToken, patchOp, scimClient, scimTokenApi, USER } from '../helpers/scim.js';
 import { eachDialect } from '../helpers/suite.js';
 import { authorizationRequest, freePort, registeredApp, startCallback, type App } from './flow.js';
 
@@ -177,6 +177,29 @@ await eachDialect(
       const refused = await appSignIn(app, dan);
       assert.equal(refused.tokens, undefined);
       assert.match(textOf(refused.page), /has not given you access to Belfry yet/);
+    });
+
+    it('keeps a person SCIM deactivated suspended, whatever groups their ID token names', async () => {
+      const { accountId, domain } = await connectedAccount(server());
+      const scim = scimClient(server(), (await mintToken(server(), accountId)).token);
+      const email = `eva@${domain}`;
+      const created = await scim.post('/Users', {
+        schemas: [USER],
+        userName: email,
+        emails: [{ value: email, primary: true }],
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const id = created.body?.id as string;
+      await scim.post('/Groups', { schemas: [GROUP], displayName: 'chime-pro', members: [{ value: id }] });
+      const eva = idp.person(email, { groups: ['chime-pro'] });
+      assert.equal(tierOf(await appSignIn(app, eva)), 'Pro');
+      const off = await scim.patch(`/Users/${id}`, patchOp({ op: 'replace', value: { active: false } }));
+      assert.equal(off.status, 200, JSON.stringify(off.body));
+      server().clock.advance(1000);
+      const refused = await appSignIn(app, eva);
+      assert.equal(refused.tokens, undefined, 'no code for the app');
+      const member = await findUserByEmail(server().services.db, accountId, email);
+      assert.equal(member?.registrationStatus, 'Suspended');
     });
 
     it('refuses an address the IdP has not verified, and a person SCIM has not provisioned', async () => {

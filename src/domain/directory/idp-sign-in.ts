@@ -6,12 +6,16 @@ import {
   findIdpConnection,
   provisionsOverScim,
 } from '../../store/idp-connections.js';
+import { findScimUser } from '../../store/scim.js';
 import { findUserByEmail } from '../../store/users.js';
 import type { DirectoryDecision, IdpSignInOutcome, IdpSignInStart } from './contract.js';
 import type { DirectoryDeps } from './deps.js';
 import { createIdpClient } from '../../directory/oidc/index.js';
 import { idpSettings, redirectUriOf, signInSettings } from './oidc-connection.js';
 import { bringUpToDate, refused } from './sign-in.js';
+
+/** userAccountControl's ACCOUNTDISABLE bit, which the planner reads as "disabled in the directory". */
+const UAC_ACCOUNT_DISABLED = 0x2;
 
 /** How long a person has at their IdP before the sign-in must start again. */
 const TRANSACTION_MS = 10 * 60_000;
@@ -183,6 +187,10 @@ async function signInWithClaims(
   }
   const guid =
     (member && (await findDirectoryIdOfUser(deps.db, accountId, member.id))) ?? `idp:${String(claims.sub)}`;
+  // The claim re-derives the tier only: whether a provisioned person is active is SCIM's to say,
+  // so one the IdP deactivated stays suspended however their token reads (an IdP may still sign
+  // in someone it unassigned from the app).
+  const provisioned = await findScimUser(deps.db, accountId, guid);
   const entry: DirectoryUserEntry = {
     guid,
     dn: `idp-user:${guid}`,
@@ -190,7 +198,7 @@ async function signInWithClaims(
     userPrincipalName: email,
     mail: email,
     displayName: typeof claims.name === 'string' && claims.name !== '' ? claims.name : member?.displayName,
-    userAccountControl: 0,
+    userAccountControl: provisioned && !provisioned.active ? UAC_ACCOUNT_DISABLED : 0,
     usnChanged: '0',
   };
   return bringUpToDate(
