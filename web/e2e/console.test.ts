@@ -4,7 +4,7 @@ import { ListAccountsCommand, ListUsersCommand } from '@aws-sdk/client-chime';
 import type { Browser } from 'playwright-core';
 import { eachDialect } from '../../test/helpers/suite.js';
 import type { TestServer } from '../../test/helpers/server.js';
-import { checkPage, chromiumMissing, h1, launchChromium } from './chromium.js';
+import { checkPage, chromiumMissing, h1, launchChromium, sideLink } from './chromium.js';
 
 const PASSWORD = 'console e2e password';
 
@@ -61,7 +61,7 @@ await eachDialect(
       // An account's name opens its overview; Users is in the side navigation.
       await page.getByRole('link', { name: 'Browser Co' }).click();
       await h1(page, 'Browser Co');
-      await page.getByRole('link', { name: 'Users', exact: true }).click();
+      await sideLink(page, 'Users');
       await h1(page, 'Users');
       await checkPage(page, 'users', dialect);
 

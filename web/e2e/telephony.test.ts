@@ -14,7 +14,7 @@ import { signedUpMember } from '../../test/helpers/members.js';
 import { freshNumber, importNumbers } from '../../test/helpers/phone-numbers.js';
 import { eachDialect } from '../../test/helpers/suite.js';
 import type { TestServer } from '../../test/helpers/server.js';
-import { checkPage, chromiumMissing, h1, launchChromium } from './chromium.js';
+import { checkPage, chromiumMissing, h1, launchChromium, sideLink } from './chromium.js';
 
 const PASSWORD = 'telephony e2e password';
 // Two numbers of the simulated carrier's Seattle pool (555-0100 to 555-0199).
@@ -76,7 +76,7 @@ await eachDialect(
       await signInFirstAdministrator(page, server(), `admin-${dialect}@example.com`);
 
       // Phone number management, from the side navigation.
-      await page.getByRole('link', { name: 'Phone number management' }).click();
+      await sideLink(page, 'Phone number management');
       await h1(page, 'Phone number management');
       await page.getByText('No phone numbers match').waitFor();
       await page.getByRole('button', { name: 'Provision phone numbers' }).click();
