@@ -42,6 +42,7 @@ export interface Database {
   directory_groups: DirectoryEntriesTable;
   directory_runs: DirectoryRunsTable;
   directory_run_items: DirectoryRunItemsTable;
+  pro_periods: ProPeriodsTable;
 }
 
 export interface InstallationTable {
@@ -474,4 +475,15 @@ export interface IdpConnectionsTable {
   groups_claim: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * A stretch in which a user was a billable Pro member of the account (0018), written by triggers on
+ * `users` and `accounts`, never by the application; `ended_at` null while it runs.
+ */
+export interface ProPeriodsTable {
+  account_id: string;
+  user_id: string;
+  started_at: string;
+  ended_at: string | null;
 }
