@@ -6,6 +6,7 @@ import { chimeApi, sendClientError, sendError } from './api/chime/plugin.js';
 import { endUserPages } from './api/pages/plugin.js';
 import { oidcProvider } from './api/oidc/plugin.js';
 import { entitlementApi } from './api/entitlements/plugin.js';
+import { usageApi } from './api/usage/plugin.js';
 import { processLogDestination } from './lib/log-destination.js';
 import { createMetrics } from './lib/metrics.js';
 import { fastifyTrustProxy } from './api/client-address.js';
@@ -101,6 +102,8 @@ export async function buildApp(services: Services, config: Config): Promise<Fast
   await app.register(oidcProvider, { services, config });
   // Its own context too: its Basic-auth hook must not reach the other routes.
   await app.register(entitlementApi, { services });
+  // The meetings service's usage reports: app-client auth like the live check, its own body parser.
+  await app.register(usageApi, { services });
   // The SCIM 2.0 server identity providers provision through: its own auth, bodies and errors.
   await app.register(scimApi, { services, config, prefix: '/scim/v2' });
   return app;

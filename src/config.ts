@@ -77,6 +77,22 @@ export interface Config {
     readonly idTokenTtlSeconds: number;
     readonly refreshTokenTtlSeconds: number;
   };
+  /** usage and billing (DESIGN §8): the operator's prices and who may report meetings */
+  readonly usage: UsageSettings;
+}
+
+/** BELFRY_USAGE_*: Chime's pricing ($3 a day, at most $15 a month per user) unless set. */
+export interface UsageSettings {
+  readonly dailyPriceCents: number;
+  readonly monthlyCapCents: number;
+  /** a meeting shorter than this (or with nobody but its host) makes no day billable */
+  readonly minimumMinutes: number;
+  /** the label reports put on amounts (ISO 4217 code or any short label); amounts are in its cents */
+  readonly currency: string;
+  /** days after a month has ended (in the account's zone) before it closes for good */
+  readonly closeAfterDays: number;
+  /** the app clients allowed to report meetings; no other app client may (a chat app cannot bill) */
+  readonly reporterClientIds: readonly string[];
 }
 
 export type TrustProxy = false | { readonly hops: number } | { readonly proxies: readonly string[] };
@@ -227,9 +243,24 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         365 * 86400,
       ),
     },
+    usage: readUsage(read, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+function readUsage(read: Reader, problems: string[]): UsageSettings {
+  const currency = read.string('BELFRY_USAGE_CURRENCY', 'USD');
+  if (!/^[A-Za-z$€£¥]{1,8}$/.test(currency))
+    problems.push(`BELFRY_USAGE_CURRENCY must be 1-8 letters or a currency sign, not "${currency}"`);
+  return {
+    dailyPriceCents: read.integer('BELFRY_USAGE_DAILY_PRICE_CENTS', 300, 0, 100_000_000),
+    monthlyCapCents: read.integer('BELFRY_USAGE_MONTHLY_CAP_CENTS', 1500, 0, 1_000_000_000),
+    minimumMinutes: read.integer('BELFRY_USAGE_MINIMUM_MINUTES', 1, 0, 1440),
+    currency,
+    closeAfterDays: read.integer('BELFRY_USAGE_CLOSE_AFTER_DAYS', 3, 0, 60),
+    reporterClientIds: read.list('BELFRY_USAGE_REPORTER_CLIENTS'),
+  };
 }
 
 /** The names proxy-addr (Fastify's trustProxy) knows for whole ranges of addresses. */

@@ -37,6 +37,8 @@ import type { DirectoryClient } from './directory/types.js';
 import { createIdpClient, type IdpClient } from './directory/oidc/index.js';
 import { createJobs, type JobHandler } from './jobs/queue.js';
 import { createScimService, type ScimService } from './domain/scim/service.js';
+import { createUsageService, type UsageService } from './domain/usage/service.js';
+import { DEFAULT_USAGE_SETTINGS, type UsageSettings } from './domain/usage/deps.js';
 import type { Clock } from './lib/clock.js';
 import type { Ids } from './lib/ids.js';
 import type { SecretBox } from './lib/secret-box.js';
@@ -75,6 +77,8 @@ export interface Services {
   directory: DirectoryService;
   /** SCIM tokens, and the Users and Groups an identity provider pushes (api/scim) */
   scim: ScimService;
+  /** usage and billing: meetings reported, billing time zones, monthly reports */
+  usage: UsageService;
   audit: {
     listAuditEvents(actor: Actor, accountId: string, query: AuditQuery): ReturnType<typeof listAuditEvents>;
     listInstallationAuditEvents(actor: Actor, query: AuditQuery): ReturnType<typeof listAuditEvents>;
@@ -93,7 +97,9 @@ export interface ServiceInputs {
   ids: Ids;
   secrets: SecretBox;
   config: Pick<Config, 'accountRetentionDays' | 'publicUrl' | 'invitationTtlDays'> &
-    Partial<Pick<Config, 'domains' | 'webhooks' | 'apiRateLimit' | 'console' | 'directory' | 'idp'>>;
+    Partial<
+      Pick<Config, 'domains' | 'webhooks' | 'apiRateLimit' | 'console' | 'directory' | 'idp' | 'usage'>
+    >;
   /** where emails go (src/mail/create-mailer.ts builds it from the configuration) */
   mailer: Mailer;
   /** where phone numbers are searched and ordered; the simulated carrier unless given */
@@ -163,6 +169,8 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
   // their AD credentials); tests may give their own.
   const directorySignIn: DirectorySignIn =
     inputs.directorySignIn ?? ((email, password) => directory.signIn(email, password));
+  const usage = createUsageService({ ...deps, usage: usageSettings(config) });
+  handlers.push(...usage.jobHandlers);
   const installationId = await ensureInstallationValue(db, 'installation_id', twelveDigits());
   return {
     db,
@@ -185,6 +193,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     domains: createDomainsService(domainDeps),
     directory,
     scim: createScimService({ ...deps, scimBaseUrl: `${config.publicUrl}/scim/v2` }),
+    usage,
     audit: {
       listAuditEvents: (actor, accountId, query) => listAuditEvents(db, actor, accountId, query),
       listInstallationAuditEvents: (actor, query) => listInstallationAuditEvents(db, actor, query),
@@ -227,6 +236,21 @@ function consoleRules({ console: settings }: Partial<Pick<Config, 'console'>>): 
     idleMs: settings.idleMinutes * MINUTE_MS,
     absoluteMs: settings.sessionHours * 60 * MINUTE_MS,
     setupLinkMs: settings.setupLinkHours * 60 * MINUTE_MS,
+  };
+}
+
+/** The operator's billing settings from the configuration (Chime's pricing without one). */
+function usageSettings({ usage }: Partial<Pick<Config, 'usage'>>): UsageSettings {
+  if (!usage) return DEFAULT_USAGE_SETTINGS;
+  return {
+    terms: {
+      dailyPriceCents: usage.dailyPriceCents,
+      monthlyCapCents: usage.monthlyCapCents,
+      minimumMinutes: usage.minimumMinutes,
+    },
+    currency: usage.currency,
+    closeAfterDays: usage.closeAfterDays,
+    reporterClientIds: usage.reporterClientIds,
   };
 }
 

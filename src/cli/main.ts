@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   domains: async () => (await import('./domains.js')).domains,
   directory: async () => (await import('./directory.js')).directory,
   scim: async () => (await import('./scim.js')).scim,
+  usage: async () => (await import('./usage-report.js')).usage,
 };
 
 /**

@@ -140,6 +140,13 @@ Commands:
       The account's tokens: id, name, created, last used (to the minute), revoked.
   scim tokens revoke <account-id> <token-id> [--json]
       Revoke a token: the IdP's next request is refused (401). The account keeps its type.
+  usage report <account-id> --month <YYYY-MM> [--csv | --json]
+      What the account owes for the month, in its billing time zone: each billable user with
+      their billable days and the meeting that made each one billable, the charge with the
+      monthly cap applied, adjustment lines for earlier closed months, the total. A month
+      closes (and never changes again) BELFRY_USAGE_CLOSE_AFTER_DAYS after it ends.
+  usage time-zone <account-id> [--set <IANA zone>] [--json]
+      Show the account's billing time zone (UTC unless set), or set it (e.g. Europe/Paris).
   help
       Show this text. Every command also takes --help.
 `;

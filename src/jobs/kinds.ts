@@ -21,6 +21,7 @@ export interface JobPayloads {
   'purge-account': { accountId: string };
   'directory-sync': DirectorySyncPayload;
   'directory-schedule': DirectoryScheduleTick;
+  'usage.close-month': { accountId: string; month: string };
 }
 
 export type JobKind = keyof JobPayloads;

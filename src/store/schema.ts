@@ -43,6 +43,10 @@ export interface Database {
   directory_runs: DirectoryRunsTable;
   directory_run_items: DirectoryRunItemsTable;
   pro_periods: ProPeriodsTable;
+  meeting_reports: MeetingReportsTable;
+  account_billing: AccountBillingTable;
+  usage_months: UsageMonthsTable;
+  usage_adjustments: UsageAdjustmentsTable;
 }
 
 export interface InstallationTable {
@@ -486,4 +490,48 @@ export interface ProPeriodsTable {
   user_id: string;
   started_at: string;
   ended_at: string | null;
+}
+
+/** A hosted meeting as last reported (0019); keyed by the reporting client and its meeting id. */
+export interface MeetingReportsTable {
+  client_id: string;
+  meeting_id: string;
+  account_id: string;
+  user_id: string;
+  identity_id: string;
+  started_at: string;
+  ended_at: string | null;
+  attendees: number;
+  first_reported_at: string;
+  reported_at: string;
+}
+
+/** An account's billing time zone (0019); none means UTC. */
+export interface AccountBillingTable {
+  account_id: string;
+  time_zone: string;
+  updated_at: string;
+}
+
+/** An account's month with usage (0019): open, or closed with its bill frozen in `snapshot` (JSON). */
+export interface UsageMonthsTable {
+  account_id: string;
+  month: string;
+  closes_at: string;
+  closed_at: string | null;
+  time_zone: string | null;
+  total_cents: number | null;
+  snapshot: string | null;
+}
+
+/** What late reports changed in a closed month, carried by a later open month (0019). */
+export interface UsageAdjustmentsTable {
+  id: string;
+  account_id: string;
+  month: string;
+  for_month: string;
+  user_id: string;
+  cents: number;
+  details: string;
+  created_at: string;
 }

@@ -3,6 +3,7 @@ import type { Account } from './generated/model.js';
 import { directoryOperations, directorySchemas, type DirectoryIO } from './directory-extensions.js';
 import { userOperations, userSchemas, type UserIO } from './user-extensions.js';
 import { scimOperations, scimSchemas, type ScimIO } from './scim-extensions.js';
+import { usageOperations, usageSchemas, type UsageIO } from './usage-extensions.js';
 
 /**
  * Belfry's own operations, in the Chime style (same signing, errors and audit) on paths and
@@ -171,6 +172,8 @@ export const extensionOperations = {
   ...userOperations,
   // SCIM tokens for Okta and Entra (README "Okta", "Entra").
   ...scimOperations,
+  // Usage reports and billing time zones (README "Usage and billing").
+  ...usageOperations,
 } as const satisfies Record<string, OperationSpec>;
 
 export const extensionSchemas: Readonly<Record<string, Schema>> = {
@@ -283,6 +286,7 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
   ...directorySchemas,
   ...userSchemas,
   ...scimSchemas,
+  ...usageSchemas,
 };
 
 export interface DisabledAccount extends Account {
@@ -356,7 +360,7 @@ export interface DomainReleaseEffect {
 type AccountDomainInput = { AccountId: string; DomainName: string };
 type DomainRelease = { Domain?: AccountDomain; AffectedUsers?: DomainReleaseEffect[] };
 
-export interface ExtensionIO extends DirectoryIO, UserIO, ScimIO {
+export interface ExtensionIO extends DirectoryIO, UserIO, ScimIO, UsageIO {
   CreateAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };
   ListAccountDomains: { input: { AccountId: string }; output: { Domains?: AccountDomain[] } };
   GetAccountDomain: { input: AccountDomainInput; output: { Domain?: AccountDomain } };

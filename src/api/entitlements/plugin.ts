@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isEntitlement } from '../../domain/entitlements/checks.js';
-import { decodeComponentText, decodeUtf8, queryIsText } from '../../lib/text.js';
+import { queryIsText } from '../../lib/text.js';
 import type { Services } from '../../services.js';
+import { authenticateAppClient, oauthError as fail } from '../app-client-auth.js';
 
 /**
  * The service-to-service entitlement API: an app, authenticated as itself with its client id
@@ -13,17 +14,8 @@ export async function entitlementApi(app: FastifyInstance, options: { services: 
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('cache-control', 'no-store');
-    const credentials = basicCredentials(request);
-    const client = credentials && (await entitlements.authenticateApp(credentials.id, credentials.secret));
-    if (!client) {
-      reply.header('www-authenticate', 'Basic realm="belfry-entitlements", charset="UTF-8"');
-      return fail(
-        reply,
-        401,
-        'invalid_client',
-        'Authenticate with the app client id and secret (HTTP Basic)',
-      );
-    }
+    const client = await authenticateAppClient(options.services, request, reply, 'belfry-entitlements');
+    if (!client) return reply;
     if (!queryIsText(request.raw.url))
       return fail(reply, 400, 'invalid_request', 'The query is not valid percent-encoded UTF-8 text');
   });
@@ -57,24 +49,7 @@ export async function entitlementApi(app: FastifyInstance, options: { services: 
   });
 }
 
-function fail(reply: FastifyReply, status: number, error: string, description: string) {
-  return reply.code(status).send({ error, error_description: description });
-}
-
 function queryValue(request: FastifyRequest, name: string): string | undefined {
   const value = (request.query as Record<string, unknown>)[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** RFC 6749 §2.3.1: both parts are form-encoded before the Base64 of `id:secret`. */
-function basicCredentials(request: FastifyRequest): { id: string; secret: string } | undefined {
-  const header = request.headers.authorization;
-  // The scheme name is case-insensitive (RFC 9110 §11.1).
-  if (!header || !/^basic /i.test(header)) return undefined;
-  const decoded = decodeUtf8(Buffer.from(header.slice(6).trim(), 'base64'));
-  const colon = decoded?.indexOf(':') ?? -1;
-  if (colon <= 0) return undefined;
-  const id = decodeComponentText(decoded!.slice(0, colon));
-  const secret = decodeComponentText(decoded!.slice(colon + 1));
-  return id === undefined || secret === undefined ? undefined : { id, secret };
 }

@@ -30,10 +30,7 @@ export function createEntitlementChecks(deps: CheckDeps) {
     /** Undefined for a `sub` Belfry never issued. */
     async check(sub: string, entitlement: Entitlement): Promise<CheckAnswer | undefined> {
       const standing = await currentStanding(deps.db, sub, deps.clock.now());
-      if (!standing) return undefined;
-      if (!standing.allowed) return { sub, entitlement, allowed: false, reason: standing.reason };
-      if (standing.claims.entitlements.includes(entitlement)) return { sub, entitlement, allowed: true };
-      return { sub, entitlement, allowed: false, reason: notEntitled(entitlement) };
+      return standing && answerFor(standing, entitlement);
     },
 
     standing: (sub: string): Promise<Standing | undefined> => currentStanding(deps.db, sub, deps.clock.now()),
@@ -41,6 +38,14 @@ export function createEntitlementChecks(deps: CheckDeps) {
 }
 
 export type EntitlementChecks = ReturnType<typeof createEntitlementChecks>;
+
+/** The check's answer for a standing already read (usage reports ask it for many hosts at once). */
+export function answerFor(standing: Standing, entitlement: Entitlement): CheckAnswer {
+  const { sub } = standing;
+  if (!standing.allowed) return { sub, entitlement, allowed: false, reason: standing.reason };
+  if (standing.claims.entitlements.includes(entitlement)) return { sub, entitlement, allowed: true };
+  return { sub, entitlement, allowed: false, reason: notEntitled(entitlement) };
+}
 export { isEntitlement };
 
 const WHY_NOT: Record<Entitlement, string> = {

@@ -7,6 +7,7 @@ import * as directory from './directory.js';
 import * as domains from './domains.js';
 import * as phoneNumbers from './phone-numbers.js';
 import * as scim from './scim.js';
+import * as usage from './usage.js';
 import * as users from './users.js';
 
 /** Every implemented operation by name; a model operation missing here answers "not supported". */
@@ -20,4 +21,5 @@ export const handlers: { [N in AnyOperationName]?: ChimeOperation<N> } = {
   ...domains,
   ...directory,
   ...scim,
+  ...usage,
 };
