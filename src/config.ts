@@ -256,7 +256,7 @@ function readUsage(read: Reader, problems: string[]): UsageSettings {
   return {
     dailyPriceCents: read.integer('BELFRY_USAGE_DAILY_PRICE_CENTS', 300, 0, 100_000_000),
     monthlyCapCents: read.integer('BELFRY_USAGE_MONTHLY_CAP_CENTS', 1500, 0, 1_000_000_000),
-    minimumMinutes: read.integer('BELFRY_USAGE_MINIMUM_MINUTES', 1, 0, 1440),
+    minimumMinutes: read.integer('BELFRY_USAGE_MINIMUM_MINUTES', 0, 0, 1440),
     currency,
     closeAfterDays: read.integer('BELFRY_USAGE_CLOSE_AFTER_DAYS', 3, 0, 60),
     reporterClientIds: read.list('BELFRY_USAGE_REPORTER_CLIENTS'),

@@ -37,6 +37,9 @@ async function report(args: string[]): Promise<void> {
 const money = (cents: number, currency: string) =>
   `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')} ${currency}`;
 
+const dayList = (days: ReadonlyArray<{ day: string; meetingId: string }>) =>
+  days.map((d) => `${d.day} (${d.meetingId})`).join(', ') || '-';
+
 function printReport(r: UsageReport): void {
   const status = r.status === 'Closed' ? `closed ${r.closedAt}` : `open, closes ${r.closesAt}`;
   print(`Account ${r.accountId}, ${r.month} (${r.timeZone}), ${status}`);
@@ -52,7 +55,7 @@ function printReport(r: UsageReport): void {
       u.name ?? '-',
       String(u.days.length),
       money(u.chargedCents, r.currency),
-      u.days.map((d) => `${d.day} (${d.meetingId})`).join(', '),
+      dayList(u.days),
     ]),
     'No billable users this month.',
   );
@@ -60,14 +63,14 @@ function printReport(r: UsageReport): void {
     print();
     print('Adjustments for closed months (late meeting reports):');
     printTable(
-      ['FOR MONTH', 'USER', 'EMAIL', 'AMOUNT', 'WAS', 'NOW'],
+      ['FOR MONTH', 'USER', 'EMAIL', 'AMOUNT', 'DAYS ADDED', 'DAYS REMOVED'],
       r.adjustments.map((a) => [
         a.forMonth,
         a.userId,
         a.email ?? '-',
         money(a.cents, r.currency),
-        money(a.previouslyChargedCents, r.currency),
-        money(a.nowChargedCents, r.currency),
+        dayList(a.daysAdded),
+        dayList(a.daysRemoved),
       ]),
       '',
     );

@@ -37,8 +37,12 @@ export async function proPeriodsOf(
     .selectAll()
     .where('account_id', '=', accountId)
     .where('started_at', '<', untilIso)
-    .where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', fromIso)]))
-    .whereRef('started_at', '<>', 'ended_at')
+    .where((eb) =>
+      eb.or([
+        eb('ended_at', 'is', null),
+        eb.and([eb('ended_at', '>', fromIso), eb('ended_at', '>', eb.ref('started_at'))]),
+      ]),
+    )
     .orderBy('user_id')
     .orderBy('started_at')
     .execute();

@@ -77,9 +77,8 @@ export interface UsageAdjustment {
   PrimaryEmail?: string;
   DisplayName?: string;
   Cents: number;
-  BillableDays: UsageDayLine[];
-  PreviouslyChargedCents: number;
-  NowChargedCents: number;
+  DaysAdded: UsageDayLine[];
+  DaysRemoved: UsageDayLine[];
 }
 
 export interface UsageReportWire {

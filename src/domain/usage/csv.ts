@@ -46,7 +46,7 @@ export function reportCsv(report: UsageReport): string {
       email: a.email,
       name: a.name,
       for_month: a.forMonth,
-      billable_days: a.days.length,
+      billable_days: a.daysAdded.length - a.daysRemoved.length,
       charged_cents: a.cents,
     });
   rows.push({ kind: 'total', ...base, charged_cents: report.totalCents });

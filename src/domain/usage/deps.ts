@@ -1,6 +1,6 @@
 import type { JobKind } from '../../jobs/kinds.js';
 import type { DomainDeps } from '../deps.js';
-import type { BillingTerms } from './rule.js';
+import { DEFAULT_BILLING_TERMS, type BillingTerms } from './rule.js';
 
 export const CLOSE_USAGE_MONTH_JOB = 'usage.close-month' satisfies JobKind;
 
@@ -21,7 +21,7 @@ export interface UsageDeps extends DomainDeps {
 
 /** Chime's pricing, for services built without a configuration (benchmarks, unit tests). */
 export const DEFAULT_USAGE_SETTINGS: UsageSettings = {
-  terms: { dailyPriceCents: 300, monthlyCapCents: 1500, minimumMinutes: 1 },
+  terms: DEFAULT_BILLING_TERMS,
   currency: 'USD',
   closeAfterDays: 3,
   reporterClientIds: [],

@@ -13,9 +13,11 @@ import {
   type StoredMeetingReport,
   type UsageAdjustmentRecord,
 } from '../../store/usage.js';
-import { closesAt, monthAt, monthBounds, nextMonth } from './calendar.js';
+import { monthBounds, nextMonth } from './calendar.js';
+import { closesAt, monthAt } from './zone-months.js';
 import { CLOSE_USAGE_MONTH_JOB, type UsageDeps } from './deps.js';
 import {
+  adjustmentsOf as adjustmentLines,
   billMonth,
   type BillableDay,
   type BillingTerms,
@@ -34,17 +36,18 @@ export interface ReportUser {
   chargedCents: number;
 }
 
-/** A correction of an earlier, closed month, carried by this one. */
+/** A correction of an earlier, closed month, carried by this one (rule.ts: adjustmentsOf). */
 export interface ReportAdjustment {
   forMonth: string;
   userId: string;
   email: string | undefined;
   name: string | undefined;
+  /** positive: owed on top; negative: a credit */
   cents: number;
-  /** the user's billable days in that month as they now stand, and what it had charged */
-  days: Array<{ day: string; meetingId: string }>;
-  previouslyChargedCents: number;
-  nowChargedCents: number;
+  /** billable days a late report added to that month, each with its meeting */
+  daysAdded: Array<{ day: string; meetingId: string }>;
+  /** days it had that no longer qualify (a meeting re-reported shorter, say) */
+  daysRemoved: Array<{ day: string; meetingId: string }>;
 }
 
 /** What an account owes for a month; a closed month's never changes (its snapshot). */
@@ -95,7 +98,8 @@ export async function computeBill(
   return billMonth(accountId, month, timeZone, meetings.map(toRuleMeeting), periods, terms);
 }
 
-const dayLines = (days: readonly BillableDay[]) => days.map((d) => ({ day: d.day, meetingId: d.meetingId }));
+const dayLines = (days: ReadonlyArray<Pick<BillableDay, 'day' | 'meetingId'>>) =>
+  days.map((d) => ({ day: d.day, meetingId: d.meetingId }));
 
 /** The report of a month: its bill, the adjustments it carries, names, totals. */
 export async function buildReport(
@@ -143,9 +147,8 @@ export async function buildReport(
 }
 
 interface AdjustmentDetails {
-  days: Array<{ day: string; meetingId: string }>;
-  previouslyChargedCents: number;
-  nowChargedCents: number;
+  daysAdded: Array<{ day: string; meetingId: string }>;
+  daysRemoved: Array<{ day: string; meetingId: string }>;
 }
 
 const details = (a: UsageAdjustmentRecord): AdjustmentDetails => JSON.parse(a.details) as AdjustmentDetails;
@@ -205,8 +208,9 @@ export async function touchMonths(
 }
 
 /**
- * Late reports changed a closed month: what it would charge now, less what it charged and the
- * adjustments already made for it, becomes a line per user in the first open month after it.
+ * Late reports changed a closed month: the rule compares its bill as it stands (the snapshot with
+ * the adjustments already made for it) with the bill recomputed from every report now, and each
+ * difference becomes a line in the first open month after it.
  */
 export async function adjustClosedMonth(
   tx: Db,
@@ -217,38 +221,66 @@ export async function adjustClosedMonth(
   const [row] = await lockUsageMonths(tx, deps.dialect, accountId, [month]);
   if (!row?.closedAt) return [];
   const snapshot = JSON.parse(row.snapshot!) as UsageReport;
-  const now = await computeBill(tx, snapshot.terms, accountId, month, snapshot.timeZone);
-  const earlier = await adjustmentsOf(tx, accountId, month, 'forMonth');
-  const charged = new Map<string, number>();
-  for (const u of snapshot.users) charged.set(u.userId, u.chargedCents);
-  for (const a of earlier) charged.set(a.userId, (charged.get(a.userId) ?? 0) + a.cents);
-  const nowByUser = new Map(now.users.map((u) => [u.userId, u]));
+  const standing = asAdjusted(snapshot, await adjustmentsOf(tx, accountId, month, 'forMonth'));
+  const recomputed = await computeBill(tx, snapshot.terms, accountId, month, snapshot.timeZone);
+  const changes = adjustmentLines(standing, recomputed);
+  if (changes.length === 0) return [];
   const carrier = await carryingMonth(tx, deps, accountId, month);
   const at = deps.clock.now().toISOString();
-  const lines: UsageAdjustmentRecord[] = [];
-  for (const userId of new Set([...charged.keys(), ...nowByUser.keys()])) {
-    const current = nowByUser.get(userId);
-    const before = charged.get(userId) ?? 0;
-    const after = current?.chargedCents ?? 0;
-    if (after === before) continue;
-    const line: AdjustmentDetails = {
-      days: dayLines(current?.days ?? []),
-      previouslyChargedCents: before,
-      nowChargedCents: after,
-    };
-    lines.push({
-      id: deps.ids.uuid(),
-      accountId,
-      month: carrier,
-      forMonth: month,
-      userId,
-      cents: after - before,
-      details: JSON.stringify(line),
-      createdAt: at,
-    });
-  }
+  const lines = changes.map((c) => ({
+    id: deps.ids.uuid(),
+    accountId,
+    month: carrier,
+    forMonth: month,
+    userId: c.userId,
+    cents: c.centsDifference,
+    details: JSON.stringify({
+      daysAdded: dayLines(c.daysAdded),
+      daysRemoved: dayLines(c.daysRemoved),
+    } satisfies AdjustmentDetails),
+    createdAt: at,
+  }));
   await insertAdjustments(tx, lines);
   return lines;
+}
+
+/** A closed month's bill as it stands: as closed, with every adjustment made for it since. */
+function asAdjusted(snapshot: UsageReport, adjustments: readonly UsageAdjustmentRecord[]): MonthBill {
+  const { accountId, month, timeZone } = snapshot;
+  const users = new Map<string, { days: Map<string, string>; chargedCents: number; uncappedCents: number }>();
+  const userOf = (userId: string) => {
+    if (!users.has(userId)) users.set(userId, { days: new Map(), chargedCents: 0, uncappedCents: 0 });
+    return users.get(userId)!;
+  };
+  for (const u of snapshot.users) {
+    const user = userOf(u.userId);
+    for (const d of u.days) user.days.set(d.day, d.meetingId);
+    user.chargedCents = u.chargedCents;
+    user.uncappedCents = u.uncappedCents;
+  }
+  for (const a of adjustments) {
+    const user = userOf(a.userId);
+    const { daysAdded, daysRemoved } = details(a);
+    for (const d of daysRemoved) user.days.delete(d.day);
+    for (const d of daysAdded) user.days.set(d.day, d.meetingId);
+    user.chargedCents += a.cents;
+  }
+  const lines = [...users].map(([userId, u]) => ({
+    accountId,
+    userId,
+    days: [...u.days]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([day, meetingId]) => ({ accountId, userId, day, meetingId })),
+    uncappedCents: u.uncappedCents,
+    chargedCents: u.chargedCents,
+  }));
+  return {
+    accountId,
+    month,
+    timeZone,
+    users: lines,
+    totalCents: lines.reduce((sum, u) => sum + u.chargedCents, 0),
+  };
 }
 
 /** The first month after `month` not closed yet, recorded as open and locked. */

@@ -7,7 +7,7 @@ import { authorize } from '../access/policies.js';
 import { auditedChange } from '../audit/trail.js';
 import { notFound } from '../errors.js';
 import type { ClientSummary } from '../oidc/clients.js';
-import { closesAt, requireMonth, requireTimeZone } from './calendar.js';
+import { closesAt, requireMonth, requireTimeZone } from './zone-months.js';
 import { CLOSE_USAGE_MONTH_JOB, type UsageDeps } from './deps.js';
 import { reportMeetings, type ReportRequest } from './ingest.js';
 import { billingZoneOf, buildReport, closeMonthIn, computeBill, type UsageReport } from './months.js';
