@@ -35,7 +35,10 @@ await eachDialect('usage: meetings reported by the meetings service', (server) =
     assert.equal(none.status, 401);
     assert.equal(none.body.error, 'invalid_client');
     assert.match(none.headers.get('www-authenticate') ?? '', /^Basic /);
-    const wrong = await usage.post(body, `Basic ${Buffer.from(`${usage.meetings.clientId}:nope`).toString('base64')}`);
+    const wrong = await usage.post(
+      body,
+      `Basic ${Buffer.from(`${usage.meetings.clientId}:nope`).toString('base64')}`,
+    );
     assert.equal(wrong.status, 401);
     const chat = await usage.asChat(body);
     assert.equal(chat.status, 403, 'a chat app cannot bill anyone');
@@ -94,12 +97,18 @@ await eachDialect('usage: meetings reported by the meetings service', (server) =
     const chime = server().client();
     const pro = await proMember(server());
     const basic = await signedUpMember(server());
-    await chime.send(new UpdateUserCommand({ AccountId: basic.accountId, UserId: basic.userId, LicenseType: 'Basic' }));
+    await chime.send(
+      new UpdateUserCommand({ AccountId: basic.accountId, UserId: basic.userId, LicenseType: 'Basic' }),
+    );
     const suspended = await proMember(server(), { type: 'EnterpriseLWA' });
     // EnterpriseLWA suspends in place; a Team account's suspension removes the member (free user).
     const removed = await proMember(server());
-    await chime.send(new BatchSuspendUserCommand({ AccountId: removed.accountId, UserIdList: [removed.userId] }));
-    await chime.send(new BatchSuspendUserCommand({ AccountId: suspended.accountId, UserIdList: [suspended.userId] }));
+    await chime.send(
+      new BatchSuspendUserCommand({ AccountId: removed.accountId, UserIdList: [removed.userId] }),
+    );
+    await chime.send(
+      new BatchSuspendUserCommand({ AccountId: suspended.accountId, UserIdList: [suspended.userId] }),
+    );
     const at = soon();
     const answer = await usage.report(
       meeting(pro.sub, 'r-pro', at),
@@ -136,11 +145,17 @@ await eachDialect('usage: meetings reported by the meetings service', (server) =
     later();
     const accountId = await newAccountId(server().client());
     const email = uniqueEmail();
-    await server().client().send(new InviteUsersCommand({ AccountId: accountId, UserEmailList: [email] }));
+    await server()
+      .client()
+      .send(new InviteUsersCommand({ AccountId: accountId, UserEmailList: [email] }));
     await server().runJobs();
     const link = server().mailLog.findLast((e) => e.obj.to === email)!;
     const token = new URL(String(link.obj.link)).searchParams.get('token')!;
-    await server().services.identities.register({ email, password: 'correct horse battery', invitationToken: token });
+    await server().services.identities.register({
+      email,
+      password: 'correct horse battery',
+      invitationToken: token,
+    });
     const identity = await server()
       .services.db.selectFrom('identities')
       .select('id')
