@@ -46,6 +46,14 @@ describe('loadConfig', () => {
       directory: { incrementalMinutes: 10, fullHours: 24, holdPercent: 10, holdCount: 50 },
       idp: { allowHttpIssuers: false },
       webhooks: { allowPrivate: [] },
+      usage: {
+        dailyPriceCents: 300,
+        monthlyCapCents: 1500,
+        minimumMinutes: 0,
+        currency: 'USD',
+        closeAfterDays: 3,
+        reporterClientIds: [],
+      },
     });
     assert.ok(Object.isFrozen(config));
   });
@@ -63,6 +71,28 @@ describe('loadConfig', () => {
         'DNS_SERVERS must list IP[:port] entries (IPv6 as [addr]:port), not "dns.example"',
         'DNS_SERVERS must list IP[:port] entries (IPv6 as [addr]:port), not "127.0.0.1:0"',
         'BELFRY_DOMAIN_CHECK_MINUTES must be an integer from 1 to 1440, not "0"',
+      ],
+    );
+  });
+
+  it("reads the operator's billing settings, Chime's prices unless set", () => {
+    const config = loadConfig(
+      {
+        BELFRY_USAGE_DAILY_PRICE_CENTS: '250',
+        BELFRY_USAGE_REPORTER_CLIENTS: 'meetings-1, meetings-2',
+        BELFRY_USAGE_CURRENCY: 'EUR',
+      },
+      CWD,
+    );
+    assert.equal(config.usage.dailyPriceCents, 250);
+    assert.equal(config.usage.monthlyCapCents, 1500);
+    assert.deepEqual(config.usage.reporterClientIds, ['meetings-1', 'meetings-2']);
+    assert.equal(config.usage.currency, 'EUR');
+    assert.deepEqual(
+      problemsOf({ BELFRY_USAGE_CLOSE_AFTER_DAYS: '-1', BELFRY_USAGE_CURRENCY: 'US dollars' }),
+      [
+        'BELFRY_USAGE_CURRENCY must be 1-8 letters or a currency sign, not "US dollars"',
+        'BELFRY_USAGE_CLOSE_AFTER_DAYS must be an integer from 0 to 60, not "-1"',
       ],
     );
   });
