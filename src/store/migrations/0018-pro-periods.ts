@@ -5,8 +5,10 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
 /**
  * Pro periods (issue 17): the stretches of time in which a user row was a billable Pro member of
  * its account — Registered (an invitee who has not accepted is Unregistered), tier Pro, not removed,
- * in an account that is not deleted. The billing rule bills a day only for a meeting that starts
- * inside one, so each period must start and end at the very moment the state changed.
+ * in an account that is not deleted, whatever its type (Chime priced Pro days alike in Team and
+ * Enterprise accounts, so a type change neither starts nor ends one). The billing rule bills a
+ * day only for a meeting that starts inside one, so each period starts and ends at the very
+ * moment the state changed.
  *
  * Written by triggers, not by the application: invitations, UpdateUser and BatchUpdateUser,
  * suspension, removal, directory syncs, SCIM, IdP sign-in, domain release, auto-join and account
