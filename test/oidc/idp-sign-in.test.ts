@@ -6,6 +6,7 @@ import { after, before, it } from 'node:test';
 import * as oidc from 'openid-client';
 import { SignInRefused } from '../../src/domain/sign-in/index.js';
 import { replaceGroupTiers } from '../../src/store/directories.js';
+import { proPeriodsOfUser } from '../../src/store/pro-periods.js';
 import { findUserByEmail } from '../../src/store/users.js';
 import { newAccountId, uniqueSuffix } from '../helpers/accounts.js';
 import { accountType } from '../helpers/directory-accounts.js';
@@ -163,6 +164,27 @@ await eachDialect(
       server().clock.advance(1000);
       const back = await appSignIn(app, ben);
       assert.equal(tierOf(back), 'Basic', textOf(back.page));
+    });
+
+    it('starts a Pro period at the sign-in whose groups make the person Pro and ends it at the one making them Basic (issue 17)', async () => {
+      const { accountId, domain } = await connectedAccount(server());
+      const db = server().services.db;
+      const fay = idp.person(`fay@${domain}`, { groups: ['chime-basic'] });
+      assert.equal(tierOf(await appSignIn(app, fay)), 'Basic');
+      const userId = (await findUserByEmail(db, accountId, fay.email))!.id;
+      assert.deepEqual(await proPeriodsOfUser(db, accountId, userId), [], 'Basic is never billable');
+      const signedIn = () => (server().clock.advance(60_000), server().clock.now().toISOString());
+      const becamePro = signedIn();
+      fay.groups = ['chime-pro'];
+      assert.equal(tierOf(await appSignIn(app, fay)), 'Pro');
+      const becameBasic = signedIn();
+      fay.groups = ['chime-basic'];
+      assert.equal(tierOf(await appSignIn(app, fay)), 'Basic');
+      const periods = await proPeriodsOfUser(db, accountId, userId);
+      assert.deepEqual(
+        periods.map((p) => [p.from, p.until]),
+        [[becamePro, becameBasic]],
+      );
     });
 
     it('keeps the stored state when the ID token has no groups claim, and never creates someone from it', async () => {

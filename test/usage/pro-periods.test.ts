@@ -13,6 +13,7 @@ import { proPeriodAt, proPeriodsOf, proPeriodsOfUser, type ProPeriod } from '../
 import { newAccountId, uniqueEmail, uniqueSuffix } from '../helpers/accounts.js';
 import { accountType } from '../helpers/directory-accounts.js';
 import { directoryApi, ok, syncNow } from '../helpers/directory.js';
+import { domainApi, uniqueDomain } from '../helpers/domains.js';
 import { FakeDirectory } from '../helpers/fake-directory.js';
 import { signedUpMember } from '../helpers/members.js';
 import { registerThroughPages, signInThroughPages } from '../helpers/pages.js';
@@ -198,6 +199,28 @@ await eachDialect('Pro periods: every way a member becomes or stops being billab
     assert.equal(await accountType(server(), member.accountId), 'EnterpriseLWA');
     assert.deepEqual(await periodsOf(server(), member.accountId, member.userId), before);
     assert.equal(before[0]?.until, null);
+  });
+
+  it('auto-join moves a Team member to the domain’s account at sign-in; releasing the domain ends it there', async () => {
+    const chime = server().client();
+    const team = await newAccountId(chime);
+    const domain = uniqueDomain();
+    const member = await signedUpMember(server(), {
+      accountId: team,
+      email: `kai-${uniqueSuffix()}@${domain}`,
+    });
+    const { accountId: enterprise } = await enterpriseAccount(server(), undefined, domain);
+    const moved = nextMinute(server());
+    await signInThroughPages(server(), member.email);
+    const joined = (await chimeUsers(server(), enterprise)).get(member.email)!;
+    assert.equal(joined.UserRegistrationStatus, 'Registered');
+    assert.equal((await periodsOf(server(), team, member.userId))[0]?.until, moved);
+    assert.deepEqual((await periodsOf(server(), enterprise, joined.UserId!)).map(span), [[moved, null]]);
+
+    const released = nextMinute(server());
+    const answer = await domainApi(server()).release(enterprise, domain);
+    assert.ok(answer.status < 300, answer.text);
+    assert.deepEqual((await periodsOf(server(), enterprise, joined.UserId!)).map(span), [[moved, released]]);
   });
 
   it('SCIM: provisioned Pro is billable from registration, until deactivated or moved to Basic', async () => {

@@ -107,22 +107,6 @@ export function qualifies(meeting: MeetingReport, terms: BillingTerms): boolean 
   return lasted >= 0 && lasted >= terms.minimumMinutes * 60_000;
 }
 
-/** The user was a billable Pro member of the account at the instant (ms): `from` ≤ t < `until`. */
-export function inProPeriod(
-  periods: readonly ProPeriod[],
-  accountId: string,
-  userId: string,
-  ms: number,
-): boolean {
-  return periods.some(
-    (p) =>
-      p.accountId === accountId &&
-      p.userId === userId &&
-      instantOf(p.from) <= ms &&
-      (p.until === null || ms < instantOf(p.until)),
-  );
-}
-
 /** One report per meeting id: the last one given replaces the earlier ones. */
 function latestReports(meetings: readonly MeetingReport[]): MeetingReport[] {
   const byId = new Map<string, MeetingReport>();
@@ -130,19 +114,27 @@ function latestReports(meetings: readonly MeetingReport[]): MeetingReport[] {
   return [...byId.values()];
 }
 
-/** Periods by account and user, so each meeting looks only at its host's. */
-function periodsByMember(periods: readonly ProPeriod[]): Map<string, ProPeriod[]> {
-  const byMember = new Map<string, ProPeriod[]>();
-  for (const period of periods) {
-    const key = memberKey(period.accountId, period.userId);
-    const own = byMember.get(key);
-    if (own) own.push(period);
-    else byMember.set(key, [period]);
-  }
-  return byMember;
+/** One member's periods as instants, and the first qualifying meeting of each of their days. */
+interface Member {
+  spans: { from: number; until: number }[];
+  days: Map<string, { ms: number; meeting: MeetingReport }>;
 }
 
-const memberKey = (accountId: string, userId: string) => JSON.stringify([accountId, userId]);
+/** Members by account, then user: each meeting looks only at its host's periods. */
+function membersOf(periods: readonly ProPeriod[]): Map<string, Map<string, Member>> {
+  const members = new Map<string, Map<string, Member>>();
+  for (const period of periods) {
+    let ofAccount = members.get(period.accountId);
+    if (!ofAccount) members.set(period.accountId, (ofAccount = new Map()));
+    let member = ofAccount.get(period.userId);
+    if (!member) ofAccount.set(period.userId, (member = { spans: [], days: new Map() }));
+    member.spans.push({
+      from: instantOf(period.from),
+      until: period.until === null ? Infinity : instantOf(period.until),
+    });
+  }
+  return members;
+}
 
 /** Earlier start first; the same start, the smaller meeting id. */
 function earlier(a: { ms: number; meeting: MeetingReport }, b: { ms: number; meeting: MeetingReport }) {
@@ -163,29 +155,25 @@ export function billableDays(
 ): BillableDay[] {
   parseMonth(month);
   checkTimeZone(timeZone);
-  const byMember = periodsByMember(periods);
-  const firstOfDay = new Map<string, { ms: number; meeting: MeetingReport; day: string }>();
+  const members = membersOf(periods);
   for (const meeting of latestReports(meetings)) {
-    if (!qualifies(meeting, terms)) continue;
+    const member = members.get(meeting.accountId)?.get(meeting.userId);
+    if (!member || !qualifies(meeting, terms)) continue;
     const ms = instantOf(meeting.startedAt);
-    const own = byMember.get(memberKey(meeting.accountId, meeting.userId)) ?? [];
-    if (!inProPeriod(own, meeting.accountId, meeting.userId, ms)) continue;
+    if (!member.spans.some((span) => span.from <= ms && ms < span.until)) continue;
     const day = dayAt(timeZone, ms);
     if (!day.startsWith(`${month}-`)) continue;
-    const key = JSON.stringify([meeting.accountId, meeting.userId, day]);
-    const held = firstOfDay.get(key);
-    if (!held || earlier({ ms, meeting }, held)) firstOfDay.set(key, { ms, meeting, day });
+    const held = member.days.get(day);
+    if (!held || earlier({ ms, meeting }, held)) member.days.set(day, { ms, meeting });
   }
-  return [...firstOfDay.values()]
-    .map(({ meeting, day }) => ({
-      accountId: meeting.accountId,
-      userId: meeting.userId,
-      day,
-      meetingId: meeting.meetingId,
-    }))
-    .sort(
-      (a, b) => compare(a.accountId, b.accountId) || compare(a.userId, b.userId) || compare(a.day, b.day),
-    );
+  const days: BillableDay[] = [];
+  for (const [accountId, ofAccount] of members)
+    for (const [userId, member] of ofAccount)
+      for (const [day, { meeting }] of member.days)
+        days.push({ accountId, userId, day, meetingId: meeting.meetingId });
+  return days.sort(
+    (a, b) => compare(a.accountId, b.accountId) || compare(a.userId, b.userId) || compare(a.day, b.day),
+  );
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -5,8 +5,10 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
 /**
  * Pro periods (issue 17): the stretches of time in which a user row was a billable Pro member of
  * its account — Registered (an invitee who has not accepted is Unregistered), tier Pro, not removed,
- * in an account that is not deleted. The billing rule bills a day only for a meeting that starts
- * inside one, so each period must start and end at the very moment the state changed.
+ * in an account that is not deleted, whatever its type (Chime priced Pro days alike in Team and
+ * Enterprise accounts, so a type change neither starts nor ends one). The billing rule bills a
+ * day only for a meeting that starts inside one, so each period starts and ends at the very
+ * moment the state changed.
  *
  * Written by triggers, not by the application: invitations, UpdateUser and BatchUpdateUser,
  * suspension, removal, directory syncs, SCIM, IdP sign-in, domain release, auto-join and account
@@ -18,8 +20,9 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  *
  * `ended_at` null: the period still runs; at most one runs per user. Periods are kept when the
  * account is purged (no foreign key): they are the evidence behind bills, like the audit trail.
- * Existing members are backfilled from their row's `updated_at`, the latest instant the present
- * state is known to have started by: a backfilled period never claims a day it cannot show.
+ * Existing members are backfilled from the later of their row's and their account's `updated_at`,
+ * the latest instant the present state is known to have started by: a backfilled period never
+ * claims a day it cannot show.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -39,14 +42,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  const statements = postgres ? postgresTriggers() : sqliteTriggers();
-  for (const statement of [...statements, backfill]) await sql.raw(statement).execute(db);
+  const spelling = postgres ? POSTGRES : SQLITE;
+  const triggers = postgres ? postgresTriggers() : sqliteTriggers();
+  for (const statement of [...triggers, backfill(spelling)]) await sql.raw(statement).execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  for (const name of userTriggers) await sql.raw(`drop trigger if exists ${name} on users`).execute(db);
-  await sql.raw(`drop trigger if exists pro_periods_account_status on accounts`).execute(db);
+  const on = (table: string) => (postgres ? ` on ${table}` : '');
+  for (const name of userTriggers) await sql.raw(`drop trigger if exists ${name}${on('users')}`).execute(db);
+  await sql.raw(`drop trigger if exists pro_periods_account_status${on('accounts')}`).execute(db);
   if (postgres)
     for (const fn of [...userTriggers, 'pro_periods_account_status'])
       await sql.raw(`drop function if exists ${fn}()`).execute(db);
@@ -108,15 +113,25 @@ const startAccountPeriods = `
 
 const accountStatusFlips = `(OLD.account_status = 'Active') <> (NEW.account_status = 'Active')`;
 
-const backfill = `
+/** Members billable now, from the last change of their row or their account, whichever is later. */
+const backfill = (s: Spelling) => `
   insert into pro_periods (account_id, user_id, started_at, ended_at)
-  select u.account_id, u.id, u.updated_at, null from users u where ${isBillable('u')}`;
+  select u.account_id, u.id, ${s.later('u.updated_at', 'a.updated_at')}, null
+  from users u join accounts a on a.id = u.account_id
+  where ${isProMember('u')} and a.account_status = 'Active'`;
+
+const SQLITE: Spelling = {
+  later: (a, b) => `max(${a}, ${b})`,
+  now: `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+};
+
+const POSTGRES: Spelling = {
+  later: (a, b) => `greatest(${a}, ${b})`,
+  now: `to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+};
 
 function sqliteTriggers(): string[] {
-  const s: Spelling = {
-    later: (a, b) => `max(${a}, ${b})`,
-    now: `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
-  };
+  const s = SQLITE;
   return [
     `create trigger pro_periods_user_insert after insert on users when ${isProMember('NEW')}
      begin ${startPeriod('NEW', 'NEW.updated_at')}; end`,
@@ -132,10 +147,7 @@ function sqliteTriggers(): string[] {
 }
 
 function postgresTriggers(): string[] {
-  const s: Spelling = {
-    later: (a, b) => `greatest(${a}, ${b})`,
-    now: `to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
-  };
+  const s = POSTGRES;
   const fn = (name: string, body: string) => `
     create function ${name}() returns trigger language plpgsql as $body$
     begin ${body}; return null; end $body$`;
