@@ -21,7 +21,8 @@ export async function usageApi(app: FastifyInstance, options: { services: Servic
   );
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
     const status = error.statusCode ?? 500;
-    if (status === 413) return fail(reply, 413, 'invalid_request', `The body is larger than ${BODY_LIMIT} bytes`);
+    if (status === 413)
+      return fail(reply, 413, 'invalid_request', `The body is larger than ${BODY_LIMIT} bytes`);
     if (status < 500) return fail(reply, status, 'invalid_request', error.message);
     request.log.error({ err: error }, 'usage report failed');
     return fail(reply, 500, 'server_error', `The report could not be recorded (request ${request.id})`);
