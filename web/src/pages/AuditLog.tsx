@@ -8,12 +8,12 @@ import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
 import Pagination from '@cloudscape-design/components/pagination';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import { belfry, type AuditEvent, type AuditQuery } from '../console-api.js';
 import { isEmailAddress } from '../email.js';
 import { useFlash } from '../flash.js';
 import { AuditExport } from './AuditExport.js';
+import { AuditOutcome } from './audit-text.js';
 
 const PAGE_SIZE = 50;
 type Filters = { actor: string; operation: string; user: string; from: string; to: string };
@@ -215,14 +215,7 @@ export default function AuditLog({ accountId }: { accountId?: string }) {
           {
             id: 'outcome',
             header: 'Outcome',
-            cell: (e) =>
-              e.Outcome === 'Success' ? (
-                <StatusIndicator type="success">Success</StatusIndicator>
-              ) : (
-                <StatusIndicator type="error">
-                  Failure{e.ErrorCode ? ` (${e.ErrorCode})` : ''}
-                </StatusIndicator>
-              ),
+            cell: (e) => <AuditOutcome event={e} />,
           },
           { id: 'by', header: 'Actor', cell: (e) => e.Principal },
           ...(accountId === undefined
