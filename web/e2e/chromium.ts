@@ -22,7 +22,7 @@ const DOCS = fileURLToPath(new URL('../../docs/console/', import.meta.url));
 const DOC_PAGES = new Set([
   'accounts',
   'account-overview',
-  'users',
+  'users-filtered',
   'invite-users',
   'user-details-telephony',
   'phone-inventory',

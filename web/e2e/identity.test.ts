@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { CreateAccountCommand } from '@aws-sdk/client-chime';
+import { CreateAccountCommand, GetAccountCommand } from '@aws-sdk/client-chime';
 import type { Browser, Page } from 'playwright-core';
 import type { DirectoryRun } from '../../src/api/chime/directory-extensions.js';
 import type { AccountDomain } from '../../src/api/chime/extensions.js';
@@ -224,6 +224,21 @@ await eachDialect(
       await page.getByText(why.Summary as string, { exact: true }).waitFor();
       await page.getByText('Pro through chime-pro', { exact: false }).waitFor();
       await checkPage(page, 'identity-user-details-directory', dialect);
+
+      // Disconnect the OpenID provider, after its confirmation (its only SCIM token is revoked).
+      await sideLink(page, 'Directory');
+      await h1(page, 'Directory');
+      await page.getByRole('button', { name: 'Disconnect' }).click();
+      await page.getByRole('dialog').getByText('Disconnect the OpenID provider?', { exact: false }).waitFor();
+      await page.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
+      assert.equal((await directoryApi(server()).get(accountId)).status, 404);
+      const { Account: after } = await server()
+        .client()
+        .send(new GetAccountCommand({ AccountId: accountId }));
+      await page
+        .getByText(`Directory disconnected. The account is ${after!.AccountType}.`, { exact: false })
+        .waitFor();
+      await page.getByRole('button', { name: 'Connect an OpenID provider' }).waitFor();
     });
 
     it('connects Active Directory (its form refuses what is wrong), tests it, syncs, holds and rejects a run, explains a user', async (t) => {

@@ -224,6 +224,10 @@ await eachDialect(
           'true',
           name,
         );
+      // The window's picture (docs/console) shows the runs from their header, the held run first.
+      await page
+        .getByRole('heading', { name: 'Sync runs' })
+        .evaluate((h: { scrollIntoView(options: object): void }) => h.scrollIntoView({ block: 'start' }));
       await checkPage(page, 'identity-held-run-read-only', dialect);
       // Belfry itself refuses the session the same approval, whatever a page shows.
       const refused = await page.evaluate(async (runId) => {
