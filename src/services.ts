@@ -81,7 +81,10 @@ export interface Services {
   usage: UsageService;
   audit: {
     listAuditEvents(actor: Actor, accountId: string, query: AuditQuery): ReturnType<typeof listAuditEvents>;
-    listInstallationAuditEvents(actor: Actor, query: AuditQuery): ReturnType<typeof listAuditEvents>;
+    listInstallationAuditEvents(
+      actor: Actor,
+      query: AuditQuery & { allAccounts?: boolean },
+    ): ReturnType<typeof listAuditEvents>;
     /** records a change refused before any rule ran (the adapters' input validation) */
     recordRefusal(actor: Actor, subject: AuditSubject, error: unknown): Promise<void>;
   };

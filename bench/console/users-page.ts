@@ -5,13 +5,17 @@
  *   script, style and API answer it fetched) and the time until the table's first row can be
  *   selected, against the same browser loading the console's empty sign-in page in the same run;
  * - the search the page makes (`ListUsers` with `user-email`, as the console calls it, with its
- *   session), p50 and p99, against the page of the first 50 users unfiltered in the same run.
+ *   session), p50 and p99, against the page of the first 50 users unfiltered in the same run;
+ * - in one signed-in page, the time from an action to the table shown again with its answer: Next
+ *   page, a deep page (the 20th, Next after Next), the status filter (Registered, which all
+ *   match, and Suspended, which none does: the server reads past every row), the permissions
+ *   filter (Basic, a third) and an email typed in the search; median and slowest of `--actions`.
  *
- *   node --import tsx bench/console/users-page.ts [--dialect sqlite|postgres] [--users 100000] [--loads 5] [--searches 300]
+ *   node --import tsx bench/console/users-page.ts [--dialect sqlite|postgres] [--users 100000] [--loads 5] [--searches 300] [--actions 5]
  */
 import { parseArgs } from 'node:util';
 import { CreateAccountCommand } from '@aws-sdk/client-chime';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { systemActor } from '../../src/domain/access/actor.js';
 import { newMember } from '../../src/domain/users/rules.js';
 import type { Dialect } from '../../src/store/database.js';
@@ -26,6 +30,7 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '100000' },
     loads: { type: 'string', default: '5' },
     searches: { type: 'string', default: '300' },
+    actions: { type: 'string', default: '5' },
   },
 });
 const USERS = Number(args.users);
@@ -120,6 +125,70 @@ async function timedCalls(count: number, call: (i: number) => Promise<void>): Pr
   return times;
 }
 
+/**
+ * The time from `action` until the Users table shows the answer of the ListUsers call it made: the
+ * answer received and rendered (no "Loading users" left, rows or the empty line in the table).
+ */
+async function untilTableShown(page: Page, action: () => Promise<void>): Promise<number> {
+  const started = performance.now();
+  await Promise.all([
+    page.waitForResponse((r) => /\/accounts\/[^/]+\/users\?/.test(r.url()) && r.request().method() === 'GET'),
+    action(),
+  ]);
+  await page.waitForFunction(
+    `!document.body.innerText.includes('Loading users') && document.querySelectorAll('table tbody tr').length > 0`,
+    undefined,
+    { polling: 'raf' },
+  );
+  return performance.now() - started;
+}
+
+/** Picks an option of one of the Users page's filters (a Cloudscape Select). */
+async function pick(page: Page, filter: string, option: string) {
+  await page.getByRole('button', { name: filter }).click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+/** Each timed action on the Users page of 100,000, repeated `times`, from the unfiltered first page. */
+async function tableActions(browser: Browser, state: Awaited<ReturnType<typeof signedInState>>, url: string) {
+  const context = await browser.newContext({ storageState: state });
+  const page = await context.newPage();
+  const times: Record<string, number[]> = {
+    'next page': [],
+    'page 20': [],
+    'status Registered (all)': [],
+    'status Suspended (none)': [],
+    'permissions Basic': [],
+    'email search': [],
+  };
+  const next = () => page.getByRole('button', { name: 'Next page' }).click();
+  const search = page.getByRole('searchbox', { name: 'Find users by email' });
+  for (let round = 0; round < Number(args.actions); round++) {
+    await untilTableShown(page, async () => void (await page.goto(url)));
+    times['next page']!.push(await untilTableShown(page, next));
+    for (let p = 3; p < 20; p++) await untilTableShown(page, next);
+    times['page 20']!.push(await untilTableShown(page, next));
+    times['status Registered (all)']!.push(
+      await untilTableShown(page, () => pick(page, 'Filter by status', 'Registered')),
+    );
+    times['status Suspended (none)']!.push(
+      await untilTableShown(page, () => pick(page, 'Filter by status', 'Suspended')),
+    );
+    await untilTableShown(page, () => pick(page, 'Filter by status', 'Any'));
+    times['permissions Basic']!.push(
+      await untilTableShown(page, () => pick(page, 'Filter by permissions', 'Basic')),
+    );
+    await untilTableShown(page, () => pick(page, 'Filter by permissions', 'Any'));
+    // The search asks the server when typing pauses; the clock starts at the last key.
+    const email = `person${(round * 7919 + 4242) % USERS}@bench.example`;
+    await untilTableShown(page, () => search.fill(email.slice(0, -1)));
+    times['email search']!.push(await untilTableShown(page, () => search.press(email.at(-1)!)));
+    await page.getByRole('checkbox', { name: `Select ${email}` }).waitFor();
+  }
+  await context.close();
+  return times;
+}
+
 const missing = chromiumMissing();
 if (missing) throw new Error(`the console benchmark needs Chromium: ${missing}`);
 const server = await startTestServer(args.dialect as Dialect, {
@@ -185,6 +254,15 @@ try {
       `first page unfiltered p50 ${percentile(unfiltered, 50).toFixed(2)} ms, p99 ${percentile(unfiltered, 99).toFixed(2)} ms; ` +
       `ratio p99 ${(p99 / percentile(unfiltered, 99)).toFixed(2)}`,
   );
+
+  const actions = await tableActions(browser, state, usersUrl);
+  console.log(
+    `Users page actions, from the action until the table shows the answer (${args.actions} rounds):`,
+  );
+  for (const [name, ms] of Object.entries(actions))
+    console.log(
+      `  ${name.padEnd(24)} median ${median(ms).toFixed(0)} ms, slowest ${Math.max(...ms).toFixed(0)} ms`,
+    );
 } finally {
   await browser.close();
   await server.close();

@@ -53,8 +53,8 @@ async function insertAuditChunk(db: Db, events: AuditEventRecord[]): Promise<voi
 }
 
 export interface AuditFilter {
-  /** null: the installation's own events (phone inventory, keys, global settings) */
-  accountId: string | null;
+  /** null: the installation's own events (phone inventory, keys, global settings); undefined: every event */
+  accountId: string | null | undefined;
   userId?: string | undefined;
   /** who acted, as the trail names them (`console/<email>`, an access key's name…) */
   principal?: string | undefined;
@@ -69,10 +69,8 @@ export interface AuditFilter {
 /** A page of an account's events, newest first (ids are time-ordered UUIDv7). */
 export async function listAuditEvents(db: Db, filter: AuditFilter): Promise<AuditEventRecord[]> {
   let query = db.selectFrom('audit_events').selectAll();
-  query =
-    filter.accountId === null
-      ? query.where('account_id', 'is', null)
-      : query.where('account_id', '=', filter.accountId);
+  if (filter.accountId === null) query = query.where('account_id', 'is', null);
+  else if (filter.accountId !== undefined) query = query.where('account_id', '=', filter.accountId);
   if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
   if (filter.principal !== undefined) query = query.where('principal', '=', filter.principal);
   if (filter.operation !== undefined) query = query.where('operation', '=', filter.operation);

@@ -22,6 +22,7 @@ import type { AuditEvent } from '../../src/api/chime/extensions.js';
 import { DAY_MS } from '../../src/lib/clock.js';
 import { newAccountId, uniqueEmail } from '../helpers/accounts.js';
 import { freshNumber, importedNumber } from '../helpers/phone-numbers.js';
+import type { Credentials } from '../helpers/server.js';
 import { signedFetch } from '../helpers/signed-fetch.js';
 import { eachDialect } from '../helpers/suite.js';
 
@@ -329,6 +330,46 @@ await eachDialect('phone audit', (server) => {
     const asScoped = await signedFetch(server().url, scoped, { method: 'GET', path: '/audit-events' });
     assert.equal(asScoped.status, 403);
     assert.equal(asScoped.errorType, 'ForbiddenException');
+  });
+
+  it("lists every account's events besides the installation's with scope=All, filtered alike, to unscoped keys only", async () => {
+    const chime = server().client();
+    const accountId = await newAccountId(chime);
+    const userId = await newUser(chime, accountId);
+    const number = await importedNumber(server());
+    const all = async (key: Credentials, query: Record<string, string>) =>
+      signedFetch(server().url, key, {
+        method: 'GET',
+        path: '/audit-events',
+        query: { scope: 'All', ...query },
+      });
+    const listed = await all(server().operator, { 'max-results': '200' });
+    assert.equal(listed.status, 200, JSON.stringify(listed.json));
+    const events = listed.json.AuditEvents as AuditEvent[];
+    assert.ok(events.some((e) => e.AccountId === accountId && e.Operation === 'CreateUser'));
+    assert.ok(events.some((e) => e.AccountId === undefined && e.TargetId === number));
+    // The user filter reaches across accounts; the installation's own scope still has none of them.
+    const byUser = (await all(server().operator, { 'user-id': userId })).json.AuditEvents as AuditEvent[];
+    assert.ok(byUser.length > 0 && byUser.every((e) => e.UserId === userId && e.AccountId === accountId));
+    const own = await signedFetch(server().url, server().operator, {
+      method: 'GET',
+      path: '/audit-events',
+      query: { 'max-results': '200' },
+    });
+    assert.ok((own.json.AuditEvents as AuditEvent[]).every((e) => e.AccountId === undefined));
+    // Paging stays in its scope: a token of one scope is refused by the other.
+    const first = await all(server().operator, { 'max-results': '1' });
+    const token = first.json.NextToken as string;
+    assert.ok(token);
+    const crossed = await signedFetch(server().url, server().operator, {
+      method: 'GET',
+      path: '/audit-events',
+      query: { 'next-token': token },
+    });
+    assert.equal(crossed.status, 400);
+    assert.equal((await all(server().operator, { scope: 'Everything' })).status, 400);
+    const scoped = await server().createKey('FullAccess', accountId);
+    assert.equal((await all(scoped, {})).status, 403);
   });
 
   it("records changes to the installation's phone settings", async () => {

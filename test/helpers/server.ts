@@ -14,6 +14,7 @@ import { createSecretBox } from '../../src/lib/secret-box.js';
 import { createMailer } from '../../src/mail/create-mailer.js';
 import type { DirectorySignIn } from '../../src/domain/identities/credentials.js';
 import type { DirectoryClient } from '../../src/directory/types.js';
+import type { Carrier } from '../../src/domain/phone-numbers/carrier.js';
 import { createServices, type Services } from '../../src/services.js';
 import type { Dialect } from '../../src/store/database.js';
 import { openDatabase } from '../../src/store/database.js';
@@ -52,7 +53,7 @@ const SECRETS = createSecretBox(Buffer.alloc(32, 7));
  * A Belfry server on 127.0.0.1 with a fresh database of the dialect (or, `sharing` another test
  * server, a second instance on that server's database, with its operator key; closing it leaves
  * the database to the first; `directorySignIn`, a fake AD sign-in; `directoryClient`, an in-memory
- * directory in place of LDAP, such as FakeDirectory). Its clock is manual and
+ * directory in place of LDAP, such as FakeDirectory; `carrier`, one in place of the simulated carrier). Its clock is manual and
  * starts at the real time (SigV4 compares it with the clients' clocks); tests move it forward.
  * `env` is read as the server's environment (SMTP_URL, BELFRY_PUBLIC_URL…); without
  * BELFRY_DATA_DIR the data directory is a temporary one, so mail written without SMTP stays
@@ -65,6 +66,7 @@ export async function startTestServer(
     sharing?: TestServer;
     directorySignIn?: DirectorySignIn;
     directoryClient?: DirectoryClient;
+    carrier?: Carrier;
   } = {},
 ): Promise<TestServer> {
   const database = options.sharing
@@ -90,6 +92,7 @@ export async function startTestServer(
     changeMarker: database.changeMarker,
     directorySignIn: options.directorySignIn,
     directoryClient: options.directoryClient,
+    carrier: options.carrier,
   });
   const operatorKey = options.sharing
     ? options.sharing.operator

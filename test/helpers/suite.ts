@@ -1,5 +1,6 @@
 import { after, before, describe } from 'node:test';
 import type { DirectoryClient } from '../../src/directory/types.js';
+import type { Carrier } from '../../src/domain/phone-numbers/carrier.js';
 import type { DirectorySignIn } from '../../src/domain/identities/credentials.js';
 import type { Dialect } from '../../src/store/database.js';
 import { createTestDatabase, dialects, skipReason, type TestDatabase } from './databases.js';
@@ -12,6 +13,8 @@ export interface SuiteOptions {
   directorySignIn?: DirectorySignIn | undefined;
   /** an in-memory directory (FakeDirectory) in place of LDAP for the suite's servers */
   directoryClient?: DirectoryClient | undefined;
+  /** a carrier in place of the simulated one (one that refuses numbers, say) */
+  carrier?: Carrier | undefined;
 }
 
 /**
@@ -36,6 +39,7 @@ export async function eachDialect(
         server = await startTestServer(dialect, env, {
           ...(options.directorySignIn && { directorySignIn: options.directorySignIn }),
           ...(options.directoryClient && { directoryClient: options.directoryClient }),
+          ...(options.carrier && { carrier: options.carrier }),
         });
       });
       after(async () => {

@@ -1,21 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { CreateAccountCommand } from '@aws-sdk/client-chime';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CreateAccountCommand, GetAccountCommand } from '@aws-sdk/client-chime';
+import type { Browser, Page } from 'playwright-core';
 import type { DirectoryRun } from '../../src/api/chime/directory-extensions.js';
 import type { AccountDomain } from '../../src/api/chime/extensions.js';
-import { systemActor } from '../../src/domain/access/actor.js';
 import { usersByEmail } from '../../test/helpers/directory-accounts.js';
 import { ok, directoryApi } from '../../test/helpers/directory.js';
 import { startTestDns } from '../../test/helpers/dns.js';
-import { domainApi, domainOf, uniqueDomain } from '../../test/helpers/domains.js';
+import { domainApi, domainOf, overriddenDomain, uniqueDomain } from '../../test/helpers/domains.js';
 import { FakeDirectory } from '../../test/helpers/fake-directory.js';
 import { startIdp } from '../../test/helpers/idp.js';
 import { GROUP, scimClient, USER } from '../../test/helpers/scim.js';
 import type { TestServer } from '../../test/helpers/server.js';
-import { signedFetch } from '../../test/helpers/signed-fetch.js';
 import { eachDialect } from '../../test/helpers/suite.js';
-import { checkPage, chromiumMissing, h1, launchChromium, sideLink } from './chromium.js';
+import { checkPage, chromiumMissing, h1, launchChromium, sideLink, signedInAdmin } from './chromium.js';
 
 /**
  * The console's Identity area in Chromium: claimed domains (the TXT record, Verify now against a
@@ -44,32 +42,18 @@ after(async () => {
 });
 
 /** A FullAccess administrator signed in at `path` in a new browser context; a failure leaves a picture. */
-async function signedIn(
+const signedIn = (
   server: TestServer,
   t: { after: (fn: () => Promise<void>) => void },
   path: string,
   tag: string,
-): Promise<{ context: BrowserContext; page: Page }> {
-  const email = `identity-${server.dialect}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  await server.services.consoleAdmins.createAdmin(systemActor('e2e'), {
-    email,
-    password: PASSWORD,
+) =>
+  signedInAdmin(browser!, server, t, {
     policy: 'FullAccess',
+    path,
+    tag: `identity-${tag}`,
+    password: PASSWORD,
   });
-  const context = await browser!.newContext();
-  const page = await context.newPage();
-  t.after(async () => {
-    await page
-      .screenshot({ path: `/tmp/identity-e2e-${server.dialect}-${tag}-last.png`, fullPage: true })
-      .catch(() => undefined);
-    await context.close();
-  });
-  await page.goto(`${server.url}/console${path}`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  return { context, page };
-}
 
 /** Adds a row to the groups and tiers editor: the group's name and, unless the default, its tier. */
 async function addGroup(page: Page, index: number, name: string, tier: 'Pro' | 'Basic') {
@@ -240,6 +224,21 @@ await eachDialect(
       await page.getByText(why.Summary as string, { exact: true }).waitFor();
       await page.getByText('Pro through chime-pro', { exact: false }).waitFor();
       await checkPage(page, 'identity-user-details-directory', dialect);
+
+      // Disconnect the OpenID provider, after its confirmation (its only SCIM token is revoked).
+      await sideLink(page, 'Directory');
+      await h1(page, 'Directory');
+      await page.getByRole('button', { name: 'Disconnect' }).click();
+      await page.getByRole('dialog').getByText('Disconnect the OpenID provider?', { exact: false }).waitFor();
+      await page.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
+      assert.equal((await directoryApi(server()).get(accountId)).status, 404);
+      const { Account: after } = await server()
+        .client()
+        .send(new GetAccountCommand({ AccountId: accountId }));
+      await page
+        .getByText(`Directory disconnected. The account is ${after!.AccountType}.`, { exact: false })
+        .waitFor();
+      await page.getByRole('button', { name: 'Connect an OpenID provider' }).waitFor();
     });
 
     it('connects Active Directory (its form refuses what is wrong), tests it, syncs, holds and rejects a run, explains a user', async (t) => {
@@ -248,14 +247,7 @@ await eachDialect(
       ad.group('chime-pro', ['ann']);
       ad.group('chime-basic', ['bob', 'cat']);
       const accountId = await newAccount('AD Co');
-      domainOf(await domainApi(server()).claim(accountId, AD_DOMAIN));
-      const verified = await signedFetch(server().url, server().operator, {
-        method: 'POST',
-        path: `/accounts/${accountId}/domains/${AD_DOMAIN}`,
-        query: { operation: 'verify' },
-        body: { OperatorOverride: true, OverrideReason: 'identity e2e' },
-      });
-      assert.equal(domainOf(verified).Status, 'Verified');
+      await overriddenDomain(server(), accountId, AD_DOMAIN);
 
       const { page } = await signedIn(server(), t, `/accounts/${accountId}/identity/directory`, 'ad');
       await h1(page, 'Directory');

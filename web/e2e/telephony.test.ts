@@ -145,6 +145,11 @@ await eachDialect(
       assert.equal((await user()).PrimaryProvisionedNumber, SECOND);
       assert.deepEqual(await telephony(), { InboundCalling: false, OutboundCalling: false, SMS: false });
       assert.equal((await number(SECOND)).Status, 'Assigned');
+      // The user's audit trail on their page has the assignment, as the account's trail does.
+      await page
+        .getByRole('table', { name: 'Audit trail of the user' })
+        .getByRole('cell', { name: 'AssociatePhoneNumberWithUser', exact: true })
+        .waitFor();
       await checkPage(page, 'user-details-telephony', dialect);
 
       // Edit telephony permissions.

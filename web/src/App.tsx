@@ -6,6 +6,7 @@ import SideNavigation from '@cloudscape-design/components/side-navigation';
 import { session, type Administrator } from './api.js';
 import { BASE, followLink, navigate, usePath } from './router.js';
 import { accountLinks, accountPage, isAccountRoute } from './navigation.js';
+import { AdministratorContext } from './administrator.js';
 
 // Each page is its own chunk: the first page loads only its own code.
 const SignIn = lazy(() => import('./pages/SignIn.js'));
@@ -43,6 +44,7 @@ function route(path: string) {
   if (area === 'phone-numbers') return phoneRoute(accountId, section);
   if (area === 'accounts' && accountId) return accountPage(accountId, section, item);
   if (area === 'app-clients') return { page: 'app-clients' } as const;
+  if (area === 'audit-log') return { page: 'installation-audit-log' } as const;
   return { page: 'accounts' } as const;
 }
 
@@ -90,7 +92,7 @@ export function App() {
     navigate('/');
   };
   return (
-    <>
+    <AdministratorContext.Provider value={admin}>
       <TopNavigation
         identity={{ href: `${BASE}/accounts`, title: 'Belfry', onFollow: followLink }}
         utilities={[
@@ -120,6 +122,10 @@ export function App() {
               { type: 'link', text: 'Accounts', href: `${BASE}/accounts` },
               { type: 'link', text: 'Phone number management', href: `${BASE}/phone-numbers` },
               { type: 'link', text: 'App clients', href: `${BASE}/app-clients` },
+              // Every account's trail: for administrators not limited to one account.
+              ...(admin.AccountId
+                ? []
+                : [{ type: 'link' as const, text: 'Audit log (all accounts)', href: `${BASE}/audit-log` }]),
               ...(isAccountRoute(r) ? [{ type: 'divider' as const }, ...accountLinks(r.accountId)] : []),
             ]}
           />
@@ -137,10 +143,11 @@ export function App() {
             {r.page === 'settings' && <Settings accountId={r.accountId} />}
             {r.page === 'audit-log' && <AuditLog accountId={r.accountId} />}
             {r.page === 'app-clients' && <AppClients />}
+            {r.page === 'installation-audit-log' && <AuditLog />}
             {r.page === 'identity' && <Identity accountId={r.accountId} page={r.identity} />}
           </Suspense>
         }
       />
-    </>
+    </AdministratorContext.Provider>
   );
 }

@@ -124,10 +124,12 @@ export const belfry = {
     call<{ Webhook: AppWebhook }>('PUT', `${client(id)}/webhook`, { Url }),
   deleteWebhook: (id: string) => call('DELETE', `${client(id)}/webhook`),
 
-  listAuditEvents: (id: string, q: AuditQuery) =>
-    call<{ AuditEvents: AuditEvent[]; NextToken?: string }>(
+  /** An account's trail (ListAuditEvents), or, with no account, every account's and the installation's. */
+  listAuditEvents: (id: string | undefined, q: AuditQuery) =>
+    call<AuditPage>(
       'GET',
-      `${account(id)}/audit-events?${query({
+      `${id === undefined ? '' : account(id)}/audit-events?${query({
+        ...(id === undefined && { scope: 'All' }),
         'max-results': q.maxResults,
         principal: q.principal,
         'operation-name': q.operation,
@@ -138,6 +140,8 @@ export const belfry = {
       })}`,
     ),
 };
+
+export type AuditPage = { AuditEvents: AuditEvent[]; NextToken?: string };
 
 /** Every page of a listing, one call after another (an export of what the filters match). */
 export async function allPages<T>(

@@ -204,6 +204,10 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
   ListInstallationAuditEventsRequest: {
     kind: 'structure',
     members: {
+      // Installation (the default): events of no account; All: every account's too, for the
+      // installation-wide audit log of administrators not limited to an account.
+      Scope: { target: 'AuditScope', location: 'query', locationName: 'scope' },
+      UserId: { target: 'NonEmptyString', location: 'query', locationName: 'user-id' },
       Principal: { target: 'AuditPrincipal', location: 'query', locationName: 'principal' },
       OperationName: { target: 'AuditOperationName', location: 'query', locationName: 'operation-name' },
       StartTime: { target: 'Iso8601Timestamp', location: 'query', locationName: 'start-time' },
@@ -212,6 +216,7 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
       NextToken: { target: 'String', location: 'query', locationName: 'next-token' },
     },
   },
+  AuditScope: { kind: 'enum', values: ['Installation', 'All'] },
   AuditOperationName: { kind: 'string', min: 1, max: 64, pattern: '^[A-Za-z]+$' },
   // who acted, as events name them: `console/<email>`, an access key's name, `directory-sync`…
   AuditPrincipal: { kind: 'string', min: 1, max: 400, pattern: '\\S' },
@@ -385,7 +390,7 @@ export interface ExtensionIO extends DirectoryIO, UserIO, ScimIO, UsageIO {
   ListAppClients: { input: Record<string, never>; output: { AppClients?: AppClient[] } };
   DeleteAppClient: { input: { ClientId: string }; output: Record<string, never> };
   ListInstallationAuditEvents: {
-    input: Omit<ExtensionIO['ListAuditEvents']['input'], 'AccountId' | 'UserId'>;
+    input: Omit<ExtensionIO['ListAuditEvents']['input'], 'AccountId'> & { Scope?: 'Installation' | 'All' };
     output: ExtensionIO['ListAuditEvents']['output'];
   };
   ImportPhoneNumbers: {

@@ -35,26 +35,29 @@ export async function listAuditEvents(
 
 /**
  * The installation's own trail: changes that belong to no account (the phone-number inventory and
- * orders, access keys, global settings, jobs). Readable by any principal not limited to an account.
+ * orders, access keys, global settings, jobs), or with `allAccounts` every event of every account
+ * besides. Readable by any principal not limited to an account.
  */
 export async function listInstallationAuditEvents(
   db: Db,
   actor: Actor,
-  query: AuditQuery,
+  query: AuditQuery & { allAccounts?: boolean },
 ): Promise<Page<AuditEventRecord>> {
   authorize(actor, 'read');
-  return pageOfEvents(db, null, query);
+  return pageOfEvents(db, query.allAccounts ? 'all' : null, query);
 }
 
+/** `null`: the installation's own events; `'all'`: every event, whatever its account. */
 async function pageOfEvents(
   db: Db,
-  accountId: string | null,
+  accountId: string | null | 'all',
   query: AuditQuery,
 ): Promise<Page<AuditEventRecord>> {
   if (query.from && query.to && query.from > query.to) throw invalid('StartTime must not be after EndTime');
   const scope = [
     'audit',
-    accountId,
+    // A token of one scope is no token of another ('*' is no account id: those are UUIDs).
+    accountId === 'all' ? '*' : accountId,
     query.userId ?? null,
     query.operation ?? null,
     query.from?.toISOString() ?? null,
@@ -64,7 +67,7 @@ async function pageOfEvents(
   if (query.principal !== undefined) scope.push(query.principal);
   return keysetPage({ scope, ...query }, (beforeId, limit) =>
     listAuditRows(db, {
-      accountId,
+      accountId: accountId === 'all' ? undefined : accountId,
       userId: query.userId,
       principal: query.principal,
       operation: query.operation,

@@ -12,6 +12,7 @@ const COLUMNS: { header: string; value: (e: AuditEvent) => unknown }[] = [
   { header: 'Outcome', value: (e) => e.Outcome },
   { header: 'Error code', value: (e) => e.ErrorCode },
   { header: 'Principal', value: (e) => e.Principal },
+  { header: 'Account ID', value: (e) => e.AccountId },
   { header: 'Target type', value: (e) => e.TargetType },
   { header: 'Target ID', value: (e) => e.TargetId },
   { header: 'User ID', value: (e) => e.UserId },
@@ -23,7 +24,8 @@ const COLUMNS: { header: string; value: (e: AuditEvent) => unknown }[] = [
 
 /** Every event the filters match (all pages), as CSV with a header row or as a JSON array. */
 export function AuditExport(props: {
-  accountId: string;
+  /** the account whose trail is exported; undefined for the installation-wide log */
+  accountId: string | undefined;
   query: Omit<AuditQuery, 'maxResults' | 'nextToken'> | undefined;
   onError: (message: string) => void;
 }) {
@@ -40,7 +42,7 @@ export function AuditExport(props: {
         });
         return { items: page.AuditEvents, nextToken: page.NextToken };
       });
-      const name = `audit-${props.accountId}-${new Date().toISOString().slice(0, 10)}`;
+      const name = `audit-${props.accountId ?? 'all-accounts'}-${new Date().toISOString().slice(0, 10)}`;
       if (format === 'csv') download(`${name}.csv`, toCsv(COLUMNS, events), 'text/csv');
       else download(`${name}.json`, `${JSON.stringify(events, null, 2)}\n`, 'application/json');
     } catch (e) {

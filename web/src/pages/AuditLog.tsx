@@ -8,12 +8,12 @@ import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
 import Pagination from '@cloudscape-design/components/pagination';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import { belfry, type AuditEvent, type AuditQuery } from '../console-api.js';
 import { isEmailAddress } from '../email.js';
 import { useFlash } from '../flash.js';
 import { AuditExport } from './AuditExport.js';
+import { AuditOutcome } from './audit-text.js';
 
 const PAGE_SIZE = 50;
 type Filters = { actor: string; operation: string; user: string; from: string; to: string };
@@ -31,9 +31,13 @@ const startOfDay = (day: string, plusDays = 0) => {
  * What the API is asked for the filters as typed: a user given by email is looked up to its ID
  * (ListUsers by email), and the "to" day is included whole (EndTime is exclusive).
  */
-async function toQuery(accountId: string, f: Filters): Promise<Query> {
+async function toQuery(accountId: string | undefined, f: Filters): Promise<Query> {
   let userId = f.user.trim() || undefined;
-  if (userId && isEmailAddress(userId)) {
+  if (userId && isEmailAddress(userId) && accountId === undefined)
+    throw new Error(
+      `Give the user's ID here: an email address names a user within one account. To find ${userId} by email, open their account's audit log.`,
+    );
+  if (userId && isEmailAddress(userId) && accountId !== undefined) {
     const { Users } = await belfry.listUsers(accountId, { email: userId, maxResults: 1 });
     if (!Users[0]) throw new Error(`No user of this account has the email ${userId}.`);
     userId = Users[0].UserId;
@@ -47,8 +51,12 @@ async function toQuery(accountId: string, f: Filters): Promise<Query> {
   };
 }
 
-/** The account's audit log: who did what, when, from where, with what outcome; filtered, paged, exported. */
-export default function AuditLog({ accountId }: { accountId: string }) {
+/**
+ * The account's audit log: who did what, when, from where, with what outcome; filtered, paged,
+ * exported. Without an account, the installation-wide log (every account's events and the
+ * installation's own), for administrators not limited to one account.
+ */
+export default function AuditLog({ accountId }: { accountId?: string }) {
   const [filters, setFilters] = useState(NONE);
   const [query, setQuery] = useState<Query>();
   const [events, setEvents] = useState<AuditEvent[]>();
@@ -109,10 +117,14 @@ export default function AuditLog({ accountId }: { accountId: string }) {
         header={
           <Header
             variant="h1"
-            description="Every change to the account, and every refused attempt, newest first."
+            description={
+              accountId === undefined
+                ? 'Every change in every account and to the installation itself, and every refused attempt, newest first.'
+                : 'Every change to the account, and every refused attempt, newest first.'
+            }
             actions={<AuditExport accountId={accountId} query={query} onError={sayError} />}
           >
-            Audit log
+            {accountId === undefined ? 'Audit log (all accounts)' : 'Audit log'}
           </Header>
         }
         filter={
@@ -140,7 +152,11 @@ export default function AuditLog({ accountId }: { accountId: string }) {
                     placeholder="UpdateUser"
                   />
                 </FormField>
-                <FormField label="User" controlId="audit-user" description="Email or user ID">
+                <FormField
+                  label="User"
+                  controlId="audit-user"
+                  description={accountId === undefined ? 'User ID' : 'Email or user ID'}
+                >
                   <Input controlId="audit-user" value={filters.user} onChange={set('user')} />
                 </FormField>
                 <FormField label="From" controlId="audit-from" description="Your time zone">
@@ -199,16 +215,12 @@ export default function AuditLog({ accountId }: { accountId: string }) {
           {
             id: 'outcome',
             header: 'Outcome',
-            cell: (e) =>
-              e.Outcome === 'Success' ? (
-                <StatusIndicator type="success">Success</StatusIndicator>
-              ) : (
-                <StatusIndicator type="error">
-                  Failure{e.ErrorCode ? ` (${e.ErrorCode})` : ''}
-                </StatusIndicator>
-              ),
+            cell: (e) => <AuditOutcome event={e} />,
           },
           { id: 'by', header: 'Actor', cell: (e) => e.Principal },
+          ...(accountId === undefined
+            ? [{ id: 'account', header: 'Account', cell: (e: AuditEvent) => e.AccountId ?? 'Installation' }]
+            : []),
           {
             id: 'target',
             header: 'Target',

@@ -19,10 +19,11 @@ import {
   PERMISSIONS,
   UnassignPhoneNumber,
 } from './UserPhoneActions.js';
+import { UserAuditTrail } from './UserAuditTrail.js';
 
 type Action = 'assign' | 'edit-telephony' | 'unassign';
 
-/** User details: who they are, their status, tier, dates, PIN, number and telephony permissions. */
+/** User details: who they are, their status, tier, dates, PIN, number, telephony permissions and audit trail. */
 export default function UserDetails({ accountId, userId }: { accountId: string; userId: string }) {
   const [user, setUser] = useState<User>();
   const [telephony, setTelephony] = useState<Telephony>();
@@ -151,6 +152,7 @@ export default function UserDetails({ accountId, userId }: { accountId: string; 
           <Spinner />
         )}
       </Container>
+      <UserAuditTrail accountId={accountId} userId={userId} version={user} />
       {action === 'assign' && <AssignPhoneNumber {...common} />}
       {action === 'edit-telephony' && telephony && (
         <EditTelephonyPermissions {...common} current={telephony} />

@@ -19,6 +19,8 @@ export const ListInstallationAuditEvents: ChimeOperation<'ListInstallationAuditE
   { services, actor },
 ) => {
   const page = await services.audit.listInstallationAuditEvents(actor, {
+    allAccounts: input.Scope === 'All',
+    userId: input.UserId,
     principal: input.Principal,
     operation: input.OperationName,
     from: input.StartTime === undefined ? undefined : new Date(input.StartTime),

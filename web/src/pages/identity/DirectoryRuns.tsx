@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useReadOnlyReason } from '../../administrator.js';
+import { useTokenPages } from '../../paging.js';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Header from '@cloudscape-design/components/header';
@@ -54,21 +56,26 @@ export function DirectoryRuns(props: {
   onSaid: (type: 'success' | 'error' | 'warning', message: string) => void;
 }) {
   const { accountId, onSaid } = props;
-  const [runs, setRuns] = useState<Run[]>();
   const [open, setOpen] = useState<Run>();
   const [decide, setDecide] = useState<{ run: Run; approve: boolean }>();
   const [decideError, setDecideError] = useState<string>();
   const [starting, setStarting] = useState<'sync' | 'dry'>();
+  const readOnly = useReadOnlyReason();
 
-  const load = useCallback(async () => {
-    try {
-      setRuns((await identity.listRuns(accountId)).Runs);
-    } catch (e) {
-      setRuns([]);
-      onSaid('error', explain('list the sync runs', e));
-    }
-  }, [accountId, onSaid]);
-  useEffect(() => void load(), [load]);
+  // The runs page on the server, 20 a page, newest first.
+  const fetchPage = useCallback(
+    async (nextToken?: string) => {
+      const page = await identity.listRuns(accountId, nextToken);
+      return { items: page.Runs, ...(page.NextToken && { nextToken: page.NextToken }) };
+    },
+    [accountId],
+  );
+  const pages = useTokenPages(fetchPage);
+  const runs = pages.items;
+  const load = pages.reload;
+  useEffect(() => {
+    if (pages.error) onSaid('error', explain('list the sync runs', pages.error));
+  }, [pages.error, onSaid]);
 
   const start = async (dry: boolean) => {
     setStarting(dry ? 'dry' : 'sync');
@@ -118,6 +125,7 @@ export function DirectoryRuns(props: {
         loadingText="Loading sync runs"
         trackBy="RunId"
         ariaLabels={{ tableLabel: 'Sync runs' }}
+        pagination={pages.pagination}
         header={
           <Header
             variant="h2"
@@ -125,10 +133,21 @@ export function DirectoryRuns(props: {
             actions={
               <SpaceBetween direction="horizontal" size="xs">
                 <Button onClick={() => void load()} iconName="refresh" ariaLabel="Refresh the runs" />
-                <Button loading={starting === 'dry'} onClick={() => void start(true)}>
+                <Button
+                  loading={starting === 'dry'}
+                  disabled={Boolean(readOnly)}
+                  disabledReason={readOnly}
+                  onClick={() => void start(true)}
+                >
                   Dry run
                 </Button>
-                <Button variant="primary" loading={starting === 'sync'} onClick={() => void start(false)}>
+                <Button
+                  variant="primary"
+                  loading={starting === 'sync'}
+                  disabled={Boolean(readOnly)}
+                  disabledReason={readOnly}
+                  onClick={() => void start(false)}
+                >
                   Sync now
                 </Button>
               </SpaceBetween>
@@ -169,12 +188,16 @@ export function DirectoryRuns(props: {
                   <>
                     <Button
                       variant="inline-link"
+                      disabled={Boolean(readOnly)}
+                      disabledReason={readOnly}
                       onClick={() => (setDecideError(undefined), setDecide({ run: r, approve: true }))}
                     >
                       Approve
                     </Button>
                     <Button
                       variant="inline-link"
+                      disabled={Boolean(readOnly)}
+                      disabledReason={readOnly}
                       onClick={() => (setDecideError(undefined), setDecide({ run: r, approve: false }))}
                     >
                       Reject
