@@ -3,6 +3,9 @@ import type { OidcClientsTable } from './schema.js';
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post';
 
+/** What an app's ID tokens are signed with (domain/oidc/keys.ts makes a key for each). */
+export type IdTokenSigningAlg = 'ES256' | 'RS256';
+
 /** An app registered with Belfry's OpenID provider; the secret stays sealed here. */
 export interface ClientRecord {
   id: string;
@@ -11,6 +14,7 @@ export interface ClientRecord {
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  idTokenSigningAlg: IdTokenSigningAlg;
   createdAt: string;
 }
 
@@ -22,6 +26,7 @@ function toRecord(row: OidcClientsTable): ClientRecord {
     redirectUris: JSON.parse(row.redirect_uris) as string[],
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
     tokenEndpointAuthMethod: row.token_endpoint_auth_method as TokenEndpointAuthMethod,
+    idTokenSigningAlg: row.id_token_signing_alg as IdTokenSigningAlg,
     createdAt: row.created_at,
   };
 }
@@ -36,6 +41,7 @@ export async function insertClient(db: Db, client: ClientRecord): Promise<void> 
       redirect_uris: JSON.stringify(client.redirectUris),
       post_logout_redirect_uris: JSON.stringify(client.postLogoutRedirectUris),
       token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+      id_token_signing_alg: client.idTokenSigningAlg,
       created_at: client.createdAt,
     })
     .execute();
