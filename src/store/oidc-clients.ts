@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { selectRows } from './direct-reads.js';
 import type { OidcClientsTable } from './schema.js';
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post';
@@ -47,8 +48,12 @@ export async function insertClient(db: Db, client: ClientRecord): Promise<void> 
     .execute();
 }
 
+/** On every token request and live check (the app authenticating): plain SQL, columns named. */
 export async function findClientById(db: Db, id: string): Promise<ClientRecord | undefined> {
-  const row = await db.selectFrom('oidc_clients').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = await selectRows<OidcClientsTable>(db)`
+    select id, name, secret_sealed, redirect_uris, post_logout_redirect_uris,
+      token_endpoint_auth_method, id_token_signing_alg, created_at
+    from oidc_clients where id = ${id}`;
   return row && toRecord(row);
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { selectRows } from './direct-reads.js';
 
 /**
  * One thing oidc-provider persists: its model name, id, payload and look-up columns. The id and
@@ -46,14 +47,31 @@ export async function findOidcModel(
   lookup: Lookup,
   at: string,
 ): Promise<StoredOidcModel | undefined> {
-  const row = await db
+  const row =
+    lookup.column === 'id'
+      ? await findById(db, model, lookup.value, at)
+      : await findBy(db, model, lookup, at);
+  return row && { payload: row.payload, consumedAt: row.consumed_at ?? undefined };
+}
+
+type FoundRow = { payload: string; consumed_at: string | null };
+
+/** By id: several times in every token request (client's token, grant), so plain SQL. */
+async function findById(db: Db, model: string, id: string, at: string): Promise<FoundRow | undefined> {
+  const [row] = await selectRows<FoundRow>(db)`
+    select payload, consumed_at from oidc_models
+    where model = ${model} and id = ${id} and (expires_at is null or expires_at > ${at})`;
+  return row;
+}
+
+async function findBy(db: Db, model: string, lookup: Lookup, at: string): Promise<FoundRow | undefined> {
+  return db
     .selectFrom('oidc_models')
     .select(['payload', 'consumed_at'])
     .where('model', '=', model)
     .where(lookup.column, '=', lookup.value)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]))
     .executeTakeFirst();
-  return row && { payload: row.payload, consumedAt: row.consumed_at ?? undefined };
 }
 
 /** Marks a single-use model (an authorization code, a rotated refresh token) as used. */

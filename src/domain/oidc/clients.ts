@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
 import type { Ids } from '../../lib/ids.js';
-import type { SecretBox } from '../../lib/secret-box.js';
+import { cachingOpens, type SecretBox } from '../../lib/secret-box.js';
 import type { Db } from '../../store/database.js';
 import {
   deleteClient as deleteClientRow,
@@ -78,6 +78,8 @@ const summary = (c: ClientRecord): ClientSummary => ({
  */
 export function createClientRegistry(deps: ClientDeps) {
   const { db, ids, clock, secrets } = deps;
+  // The provider opens the calling app's secret on every token request.
+  const opening = cachingOpens(secrets, 1000);
 
   return {
     async createClient(actor: Actor, input: ClientInput): Promise<NewClient> {
@@ -118,7 +120,7 @@ export function createClientRegistry(deps: ClientDeps) {
     /** The client with its secret in clear, as the provider needs it to check client_secret. */
     async openClient(clientId: string): Promise<(ClientSummary & { clientSecret: string }) | undefined> {
       const record = await findClientById(db, clientId);
-      return record && { ...summary(record), clientSecret: secrets.open(record.secretSealed) };
+      return record && { ...summary(record), clientSecret: opening.open(record.secretSealed) };
     },
 
     authenticateClient: (clientId: string, secret: string) => authenticateClient(deps, clientId, secret),
