@@ -39,7 +39,9 @@ export async function findMembership(db: Db, who: { email: string }): Promise<Me
  * The identity with this id (a token's `sub`) and its membership, in one read: the live check
  * and every use of a token ask on each call, where each query costs its round trip (PostgreSQL)
  * and its statement's machinery (both stores) more than the lookup itself. Plain SQL, with the
- * columns named, so SQLite reads it straight off the connection (see direct-reads.ts).
+ * columns named, so SQLite reads it straight off the connection (see direct-reads.ts). The member
+ * is matched on the address as a value found first, not on the joined row's column: so
+ * PostgreSQL searches the membership index for it rather than joining the index whole.
  */
 export async function findIdentityWithMembership(
   db: Db,
@@ -59,7 +61,8 @@ export async function findIdentityWithMembership(
       a.enable_dial_out as a_enable_dial_out, a.created_at as a_created_at, a.updated_at as a_updated_at,
       a.deleted_at as a_deleted_at, a.purge_after as a_purge_after
     from identities i
-    left join users u on u.email_normalized = i.email_normalized
+    left join users u
+      on u.email_normalized = (select x.email_normalized from identities x where x.id = ${identityId})
       and u.removed_at is null and u.registration_status in ('Registered', 'Suspended')
     left join accounts a on a.id = u.account_id
     where i.id = ${identityId}`;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 import { selectRows } from './direct-reads.js';
 
@@ -17,20 +18,18 @@ export interface OidcModelRow {
   expiresAt: string | undefined;
 }
 
-/** Inserts or replaces a model (the provider saves a session or interaction many times). */
+/**
+ * Inserts or replaces a model (the provider saves a session or interaction many times). Plain
+ * SQL: every token request writes two or three of these, and building the statement with the
+ * query builder cost more than SQLite took to run it.
+ */
 export async function upsertOidcModel(db: Db, row: OidcModelRow): Promise<void> {
-  const values = {
-    payload: row.payload,
-    grant_id: row.grantId ?? null,
-    uid: row.uid ?? null,
-    user_code: row.userCode ?? null,
-    expires_at: row.expiresAt ?? null,
-  };
-  await db
-    .insertInto('oidc_models')
-    .values({ model: row.model, id: row.id, consumed_at: null, ...values })
-    .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(values))
-    .execute();
+  await sql`
+    insert into oidc_models (model, id, payload, grant_id, uid, user_code, expires_at, consumed_at)
+    values (${row.model}, ${row.id}, ${row.payload}, ${row.grantId ?? null}, ${row.uid ?? null},
+      ${row.userCode ?? null}, ${row.expiresAt ?? null}, null)
+    on conflict (model, id) do update set payload = excluded.payload, grant_id = excluded.grant_id,
+      uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at`.execute(db);
 }
 
 export interface StoredOidcModel {
@@ -76,12 +75,7 @@ async function findBy(db: Db, model: string, lookup: Lookup, at: string): Promis
 
 /** Marks a single-use model (an authorization code, a rotated refresh token) as used. */
 export async function consumeOidcModel(db: Db, model: string, id: string, at: string): Promise<void> {
-  await db
-    .updateTable('oidc_models')
-    .set({ consumed_at: at })
-    .where('model', '=', model)
-    .where('id', '=', id)
-    .execute();
+  await sql`update oidc_models set consumed_at = ${at} where model = ${model} and id = ${id}`.execute(db);
 }
 
 export async function deleteOidcModel(db: Db, model: string, id: string): Promise<void> {
