@@ -18,7 +18,14 @@ export interface TargetResult {
   verdict: 'PASS' | 'MISS' | 'n/a';
 }
 
-export const TARGETS = { getUserRatio: 0.5, listP99Ms: 10, liveCheckP99Ms: 5 } as const;
+export const TARGETS = {
+  getUserRatio: 0.5,
+  listP99Ms: 10,
+  /** issue 16: the live check for one client, by store */
+  liveCheckP99Ms: { sqlite: 2, postgres: 3 } as Record<string, number>,
+  /** issue 16: a third of the refresh grant's CPU before it (2,427 and 3,921 µs) */
+  tokenRefreshCpuMicros: { sqlite: 800, postgres: 1300 } as Record<string, number>,
+} as const;
 
 export function compare(name: string, body: string, belfry: Measurement, bare: Measurement): ScenarioResult {
   return {
@@ -35,8 +42,8 @@ export function compare(name: string, body: string, belfry: Measurement, bare: M
  * The issues' targets: GetUser at ≥ half the bare route's throughput (SQLite), and every listed
  * page (ListUsers in a 100,000-user account, ListPhoneNumbers over 100,000 numbers) under 10 ms
  * p99 for a client fetching it (the one-connection run); the live entitlement check under 5 ms p99
- * for an app asking it (one connection) among 100,000 users. Token issuance has no target: its
- * figures are reported for the note.
+ * for an app asking it (one connection) under 2 ms on SQLite and 3 ms on PostgreSQL, and a token
+ * refresh at a third of its CPU before issue 16 (800 µs on SQLite, 1,300 µs on PostgreSQL).
  */
 export function checkTargets(
   dialect: string,
@@ -45,17 +52,31 @@ export function checkTargets(
 ): TargetResult[] {
   return results.flatMap((r): TargetResult[] =>
     r.name.startsWith('Token issuance')
-      ? []
+      ? [checkTokenRefresh(dialect, r)]
       : r.name.startsWith('Live check')
-        ? [
-            {
-              target: `${r.name} p99 < ${TARGETS.liveCheckP99Ms} ms (one client)`,
-              value: `${ms(r.belfry.single.p99Ms)} (bare ${ms(r.bare.single.p99Ms)})`,
-              verdict: r.belfry.single.p99Ms < TARGETS.liveCheckP99Ms ? 'PASS' : 'MISS',
-            },
-          ]
+        ? [checkLiveCheck(dialect, r)]
         : [r.name === 'GetUser' ? checkGetUser(dialect, r, floor) : checkList(r)],
   );
+}
+
+function checkLiveCheck(dialect: string, r: ScenarioResult): TargetResult {
+  const limit = TARGETS.liveCheckP99Ms[dialect]!;
+  return {
+    target: `${r.name} p99 < ${limit} ms (one client, ${dialect})`,
+    value: `${ms(r.belfry.single.p99Ms)} (bare ${ms(r.bare.single.p99Ms)})`,
+    verdict: r.belfry.single.p99Ms < limit ? 'PASS' : 'MISS',
+  };
+}
+
+/** CPU per refresh under load: on a busy machine every figure swells; the bare route's shows how much. */
+function checkTokenRefresh(dialect: string, r: ScenarioResult): TargetResult {
+  const limit = TARGETS.tokenRefreshCpuMicros[dialect]!;
+  const cpu = r.belfry.cpuMicrosPerRequest;
+  return {
+    target: `${r.name} CPU per request <= ${limit} µs (${dialect})`,
+    value: `${Math.round(cpu)} µs (bare ${Math.round(r.bare.cpuMicrosPerRequest)} µs)`,
+    verdict: cpu <= limit ? 'PASS' : 'MISS',
+  };
 }
 
 /**

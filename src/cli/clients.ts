@@ -26,6 +26,7 @@ async function create(args: string[]): Promise<void> {
       'redirect-uri': { type: 'string', multiple: true },
       'post-logout-redirect-uri': { type: 'string', multiple: true },
       'auth-method': { type: 'string' },
+      'id-token-alg': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     { names: [] },
@@ -38,6 +39,7 @@ async function create(args: string[]): Promise<void> {
       redirectUris: values['redirect-uri']!,
       postLogoutRedirectUris: values['post-logout-redirect-uri'],
       tokenEndpointAuthMethod: values['auth-method'],
+      idTokenSigningAlg: values['id-token-alg'],
     });
     const { issuer, issuerConfigured } = config.oidc;
     if (values.json) return printJson({ ...client, ...(issuerConfigured && { issuer }) });
@@ -63,8 +65,8 @@ async function list(args: string[]): Promise<void> {
     const all = await services.oidc.clients.listClients(actor);
     if (values.json) return printJson(all);
     printTable(
-      ['CLIENT ID', 'NAME', 'REDIRECT URIS', 'CREATED'],
-      all.map((c) => [c.clientId, c.name, c.redirectUris.join(' '), c.createdAt]),
+      ['CLIENT ID', 'NAME', 'REDIRECT URIS', 'ID TOKEN ALG', 'CREATED'],
+      all.map((c) => [c.clientId, c.name, c.redirectUris.join(' '), c.idTokenSigningAlg, c.createdAt]),
       'No app clients.',
     );
   });

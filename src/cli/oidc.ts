@@ -26,14 +26,15 @@ async function keys(args: string[]): Promise<void> {
   });
 }
 
-/** Servers sign with the new key from their next request on; the old one stays published. */
+/** Servers sign with the new keys from their next request on; the old ones stay published. */
 async function rotate(args: string[]): Promise<void> {
   const { values } = parseCommand(args, { json: { type: 'boolean', default: false } }, { names: [] });
   await withServices({ masterKey: true }, async (services, actor) => {
-    const key = await services.oidc.keys.rotateKeys(actor);
-    if (values.json) return printJson(key);
-    print(`New active signing key ${key.kid} (${key.alg}); servers sign with it from their next request.`);
-    print('The previous key stays published so tokens it signed still verify. Retire it with');
+    const keys = await services.oidc.keys.rotateKeys(actor);
+    if (values.json) return printJson(keys);
+    for (const key of keys)
+      print(`New active signing key ${key.kid} (${key.alg}); servers sign with it from their next request.`);
+    print('The previous keys stay published so tokens they signed still verify. Retire each with');
     print('"belfry oidc retire-key <key-id>" once the ID-token lifetime has passed.');
   });
 }

@@ -59,10 +59,12 @@ Commands:
   phone-numbers list [--status <status>] [--json]
       List the phone number inventory with each number's status, product type and user.
   clients create --name <name> --redirect-uri <url> [--redirect-uri <url>...]
-                 [--post-logout-redirect-uri <url>...] [--auth-method client_secret_basic|client_secret_post] [--json]
+                 [--post-logout-redirect-uri <url>...] [--auth-method client_secret_basic|client_secret_post]
+                 [--id-token-alg ES256|RS256] [--json]
       Register an app that signs people in through Belfry's OpenID provider (issuer
       <BELFRY_PUBLIC_URL>/oidc). Redirect URIs are https:// URLs (http:// only for 127.0.0.1,
-      [::1] and localhost). The client secret is printed this once.
+      [::1] and localhost). ID tokens are signed with ES256 unless --id-token-alg RS256 (for
+      apps that verify RS256 only). The client secret is printed this once.
   clients list [--json]
       List registered app clients (never their secrets).
   clients delete <client-id>
@@ -75,9 +77,11 @@ Commands:
   clients webhook show <client-id> [--json]
   clients webhook delete <client-id>
   oidc keys [--json]
-      List the keys that sign ID tokens: active (signs), published (verifies), retired.
+      List the keys that sign ID tokens: active (signs), published (verifies), retired. There
+      is an active key for each algorithm (ES256, RS256).
   oidc rotate-keys [--json]
-      Make a new active signing key; the previous one stays published until retired.
+      Make a new active signing key for each algorithm; the previous ones stay published until
+      retired.
   oidc retire-key <key-id>
       Take a published (no longer active) key out of the JWKS.
   domains claim <account-id> <domain> [--json]

@@ -16,7 +16,7 @@ export interface IdentityRecord {
   updatedAt: string;
 }
 
-function toRecord(row: IdentitiesTable): IdentityRecord {
+export function identityFromRow(row: Omit<IdentitiesTable, 'email_normalized'>): IdentityRecord {
   return {
     id: row.id,
     email: row.email,
@@ -52,7 +52,7 @@ export async function insertIdentity(db: Db, identity: IdentityRecord): Promise<
 
 export async function findIdentityById(db: Db, id: string): Promise<IdentityRecord | undefined> {
   const row = await db.selectFrom('identities').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toRecord(row);
+  return row && identityFromRow(row);
 }
 
 /** Addresses compare case-insensitively, as everywhere else in Belfry. */
@@ -62,7 +62,7 @@ export async function findIdentityByEmail(db: Db, email: string): Promise<Identi
     .selectAll()
     .where('email_normalized', '=', normalizeEmail(email))
     .executeTakeFirst();
-  return row && toRecord(row);
+  return row && identityFromRow(row);
 }
 
 export type IdentityChanges = Partial<
@@ -343,7 +343,7 @@ export async function findLiveSession(
     .executeTakeFirst();
   if (!row) return undefined;
   const { session_created_at: signedInAt, ...identity } = row;
-  return { identity: toRecord(identity), signedInAt };
+  return { identity: identityFromRow(identity), signedInAt };
 }
 
 export async function revokeBrowserSession(db: Db, idHash: string, at: string): Promise<void> {

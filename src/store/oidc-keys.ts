@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { selectRows } from './direct-reads.js';
 import type { OidcSigningKeysTable } from './schema.js';
 
 /** `active` signs; `published` only verifies (still in the JWKS); `retired` is gone. */
@@ -54,12 +55,8 @@ export async function listSigningKeys(db: Db): Promise<SigningKeyRecord[]> {
  * provider request, so a rotation made elsewhere (the CLI, another server) is seen at once.
  */
 export async function signingKeyVersion(db: Db): Promise<string> {
-  const rows = await db
-    .selectFrom('oidc_signing_keys')
-    .select(['kid', 'state'])
-    .where('state', '!=', 'retired')
-    .orderBy('kid')
-    .execute();
+  const rows = await selectRows<{ kid: string; state: string }>(db)`
+    select kid, state from oidc_signing_keys where state <> 'retired' order by kid`;
   return rows.map((r) => `${r.kid}:${r.state}`).join(',');
 }
 

@@ -1,5 +1,6 @@
 import type { Db } from './database.js';
-import { normalizeEmail } from './users.js';
+import { selectRows } from './direct-reads.js';
+import type { OidcSignInsTable } from './schema.js';
 
 /** One app sign-in: the grant it created, the identity, the membership then, and the moment. */
 export interface SignInRecord {
@@ -26,12 +27,24 @@ export async function insertSignIn(db: Db, signIn: SignInRecord): Promise<void> 
     .execute();
 }
 
-export async function findSignIn(db: Db, grantKey: string): Promise<SignInRecord | undefined> {
-  const row = await db
-    .selectFrom('oidc_sign_ins')
-    .selectAll()
-    .where('grant_id', '=', grantKey)
-    .executeTakeFirst();
+/**
+ * The sign-in made under the grant, with the latest "sign out everywhere" of any membership its
+ * person's address ever had (removed ones included: a member removed from a Team account keeps
+ * the row with the moment of removal, which must still end the tokens they had as a member).
+ * Pending invitations do not count: an invited address is only what an admin typed, and must
+ * not reach whoever owns it. One read, on every use of a token: plain SQL, columns named.
+ */
+export async function findSignInWithRevocation(
+  db: Db,
+  grantKey: string,
+): Promise<(SignInRecord & { revokedAt: string | undefined }) | undefined> {
+  const [row] = await selectRows<OidcSignInsTable & { revoked_at: string | null }>(db)`
+    select s.grant_id, s.identity_id, s.account_id, s.user_id, s.signed_in_at, s.expires_at,
+      (select max(u.sessions_revoked_at) from users u
+        where u.email_normalized = i.email_normalized and u.registration_status <> 'Unregistered')
+        as revoked_at
+    from oidc_sign_ins s join identities i on i.id = s.identity_id
+    where s.grant_id = ${grantKey}`;
   return (
     row && {
       grantKey: row.grant_id,
@@ -40,6 +53,7 @@ export async function findSignIn(db: Db, grantKey: string): Promise<SignInRecord
       userId: row.user_id ?? undefined,
       signedInAt: row.signed_in_at,
       expiresAt: row.expires_at,
+      revokedAt: row.revoked_at ?? undefined,
     }
   );
 }
@@ -59,20 +73,4 @@ export async function deleteSignInsOfIdentity(db: Db, identityId: string): Promi
 
 export async function deleteExpiredSignIns(db: Db, at: string): Promise<void> {
   await db.deleteFrom('oidc_sign_ins').where('expires_at', '<=', at).execute();
-}
-
-/**
- * The latest "sign out everywhere" of any membership the address ever had, removed ones
- * included: a member removed from a Team account keeps the row with the moment of removal,
- * which must still end the tokens they had as a member. Pending invitations do not count: an
- * invited address is only what an admin typed, and must not reach whoever owns it.
- */
-export async function latestMemberRevocation(db: Db, email: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('users')
-    .select((eb) => eb.fn.max('sessions_revoked_at').as('latest'))
-    .where('email_normalized', '=', normalizeEmail(email))
-    .where('registration_status', '!=', 'Unregistered')
-    .executeTakeFirst();
-  return row?.latest ?? undefined;
 }

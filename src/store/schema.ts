@@ -265,6 +265,8 @@ export interface OidcClientsTable {
   /** JSON array of strings */
   post_logout_redirect_uris: string;
   token_endpoint_auth_method: string;
+  /** the algorithm its ID tokens are signed with (migration 0021) */
+  id_token_signing_alg: string;
   created_at: string;
 }
 

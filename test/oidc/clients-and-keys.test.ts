@@ -48,18 +48,29 @@ async function appFor(server: TestServer, clientId: string, secret: string): Pro
   return { client: undefined as never, config, redirectUri: callback.url };
 }
 
-/** Checks a JWT's RS256 signature against the provider's published keys, as any app would. */
-async function verifiesWithJwks(server: TestServer, jwt: string): Promise<string> {
-  const jwks = (await (await fetch(`${server.url}/oidc/jwks`)).json()) as { keys: Array<{ kid: string }> };
+/**
+ * Checks a JWT's signature against the provider's published keys, as any app would; gives the
+ * key id and the algorithm.
+ */
+async function verifiesWithJwks(server: TestServer, jwt: string): Promise<{ kid: string; alg: string }> {
+  const jwks = (await (await fetch(`${server.url}/oidc/jwks`)).json()) as {
+    keys: Array<{ kid: string; alg: string }>;
+  };
   const [header, payload, signature] = jwt.split('.') as [string, string, string];
-  const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string };
+  const { kid, alg } = JSON.parse(Buffer.from(header, 'base64url').toString()) as {
+    kid: string;
+    alg: string;
+  };
   const jwk = jwks.keys.find((k) => k.kid === kid);
   assert.ok(jwk, `key ${kid} is published`);
+  assert.equal(jwk.alg, alg, 'the token names the algorithm its key is published for');
   const key = createPublicKey({ key: jwk, format: 'jwk' });
+  const verifying = alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
   assert.ok(
-    verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url')),
+    verify('sha256', Buffer.from(`${header}.${payload}`), verifying, Buffer.from(signature, 'base64url')),
+    `the ${alg} signature verifies`,
   );
-  return kid;
+  return { kid, alg };
 }
 
 await eachDialect(
@@ -241,22 +252,22 @@ await eachDialect(
       const member = await person(server());
       const browser = new Browser(server().url);
       const before = (await signedIn(app, browser, member.email)).id_token!;
-      const oldKid = await verifiesWithJwks(server(), before);
+      const { kid: oldKid, alg } = await verifiesWithJwks(server(), before);
+      assert.equal(alg, 'ES256', 'a client registered without an algorithm gets ES256');
 
       const rotated = await cli(server(), 'oidc', 'rotate-keys', '--json');
       assert.equal(rotated.code, 0, rotated.stderr);
-      const newKid = (JSON.parse(rotated.stdout) as { kid: string }).kid;
+      const newKeys = JSON.parse(rotated.stdout) as Array<{ kid: string; alg: string }>;
+      assert.deepEqual(newKeys.map((k) => k.alg).sort(), ['ES256', 'RS256'], 'each algorithm rotates');
+      const newKid = newKeys.find((k) => k.alg === 'ES256')!.kid;
       assert.notEqual(newKid, oldKid);
-      assert.match(
-        newKid,
-        /^[0-9a-f]{24}$/,
-        'a key id never starts with "-", so it never reads as an option',
-      );
+      for (const { kid } of newKeys)
+        assert.match(kid, /^[0-9a-f]{24}$/, 'a key id never starts with "-", so it never reads as an option');
 
       // The running server picks the new key up on its next request, without a restart.
       const afterRotation = (await signedIn(app, browser)).id_token!;
-      assert.equal(await verifiesWithJwks(server(), afterRotation), newKid);
-      assert.equal(await verifiesWithJwks(server(), before), oldKid, 'the old key is still published');
+      assert.equal((await verifiesWithJwks(server(), afterRotation)).kid, newKid);
+      assert.equal((await verifiesWithJwks(server(), before)).kid, oldKid, 'the old key is still published');
 
       const listed = JSON.parse((await cli(server(), 'oidc', 'keys', '--json')).stdout) as Array<{
         kid: string;
@@ -291,13 +302,47 @@ await eachDialect(
       assert.match(asOption.stderr, /after '--'/, 'the usage error says how to pass it');
       const legacy = await cli(server(), 'oidc', 'retire-key', '--', legacyKid);
       assert.equal(legacy.code, 0, legacy.stderr);
+      const { keys: stillPublished } = await server()
+        .services.oidc.keys.listKeys()
+        .then((keys) => ({
+          keys: keys.filter((k) => k.state === 'published'),
+        }));
+      for (const { kid } of stillPublished) await cli(server(), 'oidc', 'retire-key', kid);
       const jwks = (await (await fetch(`${server().url}/oidc/jwks`)).json()) as {
         keys: Array<{ kid: string }>;
       };
-      assert.deepEqual(
-        jwks.keys.map((k) => k.kid),
-        [newKid],
+      assert.deepEqual(jwks.keys.map((k) => k.kid).sort(), newKeys.map((k) => k.kid).sort());
+    });
+
+    it('signs ID tokens with RS256 for a client registered for it, on sign-in and refresh', async () => {
+      const created = await signedFetch(server().url, server().operator, {
+        method: 'POST',
+        path: '/app-clients',
+        body: { Name: 'Legacy verifier', RedirectUris: [callback.url], IdTokenSigningAlg: 'RS256' },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.json));
+      const { ClientId, ClientSecret, IdTokenSigningAlg } = created.json.AppClient;
+      assert.equal(IdTokenSigningAlg, 'RS256');
+      const app = await appFor(server(), ClientId, ClientSecret);
+      const member = await person(server());
+      const tokens = await signedIn(app, new Browser(server().url), member.email);
+      assert.equal((await verifiesWithJwks(server(), tokens.id_token!)).alg, 'RS256');
+      const refreshed = await oidc.refreshTokenGrant(app.config, tokens.refresh_token!);
+      assert.equal((await verifiesWithJwks(server(), refreshed.id_token!)).alg, 'RS256');
+
+      const listed = await cli(server(), 'clients', 'list', '--json');
+      const mine = (JSON.parse(listed.stdout) as Array<{ clientId: string; idTokenSigningAlg: string }>).find(
+        (c) => c.clientId === ClientId,
       );
+      assert.equal(mine?.idTokenSigningAlg, 'RS256');
+
+      const unknown = await signedFetch(server().url, server().operator, {
+        method: 'POST',
+        path: '/app-clients',
+        body: { Name: 'HS', RedirectUris: [callback.url], IdTokenSigningAlg: 'HS256' },
+      });
+      assert.equal(unknown.status, 400);
+      assert.equal(unknown.errorType, 'BadRequestException');
     });
   },
   { PORT: String(port) },

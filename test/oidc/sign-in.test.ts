@@ -47,12 +47,16 @@ await eachDialect(
       assert.deepEqual(metadata.code_challenge_methods_supported, ['S256']);
       for (const scope of ['openid', 'email', 'phone', 'belfry'])
         assert.ok(metadata.scopes_supported?.includes(scope), scope);
+      assert.deepEqual([...metadata.id_token_signing_alg_values_supported!].sort(), ['ES256', 'RS256']);
       const jwks = (await (await fetch(metadata.jwks_uri!)).json()) as {
         keys: Array<Record<string, string>>;
       };
-      assert.equal(jwks.keys.length, 1);
-      assert.equal(jwks.keys[0]!.alg, 'RS256');
-      assert.equal(jwks.keys[0]!.d, undefined, 'only the public half is published');
+      // One key per algorithm: ES256 for apps by default, RS256 for the apps registered for it.
+      assert.deepEqual(jwks.keys.map((k) => [k.alg, k.kty]).sort(), [
+        ['ES256', 'EC'],
+        ['RS256', 'RSA'],
+      ]);
+      for (const key of jwks.keys) assert.equal(key.d, undefined, 'only the public half is published');
     });
 
     it('signs a Pro member in with the code flow and PKCE; the ID token carries account, tier and entitlements', async () => {

@@ -234,6 +234,7 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
       RedirectUris: { target: 'AppClientUriList', required: true },
       PostLogoutRedirectUris: { target: 'AppClientUriList' },
       TokenEndpointAuthMethod: { target: 'AppClientAuthMethod' },
+      IdTokenSigningAlg: { target: 'AppClientIdTokenSigningAlg' },
     },
   },
   ListAppClientsRequest: { kind: 'structure', members: {} },
@@ -245,6 +246,7 @@ export const extensionSchemas: Readonly<Record<string, Schema>> = {
   AppClientUriList: { kind: 'list', member: 'AppClientUri', max: 10 },
   AppClientUri: { kind: 'string', min: 1, max: 2000 },
   AppClientAuthMethod: { kind: 'enum', values: ['client_secret_basic', 'client_secret_post'] },
+  AppClientIdTokenSigningAlg: { kind: 'enum', values: ['ES256', 'RS256'] },
   PutAppWebhookRequest: {
     kind: 'structure',
     members: {
@@ -324,6 +326,7 @@ export interface AppClient {
   RedirectUris: string[];
   PostLogoutRedirectUris: string[];
   TokenEndpointAuthMethod: string;
+  IdTokenSigningAlg: string;
   CreatedTimestamp: string;
 }
 
@@ -384,6 +387,7 @@ export interface ExtensionIO extends DirectoryIO, UserIO, ScimIO, UsageIO {
       RedirectUris: string[];
       PostLogoutRedirectUris?: string[];
       TokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post';
+      IdTokenSigningAlg?: 'ES256' | 'RS256';
     };
     output: { AppClient?: AppClient };
   };

@@ -7,10 +7,12 @@ import Provider, {
 } from 'oidc-provider';
 import type { Config } from '../../config.js';
 import type { BelfryClaims } from '../../domain/sign-in/index.js';
+import { ID_TOKEN_SIGNING_ALGS } from '../../domain/oidc/clients.js';
 import type { PrivateJwk } from '../../domain/oidc/keys.js';
 import type { Services } from '../../services.js';
 import { clearingCookieHeader, SESSION_COOKIE } from '../pages/cookies.js';
 import { html, page } from '../pages/html.js';
+import { SyncSigningKey } from './signing.js';
 
 /** Where the provider is mounted; the issuer is `<BELFRY_PUBLIC_URL>/oidc`. */
 export const OIDC_PREFIX = '/oidc';
@@ -82,7 +84,9 @@ export function createProvider({ services, config, keys, cookieKeys, log }: Prov
 
   const configuration: Configuration = {
     adapter: oidc.storage,
-    jwks: { keys },
+    jwks: { keys: keys.map((jwk) => new SyncSigningKey(jwk)) },
+    // ES256 unless the app client was registered for RS256 (see ID_TOKEN_SIGNING_ALGS).
+    enabledJWA: { idTokenSigningAlgValues: [...ID_TOKEN_SIGNING_ALGS] },
     cookies: { keys: cookieKeys, long: cookie, short: cookie },
     scopes: ['openid', 'offline_access', ...Object.keys(CLAIMS).filter((s) => s !== 'openid')],
     claims: Object.fromEntries(Object.entries(CLAIMS).map(([scope, names]) => [scope, [...names]])),
@@ -90,6 +94,9 @@ export function createProvider({ services, config, keys, cookieKeys, log }: Prov
     conformIdTokenClaims: false,
     features: {
       devInteractions: { enabled: false },
+      // The keys sign through node:crypto (signing.ts); the experiment's version is the one
+      // this pinned oidc-provider implements.
+      externalSigningSupport: { enabled: true, ack: 'experimental-01' },
       revocation: { enabled: true },
       rpInitiatedLogout: { enabled: true },
       userinfo: { enabled: true },

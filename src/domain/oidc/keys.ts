@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes, type JsonWebKey } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
 import type { Ids } from '../../lib/ids.js';
 import type { SecretBox } from '../../lib/secret-box.js';
@@ -11,10 +11,12 @@ import {
   signingKeyVersion,
   type SigningKeyState,
 } from '../../store/oidc-keys.js';
+import type { IdTokenSigningAlg } from '../../store/oidc-clients.js';
 import type { Actor } from '../access/actor.js';
 import { authorize } from '../access/policies.js';
 import { auditedChange } from '../audit/trail.js';
 import { invalid, notFound } from '../errors.js';
+import { ID_TOKEN_SIGNING_ALGS } from './clients.js';
 
 export interface KeyDeps {
   db: Db;
@@ -23,8 +25,14 @@ export interface KeyDeps {
   secrets: SecretBox;
 }
 
-/** RS256: the algorithm every OpenID relying party must accept (OIDC Core §15.1). */
-const ALG = 'RS256';
+/**
+ * An active key for each algorithm an app client may be registered for (see
+ * ID_TOKEN_SIGNING_ALGS): ES256 by default, RS256 for the apps that verify only that.
+ */
+const KEY_TYPES: Record<IdTokenSigningAlg, () => KeyObject> = {
+  ES256: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+  RS256: () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
+};
 
 export interface SigningKeySummary {
   kid: string;
@@ -40,24 +48,23 @@ export type PrivateJwk = JsonWebKey & { kid: string; alg: string; use: 'sig' };
 const COOKIE_KEYS = 'oidc_cookie_keys';
 
 /**
- * The keys that sign ID tokens, kept sealed in the database so every server shares them.
- * Rotation adds a new active key and keeps the previous ones published, so tokens they signed
- * still verify; retiring a published key removes it from the JWKS once no token it signed is
+ * The keys that sign ID tokens, kept sealed in the database so every server shares them, one
+ * active key per algorithm. Rotation adds a new active key for each and keeps the previous ones
+ * published, so tokens they signed still verify; retiring a published key removes it from the JWKS once no token it signed is
  * still in use (ID tokens live minutes to hours: see BELFRY_OIDC_ID_TOKEN_TTL_SECONDS).
  */
 export function createSigningKeys(deps: KeyDeps) {
   const { db, clock, secrets } = deps;
 
-  async function addActiveKey(tx: Db): Promise<string> {
+  async function addActiveKey(tx: Db, alg: IdTokenSigningAlg): Promise<string> {
     const at = clock.now().toISOString();
     // Hex, not base64url: an id that began with "-" would read as an option on the command line
     // (`belfry oidc retire-key <kid>`).
     const kid = randomBytes(12).toString('hex');
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const jwk: PrivateJwk = { ...privateKey.export({ format: 'jwk' }), kid, alg: ALG, use: 'sig' };
+    const jwk: PrivateJwk = { ...KEY_TYPES[alg]().export({ format: 'jwk' }), kid, alg, use: 'sig' };
     await insertSigningKey(tx, {
       kid,
-      alg: ALG,
+      alg,
       state: 'active',
       privateJwkSealed: secrets.seal(JSON.stringify(jwk)),
       createdAt: at,
@@ -68,32 +75,45 @@ export function createSigningKeys(deps: KeyDeps) {
 
   return {
     /**
-     * Makes the first key on a fresh installation. Two servers starting at once both try; the
-     * unique index on the active state lets one win and the other finds its key.
+     * Makes the first key of each algorithm (on a fresh installation, or one whose keys predate
+     * an algorithm). Two servers starting at once both try; the unique index on the active key
+     * of an algorithm lets one win and the other finds its key.
      */
     async ensureActiveKey(): Promise<void> {
-      if ((await listSigningKeys(db)).some((k) => k.state === 'active')) return;
-      try {
-        await db.transaction().execute((tx) => addActiveKey(tx));
-      } catch (error) {
-        if (!(await listSigningKeys(db)).some((k) => k.state === 'active')) throw error;
+      for (const alg of ID_TOKEN_SIGNING_ALGS) {
+        const hasActive = async () =>
+          (await listSigningKeys(db)).some((k) => k.state === 'active' && k.alg === alg);
+        if (await hasActive()) continue;
+        try {
+          await db.transaction().execute((tx) => addActiveKey(tx, alg));
+        } catch (error) {
+          if (!(await hasActive())) throw error;
+        }
       }
     },
 
-    /** A new active key; the one it replaces stays published until retired. */
-    async rotateKeys(actor: Actor): Promise<SigningKeySummary> {
+    /** A new active key for each algorithm; the ones they replace stay published until retired. */
+    async rotateKeys(actor: Actor): Promise<SigningKeySummary[]> {
       const subject = { operation: 'RotateSigningKeys', targetType: 'SigningKey' };
-      const kid = await auditedChange(deps, actor, subject, async (tx, log) => {
+      const kids = await auditedChange(deps, actor, subject, async (tx, log) => {
         authorize(actor, 'operator');
-        const active = (await listSigningKeys(tx)).find((k) => k.state === 'active');
-        if (active)
-          await setSigningKeyState(tx, active.kid, ['active'], 'published', clock.now().toISOString());
-        const kid = await addActiveKey(tx);
-        log.target({ targetId: kid });
-        log.describe({ previousKid: active?.kid });
-        return kid;
+        const keys = await listSigningKeys(tx);
+        const kids: string[] = [];
+        const previousKids: string[] = [];
+        for (const alg of ID_TOKEN_SIGNING_ALGS) {
+          const active = keys.find((k) => k.state === 'active' && k.alg === alg);
+          if (active) {
+            await setSigningKeyState(tx, active.kid, ['active'], 'published', clock.now().toISOString());
+            previousKids.push(active.kid);
+          }
+          kids.push(await addActiveKey(tx, alg));
+        }
+        log.target({ targetId: kids.join(',') });
+        log.describe({ kids, previousKids });
+        return kids;
       });
-      return (await this.listKeys()).find((k) => k.kid === kid)!;
+      const listed = await this.listKeys();
+      return kids.map((kid) => listed.find((k) => k.kid === kid)!);
     },
 
     /** Takes a published key out of the JWKS. The active key cannot be retired: rotate first. */
@@ -104,7 +124,9 @@ export function createSigningKeys(deps: KeyDeps) {
         const key = (await listSigningKeys(tx)).find((k) => k.kid === kid);
         if (!key) throw notFound(`Signing key ${kid} not found`);
         if (key.state === 'active')
-          throw invalid(`Signing key ${kid} is the active key: rotate the keys first, then retire it`);
+          throw invalid(
+            `Signing key ${kid} is the active key for ${key.alg}: rotate the keys first, then retire it`,
+          );
         await setSigningKeyState(tx, kid, ['published'], 'retired', clock.now().toISOString());
       });
     },
@@ -116,7 +138,7 @@ export function createSigningKeys(deps: KeyDeps) {
     /** Changes whenever a key is added, rotated or retired (see signingKeyVersion). */
     version: () => signingKeyVersion(db),
 
-    /** The private keys the provider publishes (public halves) and signs with: active first. */
+    /** The private keys the provider publishes (public halves) and signs with: active ones first. */
     async publishedKeys(): Promise<PrivateJwk[]> {
       const keys = (await listSigningKeys(db)).filter((k) => k.state !== 'retired');
       keys.sort((a, b) => Number(b.state === 'active') - Number(a.state === 'active'));

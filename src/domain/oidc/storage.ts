@@ -119,6 +119,7 @@ function clientAdapter(clients: StorageDeps['clients']): Adapter {
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+        id_token_signed_response_alg: client.idTokenSigningAlg,
       };
     },
     findByUid: async () => undefined,

@@ -10,6 +10,7 @@ function toAppClient(client: ClientSummary | NewClient): AppClient {
     RedirectUris: client.redirectUris,
     PostLogoutRedirectUris: client.postLogoutRedirectUris,
     TokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+    IdTokenSigningAlg: client.idTokenSigningAlg,
     CreatedTimestamp: client.createdAt,
   };
 }
@@ -21,6 +22,7 @@ export const CreateAppClient: ChimeOperation<'CreateAppClient'> = async (input, 
     redirectUris: input.RedirectUris,
     postLogoutRedirectUris: input.PostLogoutRedirectUris,
     tokenEndpointAuthMethod: input.TokenEndpointAuthMethod,
+    idTokenSigningAlg: input.IdTokenSigningAlg,
   });
   return { AppClient: toAppClient(client) };
 };
