@@ -3,7 +3,8 @@
 // else, done with Belfry's own parts (verifier, change marker, store reads, presenter) on plain
 // Fastify with no hooks, like the bare route. No routing by the model, input checks, policy,
 // metrics, logging or request ids. Where the floor stays under a target, so does any GetUser built
-// on these parts. SQLite only (DATABASE_URL=sqlite:<file>, BELFRY_MASTER_KEY as hex).
+// on these parts. Either store (DATABASE_URL=sqlite:<file> or postgres://…, BELFRY_MASTER_KEY as hex);
+// on PostgreSQL the key check is the same cache, kept while no key-change notification comes.
 import '../src/lib/gc-tuning.js';
 import Fastify from 'fastify';
 import { toChimeUser } from '../src/api/chime/presenters.js';
@@ -16,11 +17,13 @@ import { openDatabase } from '../src/store/database.js';
 import { findUserById } from '../src/store/users.js';
 import { serveUntilStopped } from './children.js';
 
-const { db, changeMarker, close } = openDatabase({
-  dialect: 'sqlite',
-  file: process.env.DATABASE_URL!.replace(/^sqlite:/, ''),
-});
-// Belfry's own key check: looked up again whenever the database's change marker moves.
+const databaseUrl = process.env.DATABASE_URL!;
+const { db, changeMarker, close } = openDatabase(
+  databaseUrl.startsWith('sqlite:')
+    ? { dialect: 'sqlite', file: databaseUrl.slice('sqlite:'.length) }
+    : { dialect: 'postgres', url: databaseUrl },
+);
+// Belfry's own key check: looked up again whenever the database's change marker moves (or is unknown).
 const accessKeys = createAccessKeys({
   db,
   ids: randomIds,

@@ -11,6 +11,7 @@ import type { Dialect } from '../src/store/database.js';
 import type { BareRoute } from './bare.js';
 import { startChild, type Child } from './children.js';
 import { measure, percentile, throughput, type LoadOptions, type Measurement } from './load.js';
+import { checkAcrossDialects, checkAgainstFloor } from './floor-targets.js';
 import { explainPhoneListing } from './plans.js';
 import {
   checkTargets,
@@ -73,7 +74,7 @@ interface DialectReport {
   /** the plan of the store query behind each ListPhoneNumbers scenario */
   queryPlans: Record<string, string[]>;
   scenarios: ScenarioResult[];
-  /** GetUser beside its floor (bench/floor.ts) and the bare route, on SQLite */
+  /** GetUser beside its floor (bench/floor.ts) and the bare route */
   floor?: FloorComparison;
   targets: TargetResult[];
 }
@@ -174,15 +175,15 @@ async function benchDialect(dialect: Dialect): Promise<DialectReport> {
       results.push(compare(TOKEN_ISSUANCE, issuance.sampleBody, onBelfry, onBare));
     }
     const getUser = scenarios.find((s) => s.name === 'GetUser');
-    const floor =
-      dialect === 'sqlite' && getUser
-        ? await compareWithFloor(getUser, seeded, belfry, bare, children)
-        : undefined;
+    const floor = getUser ? await compareWithFloor(getUser, seeded, belfry, bare, children) : undefined;
     console.log();
     printResults(results, load.connections, dialect);
     if (floor) printFloor(floor, load.connections);
     console.log();
-    const targets = checkTargets(dialect, results, floor);
+    const targets = [
+      ...checkTargets(dialect, results, floor),
+      ...(floor ? [checkAgainstFloor(dialect, floor)] : []),
+    ];
     printTargets(targets);
     return {
       dialect,
@@ -311,6 +312,11 @@ if (loadBefore > cpus().length / 2)
   );
 const reports: DialectReport[] = [];
 for (const dialect of dialects) reports.push(await benchDialect(dialect));
+const acrossDialects = checkAcrossDialects(reports);
+if (acrossDialects.length > 0) {
+  console.log('\n== PostgreSQL beside SQLite');
+  printTargets(acrossDialects);
+}
 
 mkdirSync(resultsDir, { recursive: true });
 const file = join(resultsDir, 'latest.json');
@@ -324,6 +330,7 @@ writeFileSync(
       loadAverageBefore: loadBefore,
       load,
       reports,
+      acrossDialects,
     },
     null,
     2,

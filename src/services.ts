@@ -108,7 +108,7 @@ export interface ServiceInputs {
   /** where phone numbers are searched and ordered; the simulated carrier unless given */
   carrier?: Carrier | undefined;
   /** the database's change marker where it has one (OpenDatabase.changeMarker) */
-  changeMarker?: (() => string) | undefined;
+  changeMarker?: (() => string | undefined) | undefined;
   /**
    * AD sign-in, in place of the directory service's (tests give a fake). Without it the
    * password sign-in asks `services.directory.signIn` once that service exists.

@@ -10,8 +10,9 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import pg from 'pg';
-import { enableDirectReads } from './direct-reads.js';
+import { enableDirectReads, enablePostgresDirectReads } from './direct-reads.js';
 import { migrations } from './migrations/index.js';
+import { listenForKeyChanges } from './key-notifications.js';
 import { preparingPool } from './prepared-pool.js';
 import type { Database } from './schema.js';
 
@@ -23,12 +24,13 @@ export interface OpenDatabase {
   db: Db;
   dialect: Dialect;
   /**
-   * A value that changes whenever anything is written to the database, by this connection or
-   * by another process (the CLI, a second server). While it stays the same, what was read
-   * before is still what the database holds, so a cache checked against it is never stale.
-   * Absent where no such signal is cheap (PostgreSQL, whose writers are other servers).
+   * A value that changes whenever an access key or an admin principal is written, by this
+   * process or by another (the CLI, a second server), so a cache of resolved keys checked
+   * against it is never stale. On SQLite it moves on every write at all (data_version); on
+   * PostgreSQL on every notification of migration 0022's triggers, and it is undefined while
+   * no connection is listening for them (nothing is known then, so nothing may be kept).
    */
-  changeMarker?: () => string;
+  changeMarker: () => string | undefined;
   close(): Promise<void>;
 }
 
@@ -43,7 +45,17 @@ export function openDatabase(
     // discarded by the pool, which then emits 'error'; unheard, that would crash the process.
     pool.on('error', (error) => options.onConnectionLost?.(error));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    enablePostgresDirectReads(db, pool);
+    const keyChanges = listenForKeyChanges(target.url);
+    return {
+      db,
+      dialect: 'postgres',
+      changeMarker: keyChanges.marker,
+      close: async () => {
+        await keyChanges.close();
+        await db.destroy();
+      },
+    };
   }
   // A new data directory is the server's alone: the database holds sealed secrets and token hashes.
   if (target.file !== ':memory:') mkdirSync(dirname(target.file), { recursive: true, mode: 0o700 });

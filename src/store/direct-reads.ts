@@ -1,16 +1,20 @@
 import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
+import type pg from 'pg';
 import type { Db } from './database.js';
+import { isOutdatedPlan } from './prepared-pool.js';
 
 /**
  * Point reads on every request's path (the signing key, the user asked for) cost more in Kysely's
- * machinery (compiling, the connection mutex, a chain of promises) than in SQLite itself. On
- * SQLite they run straight on the connection instead, with the statement prepared once.
+ * machinery (compiling, the connection mutex, a chain of promises) than in the database itself.
+ * On SQLite they run straight on the connection instead, with the statement prepared once; on
+ * PostgreSQL straight on a pooled connection, as a named statement (parsed once per connection),
+ * its text built once per call site.
  *
- * The connection is shared: while a transaction is open on it, a direct read would see that
+ * SQLite's connection is shared: while a transaction is open on it, a direct read would see that
  * transaction's uncommitted writes, so it then goes through Kysely, which waits for the
- * transaction to end. Inside a transaction (`db` is then Kysely's Transaction), and on
- * PostgreSQL, the query always goes through Kysely.
+ * transaction to end. Inside a transaction (`db` is then Kysely's Transaction) the query always
+ * goes through Kysely, on the transaction's connection.
  */
 /** A direct read's statement, prepared in raw mode (rows as arrays), and its column names. */
 interface RawRead {
@@ -24,10 +28,21 @@ interface DirectConnection {
   reads: Map<TemplateStringsArray, RawRead>;
 }
 
+/** A PostgreSQL pool and the statement of each call site's template, named once. */
+interface DirectPool {
+  pool: pg.Pool;
+  reads: Map<TemplateStringsArray, { name: string; text: string }>;
+}
+
 const connections = new WeakMap<Db, DirectConnection>();
+const pools = new WeakMap<Db, DirectPool>();
 
 export function enableDirectReads(db: Db, sqlite: SQLite.Database): void {
   connections.set(db, { sqlite, reads: new Map() });
+}
+
+export function enablePostgresDirectReads(db: Db, pool: pg.Pool): void {
+  pools.set(db, { pool, reads: new Map() });
 }
 
 /**
@@ -38,6 +53,8 @@ export function enableDirectReads(db: Db, sqlite: SQLite.Database): void {
  */
 export function selectRows<Row>(db: Db) {
   return async (strings: TemplateStringsArray, ...values: unknown[]): Promise<Row[]> => {
+    const onPool = pools.get(db);
+    if (onPool !== undefined) return poolRead<Row>(onPool, strings, values);
     const direct = connections.get(db);
     if (direct === undefined || direct.sqlite.inTransaction) {
       const { rows } = await sql<Row>(strings, ...values).execute(db);
@@ -58,6 +75,31 @@ function rawRead(direct: DirectConnection, strings: TemplateStringsArray): RawRe
     direct.reads.set(strings, read);
   }
   return read;
+}
+
+/**
+ * One query on a pooled connection. The names (`belfry_read_N`) are apart from the prepared
+ * pool's, and a connection whose statement no longer fits the schema (another instance migrated
+ * it) answers this read unprepared and is then closed, as the prepared pool does.
+ */
+async function poolRead<Row>(direct: DirectPool, strings: TemplateStringsArray, values: unknown[]) {
+  let read = direct.reads.get(strings);
+  if (read === undefined) {
+    const text = strings.reduce((sql, part, i) => `${sql}$${i}${part}`);
+    read = { name: `belfry_read_${direct.reads.size + 1}`, text };
+    direct.reads.set(strings, read);
+  }
+  const client = await direct.pool.connect();
+  let outdated = false;
+  try {
+    return (await client.query<Row & pg.QueryResultRow>({ ...read, values })).rows as Row[];
+  } catch (error) {
+    if (!isOutdatedPlan(error)) throw error;
+    outdated = true;
+    return (await client.query<Row & pg.QueryResultRow>({ text: read.text, values })).rows as Row[];
+  } finally {
+    client.release(outdated);
+  }
 }
 
 /**

@@ -66,7 +66,7 @@ export function preparingPool(pool: pg.Pool, limit = 2000): PostgresPool {
 }
 
 /** PostgreSQL's refusal to run a prepared statement whose result columns have changed. */
-function isOutdatedPlan(error: unknown): boolean {
+export function isOutdatedPlan(error: unknown): boolean {
   const e = error as { code?: string; message?: string } | undefined;
   return e?.code === '0A000' && /cached plan must not change result type/.test(e.message ?? '');
 }

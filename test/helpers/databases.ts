@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Migrator, sql } from 'kysely';
 import pg from 'pg';
-import { migrateToLatest, openDatabase, type OpenDatabase, type Dialect } from '../../src/store/database.js';
+import {
+  migrateToLatest,
+  openDatabase,
+  type DatabaseTarget,
+  type OpenDatabase,
+  type Dialect,
+} from '../../src/store/database.js';
 import { migrations } from '../../src/store/migrations/index.js';
 
 /**
@@ -60,6 +66,8 @@ export async function skipReason(dialect: Dialect): Promise<string | undefined> 
 }
 
 export interface TestDatabase extends OpenDatabase {
+  /** where it is, for a second connection (another server, the CLI) */
+  target: DatabaseTarget;
   /** closes and removes the database */
   drop(): Promise<void>;
 }
@@ -74,9 +82,14 @@ export async function createTestDatabase(dialect: Dialect, upTo?: string): Promi
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const dir = mkdtempSync(join(tmpdir(), 'belfry-test-'));
-    const open = openDatabase({ dialect: 'sqlite', file: join(dir, 'belfry.db') });
+    const target = { dialect: 'sqlite', file: join(dir, 'belfry.db') } as const;
+    const open = openDatabase(target);
     await migrate(open.db, upTo);
-    return { ...open, drop: async () => (await open.close(), rmSync(dir, { recursive: true, force: true })) };
+    return {
+      ...open,
+      target,
+      drop: async () => (await open.close(), rmSync(dir, { recursive: true, force: true })),
+    };
   }
   const name = `belfry_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -85,10 +98,12 @@ export async function createTestDatabase(dialect: Dialect, upTo?: string): Promi
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const open = openDatabase({ dialect: 'postgres', url: url.toString() });
+  const target = { dialect: 'postgres', url: url.toString() } as const;
+  const open = openDatabase(target);
   await migrate(open.db, upTo);
   return {
     ...open,
+    target,
     drop: async () => {
       await open.close();
       const c = new pg.Client({ connectionString: adminUrl });

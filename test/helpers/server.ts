@@ -165,5 +165,5 @@ async function reopen(database: TestDatabase): Promise<TestDatabase> {
       ? { dialect: 'sqlite' as const, file: url.slice('sqlite:'.length) }
       : { dialect: 'postgres' as const, url };
   const open = openDatabase(target);
-  return { ...open, drop: () => open.close() };
+  return { ...open, target, drop: () => open.close() };
 }

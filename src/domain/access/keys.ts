@@ -24,8 +24,8 @@ export interface KeyDeps {
   ids: Ids;
   clock: Clock;
   secrets: SecretBox;
-  /** see OpenDatabase.changeMarker: where present, resolved keys are kept while it holds */
-  changeMarker?: (() => string) | undefined;
+  /** see OpenDatabase.changeMarker: resolved keys are kept while it holds (and is defined) */
+  changeMarker?: (() => string | undefined) | undefined;
 }
 
 export interface NewAccessKey {
@@ -58,9 +58,15 @@ export interface ResolvedKey {
 export function createAccessKeys(deps: KeyDeps) {
   const secrets = cachingOpens(deps.secrets);
   const lastRecorded = new Map<string, number>();
-  // keys resolved while the database's change marker read `resolvedAt`
-  const resolved = new Map<string, ResolvedKey>();
+  // keys resolved while the marker read `resolvedAt`, with when (Date.now()) each was read
+  const resolved = new Map<string, { key: ResolvedKey; readAt: number }>();
   let resolvedAt: string | undefined;
+  // This instance's own key writes, counted in the marker: they must not wait for a notification.
+  let ownWrites = 0;
+  const marker = () => {
+    const database = deps.changeMarker?.();
+    return database === undefined ? undefined : `${database}/${ownWrites}`;
+  };
 
   return {
     /** Mints a key for a new admin principal; `actor` is who asked (audited). */
@@ -107,6 +113,7 @@ export function createAccessKeys(deps: KeyDeps) {
           createdAt: at,
         });
       });
+      ownWrites++;
       return {
         accessKeyId,
         secretAccessKey,
@@ -140,6 +147,7 @@ export function createAccessKeys(deps: KeyDeps) {
         if (!(await deleteAccessKeyRow(tx, accessKeyId)))
           throw notFound(`Access key ${accessKeyId} not found`);
       });
+      ownWrites++;
     },
 
     /**
@@ -161,27 +169,34 @@ export function createAccessKeys(deps: KeyDeps) {
 
     /**
      * Finds a key and opens its secret. A deleted key must stop working at once on every
-     * instance, so the lookup is only skipped where the database can say nothing was written
-     * since it was made (SQLite's change marker); PostgreSQL looks the key up every time.
+     * instance, so the lookup is only skipped while the database's change marker says no key
+     * was written since it was made (SQLite: nothing at all; PostgreSQL: no notification).
+     * A result is kept only if the marker did not move during the lookup (a write that
+     * committed meanwhile may have been missed by it), and for KEPT_MS at most, in case
+     * notifications stop without the connection saying so.
      */
     async resolveKey(accessKeyId: string): Promise<ResolvedKey | undefined> {
-      const marker = deps.changeMarker?.();
-      if (marker !== undefined) {
-        if (marker !== resolvedAt) {
+      const before = marker();
+      if (before !== undefined) {
+        if (before !== resolvedAt) {
           resolved.clear();
-          resolvedAt = marker;
+          resolvedAt = before;
         }
         const cached = resolved.get(accessKeyId);
-        if (cached) return cached;
+        if (cached && Date.now() - cached.readAt < KEPT_MS) return cached.key;
       }
-      const key = await findAccessKey(deps.db, accessKeyId);
-      if (!key) return undefined;
-      const result = { secretAccessKey: secrets.open(key.secretSealed), principal: key.principal };
-      if (marker !== undefined && marker === resolvedAt && resolved.size < 10_000)
-        resolved.set(accessKeyId, result);
-      return result;
+      const readAt = Date.now();
+      const row = await findAccessKey(deps.db, accessKeyId);
+      if (!row) return undefined;
+      const key = { secretAccessKey: secrets.open(row.secretSealed), principal: row.principal };
+      if (before !== undefined && before === resolvedAt && marker() === before && resolved.size < 10_000)
+        resolved.set(accessKeyId, { key, readAt });
+      return key;
     },
   };
 }
+
+/** The longest a resolved key is trusted without being read again, whatever the marker says. */
+const KEPT_MS = 10_000;
 
 export type AccessKeys = ReturnType<typeof createAccessKeys>;
