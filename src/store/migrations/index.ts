@@ -14,6 +14,7 @@ import * as m0014 from './0014-api-instances.js';
 import * as m0015 from './0015-directories.js';
 import * as m0016 from './0016-console-admins.js';
 import * as m0017 from './0017-scim-and-idp.js';
+import * as m0020 from './0020-member-filter-indexes.js';
 
 /** Every migration in order. Listed statically so the app needs no file-system lookup. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0015-directories': m0015,
   '0016-console-admins': m0016,
   '0017-scim-and-idp': m0017,
+  '0020-member-filter-indexes': m0020,
 };
