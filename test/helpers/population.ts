@@ -99,8 +99,13 @@ async function load(
   }
   const accountOf = (n: number) =>
     n < size.largestAccount ? 0 : 1 + ((n - size.largestAccount) % (size.accounts - 1));
-  // uuidv7 gives ids in call order, so the largest account's listing order is known up front.
-  const largestIds = Array.from({ length: size.largestAccount }, (_, n) => uuidv7(options.base + n)).sort();
+  // Members go in in the order of their addresses (user0, user1, user10, user100, …), and their
+  // ids are made in that order too (uuidv7 gives ids in call order): then every index, on ids
+  // or on addresses, grows at its end rather than all over, and the load stays in the caches.
+  const order = insertionOrder(size.users);
+  const idOf: string[] = new Array<string>(size.users);
+  for (const n of order) idOf[n] = uuidv7(options.base);
+  const largestIds = order.filter((n) => n < size.largestAccount).map((n) => idOf[n]!);
   const phoneNumbers = benchPhoneNumbers(size.phoneNumbers, accountIds[0]!, largestIds, options.now);
   checkSample(phoneNumbers);
   const numberOf = new Map(phoneNumbers.flatMap((p) => (p.userId ? [[p.userId, p.e164] as const] : [])));
@@ -112,22 +117,28 @@ async function load(
     licenses: new Map(),
   };
   for (let start = 0; start < size.users; start += BATCH) {
-    const users: UserRecord[] = [];
-    for (let n = start; n < Math.min(start + BATCH, size.users); n++) {
+    const batch = order.slice(start, start + BATCH);
+    const users = batch.map((n) => {
       const inLargest = n < size.largestAccount;
-      const id = inLargest ? largestIds[n]! : uuidv7(options.base + n);
-      const user = member(id, accountIds[accountOf(n)]!, n, at(n), inLargest);
-      users.push({ ...user, primaryProvisionedNumber: numberOf.get(id) });
+      const user = member(idOf[n]!, accountIds[accountOf(n)]!, n, at(n), inLargest);
+      user.primaryProvisionedNumber = numberOf.get(user.id);
       if (inLargest) {
-        largest.subs.set(id, identityId(n));
-        largest.licenses.set(id, user.license);
+        largest.subs.set(user.id, identityId(n));
+        largest.licenses.set(user.id, user.license);
       }
-    }
+      return user;
+    });
     await bulkInsert(tx, 'users', users.map(userToRow));
-    await bulkInsert(tx, 'identities', identityRows(users, start, at(size.users), options.passwordHash));
+    await bulkInsert(tx, 'identities', identityRows(users, batch, at(size.users), options.passwordHash));
   }
   await insertInventory(tx, phoneNumbers);
   return { largest, accountIds, phoneNumbers };
+}
+
+/** 0 … count-1 in the order of their decimal text, which is the order of `user<n>@…` and `bench-identity-<n>`. */
+function insertionOrder(count: number): number[] {
+  const texts = Array.from({ length: count }, (_, n) => String(n));
+  return Array.from({ length: count }, (_, n) => n).sort((a, b) => (texts[a]! < texts[b]! ? -1 : 1));
 }
 
 function checkSize(size: PopulationSize): void {
@@ -163,9 +174,9 @@ function member(id: string, accountId: string, n: number, at: string, largest: b
   return user;
 }
 
-function identityRows(users: UserRecord[], first: number, at: string, passwordHash: string) {
+function identityRows(users: UserRecord[], members: number[], at: string, passwordHash: string) {
   return users.map((user, i) => ({
-    id: identityId(first + i),
+    id: identityId(members[i]!),
     email: user.email!,
     email_normalized: normalizeEmail(user.email!),
     password_hash: passwordHash,
@@ -176,7 +187,9 @@ function identityRows(users: UserRecord[], first: number, at: string, passwordHa
   }));
 }
 
+/** In E.164 order, for the reason members go in in address order. */
 async function insertInventory(tx: Db, numbers: PhoneNumberRecord[]): Promise<void> {
-  for (let i = 0; i < numbers.length; i += BATCH)
-    await bulkInsert(tx, 'phone_numbers', numbers.slice(i, i + BATCH).map(phoneNumberToRow));
+  const sorted = [...numbers].sort((a, b) => (a.e164 < b.e164 ? -1 : 1));
+  for (let i = 0; i < sorted.length; i += BATCH)
+    await bulkInsert(tx, 'phone_numbers', sorted.slice(i, i + BATCH).map(phoneNumberToRow));
 }

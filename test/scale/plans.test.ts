@@ -282,7 +282,7 @@ await eachDialectDatabase(
         );
         queries = hotQueries(population);
       },
-      { timeout: 15 * 60_000 },
+      { timeout: 40 * 60_000 },
     );
 
     test('every hot query is an index search with no sort step and bounded reads', async () => {
