@@ -1,5 +1,6 @@
 // npm run bench -- [--dialect sqlite|postgres|both] [--seconds 5] [--warmup 3] [--latency-seconds 3] [--connections 10]
-//                  [--users 100000] [--numbers 100000] [--profile] [--only <scenario name part>]
+//                  [--users 100000] [--numbers 100000] [--scale 100k|million|both] [--profile]
+//                  [--only <scenario name part>]
 // Belfry and a bare Fastify route, each in its own process, driven from here over loopback with
 // autocannon; the ratios compare the two as measured in the same run. See bench/README.md.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { fetchOk, prepareScenarios, type Scenario } from './scenarios.js';
 import { signGet } from './sign.js';
 import { basicAuth, liveCheckRequest, refreshLoops, refreshTokensOf } from './sign-in.js';
 import { freePort, startCallback } from '../test/oidc/flow.js';
+import { MILLION, type PopulationSize } from '../test/helpers/population.js';
 import { seed, type Seeded } from './seed.js';
 
 const { values: args } = parseArgs({
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '10' },
     users: { type: 'string', default: '100000' },
     numbers: { type: 'string', default: '100000' },
+    scale: { type: 'string', default: '100k' },
     profile: { type: 'boolean', default: false },
     only: { type: 'string' },
   },
@@ -53,9 +56,18 @@ const load: LoadOptions = {
   connections: positive('connections'),
   latencySeconds: positive('latency-seconds'),
 };
-const size = { users: positive('users'), phoneNumbers: positive('numbers') };
-if (size.users < 1000) throw new Error('--users must be at least 1000');
-if (size.phoneNumbers < 1000) throw new Error('--numbers must be at least 1000');
+if (!['100k', 'million', 'both'].includes(args.scale)) throw new Error('--scale is 100k, million or both');
+// 100k: one account of --users members and --numbers numbers; million: issue 16's population.
+const oneAccount = (): PopulationSize => {
+  const users = positive('users');
+  return { users, accounts: 1, largestAccount: users, phoneNumbers: positive('numbers') };
+};
+const sizes: PopulationSize[] =
+  args.scale === 'million' ? [MILLION] : args.scale === 'both' ? [oneAccount(), MILLION] : [oneAccount()];
+for (const size of sizes) {
+  if (size.users < 1000) throw new Error('--users must be at least 1000');
+  if (size.phoneNumbers < 1000) throw new Error('--numbers must be at least 1000');
+}
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 function positive(
@@ -69,7 +81,12 @@ function positive(
 interface DialectReport {
   dialect: Dialect;
   users: number;
+  accounts: number;
+  /** the members of the largest account, which the scenarios ask about */
+  largestAccount: number;
   phoneNumbers: number;
+  /** the population's load (one transaction), and the whole seed */
+  loadSeconds: number;
   seedSeconds: number;
   /** the plan of the store query behind each ListPhoneNumbers scenario */
   queryPlans: Record<string, string[]>;
@@ -79,14 +96,23 @@ interface DialectReport {
   targets: TargetResult[];
 }
 
-async function benchDialect(dialect: Dialect): Promise<DialectReport> {
+async function benchDialect(dialect: Dialect, size: PopulationSize): Promise<DialectReport> {
+  const where =
+    size.accounts === 1
+      ? 'in one account'
+      : `over ${size.accounts.toLocaleString('en')} accounts (the scenarios ask about one of ${size.largestAccount.toLocaleString('en')})`;
   console.log(
-    `\n== ${dialect}: seeding ${size.users.toLocaleString('en')} users in one account and ` +
+    `\n== ${dialect}: seeding ${size.users.toLocaleString('en')} users ${where}, their identities and ` +
       `${size.phoneNumbers.toLocaleString('en')} phone numbers`,
   );
   const callback = await startCallback();
+  const cpuBefore = process.cpuUsage();
   const seeded = await seed(dialect, size, callback.url);
-  console.log(`   seeded in ${seeded.seedSeconds.toFixed(1)} s (not measured)`);
+  const seedCpu = process.cpuUsage(cpuBefore);
+  console.log(
+    `   seeded in ${seeded.seedSeconds.toFixed(1)} s (the load ${seeded.loadSeconds.toFixed(1)} s; ` +
+      `${((seedCpu.user + seedCpu.system) / 1e6).toFixed(1)} s of this process's CPU; not measured)`,
+  );
   const scratch = mkdtempSync(join(tmpdir(), 'belfry-bench-'));
   const children: Child[] = [];
   let cleaning: Promise<void> | undefined;
@@ -188,7 +214,10 @@ async function benchDialect(dialect: Dialect): Promise<DialectReport> {
     return {
       dialect,
       users: size.users,
+      accounts: size.accounts,
+      largestAccount: size.largestAccount,
       phoneNumbers: size.phoneNumbers,
+      loadSeconds: seeded.loadSeconds,
       seedSeconds: seeded.seedSeconds,
       queryPlans,
       scenarios: results,
@@ -311,11 +340,17 @@ if (loadBefore > cpus().length / 2)
     'warning: the machine is busy with other work; throughput figures will be noisy (CPU per request less so)',
   );
 const reports: DialectReport[] = [];
-for (const dialect of dialects) reports.push(await benchDialect(dialect));
-const acrossDialects = checkAcrossDialects(reports);
-if (acrossDialects.length > 0) {
-  console.log('\n== PostgreSQL beside SQLite');
-  printTargets(acrossDialects);
+const acrossDialects: ReturnType<typeof checkAcrossDialects> = [];
+for (const size of sizes) {
+  const ofSize: DialectReport[] = [];
+  for (const dialect of dialects) ofSize.push(await benchDialect(dialect, size));
+  reports.push(...ofSize);
+  // PostgreSQL is compared with SQLite at the same population only.
+  const compared = checkAcrossDialects(ofSize);
+  if (compared.length === 0) continue;
+  console.log(`\n== PostgreSQL beside SQLite, ${size.users.toLocaleString('en')} users`);
+  printTargets(compared);
+  acrossDialects.push(...compared);
 }
 
 mkdirSync(resultsDir, { recursive: true });

@@ -1,5 +1,5 @@
 import type { PhoneNumberFilter } from '../src/store/phone-numbers.js';
-import type { SeededNumber } from './phone-seed.js';
+import type { SeededNumber } from '../test/helpers/phone-inventory.js';
 import type { Seeded } from './seed.js';
 import { signGet, type SignedGet } from './sign.js';
 

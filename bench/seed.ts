@@ -1,18 +1,16 @@
-import { systemActor } from '../src/domain/access/actor.js';
-import { newMember } from '../src/domain/users/rules.js';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import { systemActor } from '../src/domain/access/actor.js';
+import { hashPassword } from '../src/domain/identities/passwords.js';
 import { ManualClock } from '../src/lib/clock.js';
-import { randomIds, uuidv7 } from '../src/lib/ids.js';
+import { randomIds } from '../src/lib/ids.js';
 import { createSecretBox } from '../src/lib/secret-box.js';
 import { createServices } from '../src/services.js';
 import type { Db, Dialect } from '../src/store/database.js';
-import { insertPhoneNumbers } from '../src/store/phone-numbers.js';
-import { insertUsers, type UserRecord } from '../src/store/users.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/databases.js';
-import { seedIdentities } from './identity-seed.js';
-import { benchPhoneNumbers, checkSample, type SeededNumber } from './phone-seed.js';
-
+import type { SeededNumber } from '../test/helpers/phone-inventory.js';
+import { populate, type PopulationSize } from '../test/helpers/population.js';
+import { BENCH_PASSWORD } from './identity-seed.js';
 /** A seeded database the Belfry child process opens through DATABASE_URL and BELFRY_MASTER_KEY. */
 export interface Seeded {
   databaseUrl: string;
@@ -20,8 +18,9 @@ export interface Seeded {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** a registered app (OpenID client) that signs people in and calls the live check */
   app: { clientId: string; clientSecret: string; redirectUri: string };
+  /** the largest account, which the scenarios ask about */
   accountId: string;
-  /** user ids in id (= listing) order */
+  /** its user ids in id (= listing) order */
   userIds: string[];
   /** each user's identity id (their tokens' `sub`), by user id; the password is BENCH_PASSWORD */
   subs: Map<string, string>;
@@ -32,21 +31,22 @@ export interface Seeded {
   /** the seeded database, still open (for the query plans) */
   db: Db;
   dialect: Dialect;
+  /** the population's load alone (one transaction), and the whole seed with the checkpoint or analyze */
+  loadSeconds: number;
   seedSeconds: number;
   drop(): Promise<void>;
 }
 
-export interface SeedSize {
-  users: number;
-  phoneNumbers: number;
-}
+/** The benchmark's sizes: `--users 100000` in one account, or `--scale million` (test/helpers/population.ts). */
+export type SeedSize = PopulationSize;
 
 /**
- * Creates a fresh database with one Team account of `size.users` members, a FullAccess key, and a
- * phone inventory of `size.phoneNumbers` numbers (see bench/phone-seed.ts), a fifth of them
- * assigned to users of the account. Users and numbers go in through the stores' chunked inserts
- * inside one transaction (minutes of single inserts otherwise); the account and the key go through
- * their services, so they are made (and the key sealed) as in production.
+ * Creates a fresh database holding a population of `size` (test/helpers/population.ts: users
+ * over accounts, the largest first, each with a confirmed identity, and the phone inventory of
+ * test/helpers/phone-inventory.ts, its Assigned numbers held by members of the largest account),
+ * loaded in one transaction with the stores' bulk insert; then a FullAccess key and the bench app
+ * through their services, so they are made (and the key sealed) as in production. The scenarios
+ * ask about the largest account.
  */
 export async function seed(dialect: Dialect, size: SeedSize, redirectUri: string): Promise<Seeded> {
   const started = performance.now();
@@ -67,15 +67,10 @@ async function fill(
   redirectUri: string,
 ): Promise<Seeded> {
   const { db } = database;
-  const userCount = size.users;
   const masterKey = randomBytes(32);
-  // Times one millisecond apart in the past, so creation times look real: the account and the
-  // key at base - 1, then the users; the n-th user of a listing (id order) is userIds[n].
-  const base = Date.now() - userCount - 60_000;
-  const at = (i: number) => new Date(base + i).toISOString();
-  // First, as uuidv7 never goes back in time once it has made an id of the present. Sorted
-  // anyway, so the listing order is known whatever the id generator does within a millisecond.
-  const userIds = Array.from({ length: userCount }, (_, i) => uuidv7(base + i)).sort();
+  // Times one millisecond apart in the past, so creation times look real: the accounts at
+  // base - 1, then member n at base + n.
+  const base = Date.now() - size.users - 60_000;
   const services = await createServices({
     db,
     dialect,
@@ -86,23 +81,12 @@ async function fill(
     mailer: { send: async () => undefined }, // seeding invites no one
   });
   const seeder = systemActor('bench-seed');
-
-  const { id: accountId } = await services.accounts.createAccount(seeder, 'Bench Co');
-  const numbers = benchPhoneNumbers(size.phoneNumbers, accountId, userIds, Date.now());
-  checkSample(numbers);
-  // A user's number shows on the user too (PrimaryProvisionedNumber), as assignment leaves it.
-  const numberOf = new Map(numbers.flatMap((n) => (n.userId ? [[n.userId, n.e164] as const] : [])));
-  const users = userIds.map((id, i): UserRecord => ({
-    ...benchUser(id, accountId, i, at(i)),
-    primaryProvisionedNumber: numberOf.get(id),
-  }));
-  let subs = new Map<string, string>();
-  await db.transaction().execute(async (tx) => {
-    await insertUsers(tx, users);
-    subs = await seedIdentities(tx, users, at(userCount));
-    const inserted = await insertPhoneNumbers(tx, numbers);
-    if (inserted.length !== numbers.length) throw new Error('some seeded phone numbers were not inserted');
-  });
+  const passwordHash = await hashPassword(BENCH_PASSWORD);
+  const loadStarted = performance.now();
+  const { largest, phoneNumbers } = await db
+    .transaction()
+    .execute((tx) => populate(tx, size, { base, now: Date.now(), passwordHash }));
+  const loadSeconds = (performance.now() - loadStarted) / 1000;
   const key = await services.accessKeys.createAccessKey(seeder, {
     name: 'bench',
     policy: 'FullAccess',
@@ -122,33 +106,19 @@ async function fill(
     masterKeyHex: masterKey.toString('hex'),
     credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
     app: { clientId: app.clientId, clientSecret: app.clientSecret, redirectUri },
-    accountId,
-    userIds,
-    subs,
-    licenses: new Map(users.map((u) => [u.id, u.license])),
-    phoneNumbers: numbers
+    accountId: largest.accountId,
+    userIds: largest.userIds,
+    subs: largest.subs,
+    licenses: largest.licenses,
+    phoneNumbers: phoneNumbers
       .map(({ e164, status, productType }) => ({ e164, status, productType }))
       .sort((a, b) => (a.e164 < b.e164 ? -1 : a.e164 > b.e164 ? 1 : 0)),
     db,
     dialect,
+    loadSeconds,
     seedSeconds: (performance.now() - started) / 1000,
     drop: () => database.drop(),
   };
-}
-
-function benchUser(id: string, accountId: string, i: number, at: string): UserRecord {
-  return newMember(
-    {
-      id,
-      accountId,
-      email: `user${i}@bench.example.com`,
-      displayName: `Bench User ${i}`,
-      license: i % 5 === 0 ? 'Basic' : 'Pro',
-      userType: 'PrivateUser',
-      joined: 'registered',
-    },
-    at,
-  );
 }
 
 /** The DATABASE_URL of the open test database; the helper keeps its location to itself. */

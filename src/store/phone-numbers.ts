@@ -57,7 +57,8 @@ function toRecord(row: PhoneNumbersTable): PhoneNumberRecord {
   };
 }
 
-function toRow(n: PhoneNumberRecord): PhoneNumbersTable {
+/** The row of an inventory number (bulk seeding writes rows directly). */
+export function phoneNumberToRow(n: PhoneNumberRecord): PhoneNumbersTable {
   return {
     id: n.e164,
     country: n.country,
@@ -85,7 +86,7 @@ export async function insertPhoneNumbers(db: Db, numbers: PhoneNumberRecord[]): 
   for (let i = 0; i < numbers.length; i += 500) {
     const rows = await db
       .insertInto('phone_numbers')
-      .values(numbers.slice(i, i + 500).map(toRow))
+      .values(numbers.slice(i, i + 500).map(phoneNumberToRow))
       .onConflict((oc) => oc.column('id').doNothing())
       .returning('id')
       .execute();

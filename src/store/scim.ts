@@ -147,7 +147,9 @@ export async function findScimUsersByKey(
   if (key === 'userName') query = query.where('user_name_key', '=', value.toLowerCase());
   if (key === 'externalId') query = query.where('external_id', '=', value);
   if (key === 'email') query = query.where('email_key', '=', value.toLowerCase());
-  const rows = await query.orderBy('created_at').orderBy('id').execute();
+  // id and userName are unique in the account (scim_users_user_name): one row, nothing to order.
+  if (key === 'externalId' || key === 'email') query = query.orderBy('created_at').orderBy('id');
+  const rows = await query.execute();
   return rows.map(userFromScimRow);
 }
 

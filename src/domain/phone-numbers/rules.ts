@@ -37,8 +37,12 @@ export function newInventoryNumber(
   arrival: { source: 'import' } | { source: 'order'; orderId: string },
   at: string,
 ): PhoneNumberRecord {
+  // Fields named one by one: on Node 20, a spread followed by more fields made each record a
+  // slow dictionary object (a million of them took a minute to build).
   return {
-    ...number,
+    e164: number.e164,
+    country: number.country,
+    type: number.type,
     productType,
     status: arrival.source === 'import' ? 'Unassigned' : 'AcquireInProgress',
     callingName: undefined,

@@ -35,9 +35,16 @@ export function newMember(
     ({ joined: 'registered' } | { joined: 'invited' }),
   at: string,
 ): UserRecord {
-  const { joined, ...identity } = fields;
+  const { joined } = fields;
+  // Fields named one by one rather than spread: see newInventoryNumber in
+  // src/domain/phone-numbers/rules.ts.
   return {
-    ...identity,
+    id: fields.id,
+    accountId: fields.accountId,
+    email: fields.email,
+    displayName: fields.displayName,
+    license: fields.license,
+    userType: fields.userType,
     registrationStatus: joined === 'registered' ? 'Registered' : 'Unregistered',
     invitationStatus: joined === 'invited' ? 'Pending' : undefined,
     registeredOn: joined === 'registered' ? at : undefined,
