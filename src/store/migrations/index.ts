@@ -16,9 +16,9 @@ import * as m0016 from './0016-console-admins.js';
 import * as m0017 from './0017-scim-and-idp.js';
 import * as m0018 from './0018-pro-periods.js';
 import * as m0019 from './0019-usage.js';
+import * as m0020 from './0020-member-filter-indexes.js';
 import * as m0021 from './0021-signing-algorithms.js';
 import * as m0022 from './0022-access-key-notifications.js';
-import * as m0020 from './0020-member-filter-indexes.js';
 
 /** Every migration in order. Listed statically so the app needs no file-system lookup. */
 export const migrations: Record<string, Migration> = {
@@ -39,7 +39,7 @@ export const migrations: Record<string, Migration> = {
   '0017-scim-and-idp': m0017,
   '0018-pro-periods': m0018,
   '0019-usage': m0019,
+  '0020-member-filter-indexes': m0020,
   '0021-signing-algorithms': m0021,
   '0022-access-key-notifications': m0022,
-  '0020-member-filter-indexes': m0020,
 };
