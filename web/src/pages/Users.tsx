@@ -230,26 +230,31 @@ export default function Users({ accountId }: { accountId: string }) {
                 }}
               />
             </form>
-            <Select
-              selectedOption={status}
-              onChange={(e) => {
-                setStatus(e.detail.selectedOption);
-                refilter({ status: (e.detail.selectedOption.value || undefined) as RegistrationStatus });
-              }}
-              ariaLabel="Filter by status"
-              inlineLabelText="Status"
-              options={[ALL, ...STATUSES.map(option)]}
-            />
-            <Select
-              selectedOption={tier}
-              onChange={(e) => {
-                setTier(e.detail.selectedOption);
-                refilter({ license: (e.detail.selectedOption.value || undefined) as License });
-              }}
-              ariaLabel="Filter by permissions"
-              inlineLabelText="Permissions"
-              options={[ALL, ...TIERS.map(option)]}
-            />
+            {/* Fixed widths: the horizontal row would otherwise squeeze "Permissions" onto two lines. */}
+            <div style={{ minWidth: '12rem' }}>
+              <Select
+                selectedOption={status}
+                onChange={(e) => {
+                  setStatus(e.detail.selectedOption);
+                  refilter({ status: (e.detail.selectedOption.value || undefined) as RegistrationStatus });
+                }}
+                ariaLabel="Filter by status"
+                inlineLabelText="Status"
+                options={[ALL, ...STATUSES.map(option)]}
+              />
+            </div>
+            <div style={{ minWidth: '12rem' }}>
+              <Select
+                selectedOption={tier}
+                onChange={(e) => {
+                  setTier(e.detail.selectedOption);
+                  refilter({ license: (e.detail.selectedOption.value || undefined) as License });
+                }}
+                ariaLabel="Filter by permissions"
+                inlineLabelText="Permissions"
+                options={[ALL, ...TIERS.map(option)]}
+              />
+            </div>
           </SpaceBetween>
         }
         pagination={
