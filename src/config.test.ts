@@ -291,6 +291,49 @@ describe('loadConfig: DATABASE_URL', () => {
   });
 });
 
+describe('loadConfig: DATABASE_POOLER and DATABASE_LISTEN_URL', () => {
+  const url = 'postgres://belfry@pgbouncer:6432/belfry';
+  const direct = 'postgres://belfry:pw@db:5432/belfry';
+
+  it('connects directly, with named statements and a listener on DATABASE_URL, unless told', () => {
+    for (const pooler of [undefined, '', 'none', 'session'])
+      assert.deepEqual(loadConfig({ DATABASE_URL: url, DATABASE_POOLER: pooler }, CWD).database, {
+        dialect: 'postgres',
+        url,
+      });
+  });
+
+  it('takes a transaction-mode pooler, listening on DATABASE_LISTEN_URL or nowhere', () => {
+    assert.deepEqual(loadConfig({ DATABASE_URL: url, DATABASE_POOLER: 'transaction' }, CWD).database, {
+      dialect: 'postgres',
+      url,
+      transactionPooler: { listenUrl: undefined },
+    });
+    assert.deepEqual(
+      loadConfig({ DATABASE_URL: url, DATABASE_POOLER: 'transaction', DATABASE_LISTEN_URL: direct }, CWD)
+        .database,
+      { dialect: 'postgres', url, transactionPooler: { listenUrl: direct } },
+    );
+  });
+
+  it('refuses a pooler without PostgreSQL, a listen URL without the pooler, and other values', () => {
+    assert.deepEqual(problemsOf({ DATABASE_POOLER: 'transaction' }), [
+      'DATABASE_POOLER=transaction needs a postgres:// DATABASE_URL',
+    ]);
+    assert.deepEqual(problemsOf({ DATABASE_URL: url, DATABASE_LISTEN_URL: direct }), [
+      'DATABASE_LISTEN_URL is only for DATABASE_POOLER=transaction',
+    ]);
+    assert.deepEqual(
+      problemsOf({ DATABASE_URL: url, DATABASE_POOLER: 'statement', DATABASE_LISTEN_URL: 'db:5432' }),
+      [
+        'DATABASE_POOLER must be one of none, session, transaction, not "statement"',
+        'DATABASE_LISTEN_URL must be a postgres:// URL (value not shown)',
+        'DATABASE_LISTEN_URL is only for DATABASE_POOLER=transaction',
+      ],
+    );
+  });
+});
+
 describe('loadConfig: BELFRY_MASTER_KEY', () => {
   const key = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
 

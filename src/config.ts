@@ -11,7 +11,12 @@ export interface Config {
   /** `sqlite:<file>` or a `postgres://` URL; defaults to `<dataDir>/belfry.db`. */
   readonly database:
     | { readonly dialect: 'sqlite'; readonly file: string }
-    | { readonly dialect: 'postgres'; readonly url: string };
+    | {
+        readonly dialect: 'postgres';
+        readonly url: string;
+        /** DATABASE_POOLER=transaction: see TransactionPooler in store/database.ts */
+        readonly transactionPooler?: { readonly listenUrl: string | undefined };
+      };
   /** 32 bytes given in BELFRY_MASTER_KEY; undefined means "use or create <dataDir>/master.key". */
   readonly masterKey: Buffer | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -105,6 +110,29 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+const isPostgresUrl = (url: string) => url.startsWith('postgres://') || url.startsWith('postgresql://');
+
+/**
+ * DATABASE_POOLER and DATABASE_LISTEN_URL: whether DATABASE_URL leads to a pooler in transaction
+ * mode (PgBouncer's pool_mode = transaction), and the direct address for the one connection that
+ * listens for key changes. A session-mode pooler needs nothing (`session`, like `none`).
+ */
+function withPooler(database: Config['database'], read: Reader, problems: string[]): Config['database'] {
+  const pooler = read.oneOf('DATABASE_POOLER', 'none', ['none', 'session', 'transaction'] as const);
+  const listenUrl = read.string('DATABASE_LISTEN_URL', '');
+  if (listenUrl !== '' && !isPostgresUrl(listenUrl))
+    problems.push('DATABASE_LISTEN_URL must be a postgres:// URL (value not shown)');
+  if (pooler !== 'transaction') {
+    if (listenUrl !== '') problems.push('DATABASE_LISTEN_URL is only for DATABASE_POOLER=transaction');
+    return database;
+  }
+  if (database.dialect !== 'postgres') {
+    problems.push('DATABASE_POOLER=transaction needs a postgres:// DATABASE_URL');
+    return database;
+  }
+  return { ...database, transactionPooler: { listenUrl: listenUrl || undefined } };
+}
+
 /** Reads the configuration; throws ConfigError listing every problem found, not just the first. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
   const problems: string[] = [];
@@ -113,13 +141,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const dataDir = resolve(cwd, read.string('BELFRY_DATA_DIR', './data'));
   const databaseUrl = read.string('DATABASE_URL', '');
   let database: Config['database'] = { dialect: 'sqlite', file: resolve(dataDir, 'belfry.db') };
-  if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
+  if (isPostgresUrl(databaseUrl)) {
     database = { dialect: 'postgres', url: databaseUrl };
   } else if (databaseUrl.startsWith('sqlite:')) {
     database = { dialect: 'sqlite', file: resolve(cwd, databaseUrl.slice('sqlite:'.length)) };
   } else if (databaseUrl !== '') {
     problems.push('DATABASE_URL must be a postgres:// URL or sqlite:<file>');
   }
+  database = withPooler(database, read, problems);
 
   const bootstrapId = read.string('BELFRY_BOOTSTRAP_ACCESS_KEY_ID', '');
   const bootstrapSecret = read.string('BELFRY_BOOTSTRAP_SECRET_ACCESS_KEY', '');

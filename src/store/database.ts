@@ -18,7 +18,21 @@ import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
-export type DatabaseTarget = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+export type DatabaseTarget =
+  | { dialect: 'sqlite'; file: string }
+  | { dialect: 'postgres'; url: string; transactionPooler?: TransactionPooler | undefined };
+
+/**
+ * `url` leads to a pooler in transaction mode (PgBouncer's pool_mode = transaction before 1.21,
+ * or without max_prepared_statements), which hands each transaction to whichever server
+ * connection is free. A named statement prepared on one would be missing on the next, so every
+ * query goes unnamed (parsed and planned each time: that is the price). A LISTEN would hear
+ * nothing once its transaction ended, so the key-change listener connects to `listenUrl`, the
+ * server itself; without one nothing listens, and every signed request reads its key.
+ */
+export interface TransactionPooler {
+  listenUrl: string | undefined;
+}
 
 export interface OpenDatabase {
   db: Db;
@@ -44,15 +58,20 @@ export function openDatabase(
     // An idle connection the server drops (restart, failover, DROP DATABASE … WITH (FORCE)) is
     // discarded by the pool, which then emits 'error'; unheard, that would crash the process.
     pool.on('error', (error) => options.onConnectionLost?.(error));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
-    enablePostgresDirectReads(db, pool);
-    const keyChanges = listenForKeyChanges(target.url);
+    const pooled = target.transactionPooler;
+    // Direct reads name their statements too: through the pooler they go through Kysely, unnamed.
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: pooled ? pool : preparingPool(pool) }),
+    });
+    if (!pooled) enablePostgresDirectReads(db, pool);
+    const listenUrl = pooled ? pooled.listenUrl : target.url;
+    const keyChanges = listenUrl === undefined ? undefined : listenForKeyChanges(listenUrl);
     return {
       db,
       dialect: 'postgres',
-      changeMarker: keyChanges.marker,
+      changeMarker: keyChanges?.marker ?? (() => undefined),
       close: async () => {
-        await keyChanges.close();
+        await keyChanges?.close();
         await db.destroy();
       },
     };

@@ -17,6 +17,7 @@ import {
   type TestDatabase,
 } from '../helpers/databases.js';
 import { startSmtpCapture, type CapturedMail, type SmtpCapture } from '../helpers/smtp.js';
+import { waitFor } from '../helpers/wait.js';
 
 const INVITEES = 30;
 /** The message during whose delivery one instance is killed: the queue is well under way. */
@@ -158,16 +159,6 @@ async function invitationStates(database: TestDatabase): Promise<Record<string, 
   const counts: Record<string, number> = {};
   for (const row of rows) counts[row.email_status] = (counts[row.email_status] ?? 0) + 1;
   return counts;
-}
-
-/** Polls `done` every 100 ms until it holds or `limitMs` passed; whether it held. */
-async function waitFor(done: () => Promise<boolean>, limitMs: number): Promise<boolean> {
-  const start = Date.now();
-  while (!(await done())) {
-    if (Date.now() - start > limitMs) return false;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return true;
 }
 
 function killGroup(server: ServerProcess): void {
