@@ -163,7 +163,7 @@ async function stopGroup(child: ChildProcess): Promise<void> {
 /** Kills the server's own node process, never npm in its place (that would leave node running). */
 async function kill9(child: ChildProcess, pid: number): Promise<void> {
   const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  if (!command.includes('src/main.ts')) throw new Error(`pid ${pid} is not the server: ${command}`);
+  if (!command.includes('build/main.mjs')) throw new Error(`pid ${pid} is not the server: ${command}`);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   process.kill(pid, 'SIGKILL');
   await exited;

@@ -91,14 +91,8 @@ export async function createTestDatabase(dialect: Dialect, upTo?: string): Promi
       drop: async () => (await open.close(), rmSync(dir, { recursive: true, force: true })),
     };
   }
-  const name = `belfry_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const target = { dialect: 'postgres', url: url.toString() } as const;
+  const empty = await createEmptyPostgresDatabase();
+  const target = { dialect: 'postgres', url: empty.url } as const;
   const open = openDatabase(target);
   await migrate(open.db, upTo);
   return {
@@ -106,6 +100,23 @@ export async function createTestDatabase(dialect: Dialect, upTo?: string): Promi
     target,
     drop: async () => {
       await open.close();
+      await empty.drop();
+    },
+  };
+}
+
+/** A new PostgreSQL database with nothing in it (not migrated), and how to drop it. */
+export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `belfry_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);

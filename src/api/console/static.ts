@@ -3,8 +3,16 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-/** Where `npm run build:console` (scripts/build-console.mjs) writes the app. */
-export const CONSOLE_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+/**
+ * Where `npm run build:console` (scripts/build-console.mjs) writes the app: web/dist at the
+ * project's root, seen from src/api/console or from build/main.mjs, the bundle `npm start` runs.
+ */
+export const CONSOLE_DIST = fileURLToPath(
+  new URL(
+    import.meta.url.endsWith('/build/main.mjs') ? '../web/dist/' : '../../../web/dist/',
+    import.meta.url,
+  ),
+);
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
