@@ -1,15 +1,11 @@
 // First: it sets how V8 collects garbage before the rest of Belfry allocates anything.
 import './lib/gc-tuning.js';
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { relative } from 'node:path';
 import { buildApp } from './app.js';
 import { ensureOperatorKey, withdrawOperatorKey, writeCredentialsFile } from './bootstrap.js';
-import { composeServices } from './compose.js';
+import { composeServices, startConfiguredWorker } from './compose.js';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config.js';
 import type { NewAccessKey } from './domain/access/keys.js';
-import { startWorker } from './jobs/queue.js';
-import { systemClock } from './lib/clock.js';
 import { migrateToLatest, openDatabase } from './store/database.js';
 
 /** Composition root: config → database → migrate → services → app → listen; closes gracefully. */
@@ -38,18 +34,7 @@ async function main(): Promise<void> {
   const app = await buildApp(services, config);
   log = app.log;
 
-  const worker = config.jobs.enabled
-    ? startWorker({
-        db: database.db,
-        dialect: database.dialect,
-        clock: systemClock,
-        handlers: services.jobHandlers,
-        // Unique to this process even where host name and pid repeat (containers restarted).
-        workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
-        pollMs: config.jobs.pollMs,
-        log: app.log,
-      })
-    : undefined;
+  const worker = startConfiguredWorker(config, database, services, app.log);
 
   const stop = async () => {
     await app.close();
