@@ -80,7 +80,9 @@ const boundaries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'web/dist/', 'src/api/chime/generated/', 'bench/results/'] },
+  {
+    ignores: ['node_modules/', 'data/', 'web/dist/', 'build/', 'src/api/chime/generated/', 'bench/results/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
