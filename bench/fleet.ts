@@ -1,5 +1,5 @@
 // npm run bench:fleet -- [--seconds 5] [--warmup 2] [--connections 10] [--users 20000] [--numbers 2000]
-//                        [--invitations 200] [--rounds 3]
+//                        [--invitations 200] [--rounds 3]   (or npm run bench -- --instances 2 …)
 // Several instances, one database (issue 16): two Belfry processes on one PostgreSQL database,
 // the load spread over both, beside one instance alone under the same load, in the same run;
 // then invitations enqueued through both while they are under load, each checked to be mailed
@@ -29,8 +29,11 @@ const { values: args } = parseArgs({
     numbers: { type: 'string', default: '2000' },
     invitations: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '3' },
+    // Through `npm run bench -- --instances 2`; two is what this benchmark compares with one.
+    instances: { type: 'string', default: '2' },
   },
 });
+if (args.instances !== '2') throw new Error('--instances: only 2 (beside one) is measured');
 const positive = (name: keyof typeof args) => {
   const value = Number(args[name]);
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);

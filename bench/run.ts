@@ -32,6 +32,11 @@ import { freePort, startCallback } from '../test/oidc/flow.js';
 import { MILLION, type PopulationSize } from '../test/helpers/population.js';
 import { seed, type Seeded } from './seed.js';
 
+// --instances 2: several instances on one PostgreSQL database, a benchmark of its own (bench/fleet.ts).
+if (process.argv.includes('--instances')) {
+  await import('./fleet.js');
+  process.exit(0);
+}
 const { values: args } = parseArgs({
   options: {
     dialect: { type: 'string', default: 'sqlite' },
