@@ -12,6 +12,7 @@ import { insertUser } from '../../src/store/users.js';
 import { uniqueEmail, uniqueSuffix } from '../helpers/accounts.js';
 import { Browser, type PageResponse } from '../helpers/browser.js';
 import type { TestServer } from '../helpers/server.js';
+import type { Db } from '../../src/store/database.js';
 
 export const PASSWORD = 'correct horse battery';
 export const SCOPE = 'openid email profile phone belfry';
@@ -61,15 +62,7 @@ export async function person(
   const email = uniqueEmail();
   const at = server.clock.now().toISOString();
   const identityId = server.services.ids.uuid();
-  await insertIdentity(server.services.db, {
-    id: identityId,
-    email,
-    passwordHash: await hashPassword(PASSWORD),
-    emailVerifiedAt: at,
-    proTrialEndsAt: undefined,
-    createdAt: at,
-    updatedAt: at,
-  });
+  await insertConfirmedIdentity(server.services.db, identityId, email, at);
   if (!member) return { email, identityId };
   const userId = server.services.ids.uuid();
   await insertUser(
@@ -90,6 +83,19 @@ export async function person(
   return { email, identityId, userId };
 }
 
+/** An identity with a confirmed address and the password PASSWORD, written straight to the store. */
+export async function insertConfirmedIdentity(db: Db, id: string, email: string, at: string): Promise<void> {
+  await insertIdentity(db, {
+    id,
+    email,
+    passwordHash: await hashPassword(PASSWORD),
+    emailVerifiedAt: at,
+    proTrialEndsAt: undefined,
+    createdAt: at,
+    updatedAt: at,
+  });
+}
+
 export async function teamAccount(server: TestServer): Promise<string> {
   const { Account } = await server
     .client()
@@ -103,8 +109,17 @@ export async function registeredApp(server: TestServer, redirectUri: string) {
     name: `App ${uniqueSuffix()}`,
     redirectUris: [redirectUri],
   });
+  return appOf(server.url, client, redirectUri);
+}
+
+/** A registered app client as the app sees it: its relying-party configuration (openid-client). */
+export async function appOf<Client extends { clientId: string; clientSecret: string }>(
+  serverUrl: string,
+  client: Client,
+  redirectUri: string,
+) {
   const config = await oidc.discovery(
-    new URL(`${server.url}/oidc`),
+    new URL(`${serverUrl}/oidc`),
     client.clientId,
     undefined,
     oidc.ClientSecretBasic(client.clientSecret),
@@ -114,6 +129,8 @@ export async function registeredApp(server: TestServer, redirectUri: string) {
 }
 
 export type App = Awaited<ReturnType<typeof registeredApp>>;
+/** What the flows below need of an app: its configuration and callback. */
+export type RelyingParty = Pick<App, 'config' | 'redirectUri'>;
 
 /** What the app's callback received: the tokens, or the error the provider sent back. */
 export type SignInOutcome =
@@ -124,7 +141,7 @@ export type SignInOutcome =
  * An authorization request as an app makes it (PKCE, state and nonce), with what the app checks
  * when the browser comes back to its callback. `parameters` adds to it (max_age, prompt…).
  */
-export async function authorizationRequest(app: App, parameters: Record<string, string> = {}) {
+export async function authorizationRequest(app: RelyingParty, parameters: Record<string, string> = {}) {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
@@ -146,7 +163,7 @@ export async function authorizationRequest(app: App, parameters: Record<string, 
  * form), lands on the app's callback, and the app exchanges the code.
  */
 export async function signIn(
-  app: App,
+  app: RelyingParty,
   browser: Browser,
   credentials?: { email: string; password?: string },
   /** further authorization request parameters, such as max_age */
@@ -176,7 +193,7 @@ export async function signIn(
 }
 
 /** The page a browser gets for an app's authorization request (the sign-in form, unless a session vouches). */
-export async function authorizationPage(app: App, browser: Browser): Promise<PageResponse> {
+export async function authorizationPage(app: RelyingParty, browser: Browser): Promise<PageResponse> {
   const url = oidc.buildAuthorizationUrl(app.config, {
     redirect_uri: app.redirectUri,
     scope: 'openid',
@@ -187,7 +204,7 @@ export async function authorizationPage(app: App, browser: Browser): Promise<Pag
 }
 
 /** Signs in and asserts that it worked; returns the tokens. */
-export async function signedIn(app: App, browser: Browser, email?: string) {
+export async function signedIn(app: RelyingParty, browser: Browser, email?: string) {
   const outcome = await signIn(app, browser, email ? { email } : undefined);
   assert.ok(outcome.ok, outcome.ok ? '' : `${outcome.error.error}: ${outcome.error.error_description}`);
   return outcome.tokens;

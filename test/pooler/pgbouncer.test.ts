@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -13,12 +13,14 @@ import {
 } from '@aws-sdk/client-chime';
 import { sql } from 'kysely';
 import pg from 'pg';
+import * as oidc from 'openid-client';
 import { openDatabase } from '../../src/store/database.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import { belfry, chime, readProfile, startServer, type ServerProcess } from '../cli/processes.js';
 import { newAccountId, uniqueSuffix } from '../helpers/accounts.js';
 import { createTestDatabase, databaseUrlOf, skipReason, type TestDatabase } from '../helpers/databases.js';
-import { freePort } from '../oidc/flow.js';
+import { Browser } from '../helpers/browser.js';
+import { appOf, freePort, insertConfirmedIdentity, signedIn, startCallback } from '../oidc/flow.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -104,7 +106,17 @@ describe('Belfry through PgBouncer in transaction mode', { skip: skip ?? false, 
 
   it('migrates, serves two instances and runs the CLI through it with DATABASE_POOLER=transaction', async () => {
     // One instance listens for key changes on the server itself, the other not at all.
-    servers.push(await startServer({ ...env, BELFRY_DATA_DIR: dataDir(), DATABASE_LISTEN_URL: direct }));
+    const port = await freePort();
+    servers.push(
+      await startServer({
+        ...env,
+        BELFRY_DATA_DIR: dataDir(),
+        DATABASE_LISTEN_URL: direct,
+        PORT: String(port),
+        // The OpenID issuer, for the sign-in below.
+        BELFRY_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      }),
+    );
     servers.push(await startServer({ ...env, BELFRY_DATA_DIR: dataDir() }));
     const [listening, reading] = servers.map((s) => chime(s.url, operatorKey));
 
@@ -145,6 +157,32 @@ describe('Belfry through PgBouncer in transaction mode', { skip: skip ?? false, 
     // The listener's notification takes a moment to arrive; the other instance needs none.
     await waitFor(async () => refused(clients[0]!), 2_000);
     for (const client of clients) assert.ok(await refused(client), 'the deleted key is refused');
+  });
+
+  it('signs a person in to an app and refreshes their tokens through it', async () => {
+    const server = servers[0]!;
+    const callback = await startCallback();
+    try {
+      const site = { ...env, BELFRY_DATA_DIR: dataDir() };
+      const created = await belfry(
+        site,
+        ['clients', 'create', '--name', 'Pooled', '--redirect-uri', callback.url, '--json'],
+        site.BELFRY_DATA_DIR,
+      );
+      assert.equal(created.code, 0, created.stderr);
+      const client = JSON.parse(created.stdout) as { clientId: string; clientSecret: string };
+      const email = `pooled-${uniqueSuffix()}@example.com`;
+      const identityId = randomUUID();
+      await insertConfirmedIdentity(database.db, identityId, email, new Date().toISOString());
+      const app = await appOf(server.url, client, callback.url);
+      const tokens = await signedIn(app, new Browser(server.url), email);
+      assert.equal(tokens.claims()?.sub, identityId);
+      const refreshed = await oidc.refreshTokenGrant(app.config, tokens.refresh_token!);
+      assert.equal(refreshed.claims()?.sub, identityId);
+      assert.notEqual(refreshed.refresh_token, tokens.refresh_token, 'the refresh token rotates');
+    } finally {
+      await callback.close();
+    }
   });
 });
 
