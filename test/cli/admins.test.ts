@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,6 +10,7 @@ import {
   skipReason,
   type TestDatabase,
 } from '../helpers/databases.js';
+import { CONSOLE_DIST } from '../../src/api/console/static.js';
 import { ConsoleClient } from '../helpers/console-client.js';
 import { belfry, startServer, type ServerProcess } from './processes.js';
 
@@ -34,6 +35,13 @@ for (const dialect of dialects) {
       await server?.stop();
       await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('serves the console as built from the bundle npm start runs (build/main.mjs)', async (t) => {
+      if (!existsSync(join(CONSOLE_DIST, 'index.html'))) return t.skip('the console is not built');
+      const page = await fetch(`${server!.url}/console/setup`, { headers: { accept: 'text/html' } });
+      assert.equal(page.status, 200);
+      assert.equal(await page.text(), readFileSync(join(CONSOLE_DIST, 'index.html'), 'utf8'));
     });
 
     it('the first start prints a one-time link that creates the first administrator', async () => {
