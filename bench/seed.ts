@@ -31,7 +31,7 @@ export interface Seeded {
   /** the seeded database, still open (for the query plans) */
   db: Db;
   dialect: Dialect;
-  /** the population's load alone (one transaction), and the whole seed with the checkpoint or analyze */
+  /** the population's load alone (one transaction, with its index builds), and the whole seed with the checkpoint */
   loadSeconds: number;
   seedSeconds: number;
   drop(): Promise<void>;
@@ -97,9 +97,9 @@ async function fill(
   });
 
   // Steady state, not the state right after a bulk load: SQLite folds the large WAL back into
-  // the file, PostgreSQL gathers the statistics autovacuum would have gathered by now.
+  // the file. (PostgreSQL's statistics, which autovacuum would have gathered by now, were
+  // gathered by the load itself: populate's withIndexesBuiltAfter.)
   if (dialect === 'sqlite') await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
-  else await sql`analyze`.execute(db);
 
   return {
     databaseUrl: await urlOf(database.db, dialect),

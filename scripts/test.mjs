@@ -16,7 +16,7 @@ function find(dir) {
 }
 
 const filters = process.argv.slice(2);
-// The million-row plan checks take minutes of seeding: `npm run test:plans` runs them (CI too).
+// The million-row plan checks take minutes of seeding: `npm run test:plans` runs them (.ci/run after npm test).
 const SCALE = 'test/scale/';
 const files = ['src', 'test', 'web/e2e']
   .flatMap((d) => find(d))

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { leadingEquality } from './keyset.js';
 import type { PhoneNumbersTable } from './schema.js';
 
 export type PhoneNumberStatus =
@@ -142,16 +143,38 @@ export interface PhoneNumberFilter {
   limit: number;
 }
 
-/** One page of the inventory in E.164 order; every filter combination has an index. */
+/**
+ * One page of the inventory in E.164 order. A page led by its account, status or product type
+ * (leadingEquality) reads the index on that column and the id (phone_numbers_account,
+ * phone_numbers_status, phone_numbers_product) or on status, product type and id
+ * (phone_numbers_status_product, migration 0002); a user holds at most one number, so a page
+ * filtered by user has nothing to lead it.
+ */
 export async function listPhoneNumbers(db: Db, filter: PhoneNumberFilter): Promise<PhoneNumberRecord[]> {
+  const leader = filter.userId === undefined ? leadingFilter(filter) : undefined;
   let query = db.selectFrom('phone_numbers').selectAll();
-  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
-  if (filter.productType !== undefined) query = query.where('product_type', '=', filter.productType);
-  if (filter.accountId !== undefined) query = query.where('account_id', '=', filter.accountId);
+  if (leader) query = query.where(leadingEquality(db, leader[0], leader[1]));
+  const notLeader = (column: PhoneNumberColumn) => leader?.[0] !== column;
+  if (filter.status !== undefined && notLeader('status')) query = query.where('status', '=', filter.status);
+  if (filter.productType !== undefined && notLeader('product_type'))
+    query = query.where('product_type', '=', filter.productType);
+  if (filter.accountId !== undefined && notLeader('account_id'))
+    query = query.where('account_id', '=', filter.accountId);
   if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
+  if (leader) query = query.orderBy(leader[0]);
   const rows = await query.orderBy('id').limit(filter.limit).execute();
   return rows.map(toRecord);
+}
+
+type PhoneNumberColumn = 'account_id' | 'status' | 'product_type';
+
+/** The filter an index leads with: the account (its numbers are few), else status, else product type. */
+function leadingFilter(filter: PhoneNumberFilter): [PhoneNumberColumn, string] | undefined {
+  if (filter.accountId !== undefined) return ['account_id', filter.accountId];
+  if (filter.status !== undefined) return ['status', filter.status];
+  if (filter.productType !== undefined) return ['product_type', filter.productType];
+  return undefined;
 }
 
 /** E.164 numbers among these already in the inventory (in any state). */

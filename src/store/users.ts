@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { leadingEquality } from './keyset.js';
 import { selectRows } from './direct-reads.js';
 import type { License } from './accounts.js';
 import type { UsersTable } from './schema.js';
@@ -145,23 +146,26 @@ export interface UserFilter {
 
 /**
  * One page of an account's current members in id (creation) order, served by a keyset index for
- * each filter (0001, 0020).
+ * each filter (0001, 0020), each led by the account (leadingEquality).
  */
 export async function listUsers(db: Db, filter: UserFilter): Promise<UserRecord[]> {
-  let query = db
-    .selectFrom('users')
-    .selectAll()
-    .where('account_id', '=', filter.accountId)
-    .where('removed_at', 'is', null);
-  if (filter.email !== undefined) query = query.where('email_normalized', '=', normalizeEmail(filter.email));
+  // An address names at most one current member of an account (users_account_email): nothing
+  // to order, and asking for the order made PostgreSQL sort after its index search.
+  const email = filter.email;
+  let query = db.selectFrom('users').selectAll().where('removed_at', 'is', null);
+  query =
+    email === undefined
+      ? query.where(leadingEquality(db, 'account_id', filter.accountId))
+      : query
+          .where('account_id', '=', filter.accountId)
+          .where('email_normalized', '=', normalizeEmail(email));
   if (filter.userType !== undefined) query = query.where('user_type', '=', filter.userType);
   if (filter.registrationStatus !== undefined)
     query = query.where('registration_status', '=', filter.registrationStatus);
   if (filter.license !== undefined) query = query.where('license', '=', filter.license);
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
-  // An address names at most one current member of an account (users_account_email): nothing
-  // to order, and asking for the order made PostgreSQL sort after its index search.
-  if (filter.email === undefined) query = query.orderBy('id');
+  // Within the account, in id order: see leadingEquality for why the account leads the order.
+  if (email === undefined) query = query.orderBy('account_id').orderBy('id');
   const rows = await query.limit(filter.limit).execute();
   return rows.map(userFromRow);
 }

@@ -93,6 +93,7 @@ function literal(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'string') return `'${value.replaceAll("'", "''")}'`;
+  if (Array.isArray(value)) return `array[${value.map(literal).join(', ')}]`; // `column = any($1)`
   throw new Error(`no literal for ${typeof value} parameters`);
 }
 
