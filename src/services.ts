@@ -175,6 +175,7 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
   const usage = createUsageService({ ...deps, usage: usageSettings(config) });
   handlers.push(...usage.jobHandlers);
   const installationId = await ensureInstallationValue(db, 'installation_id', twelveDigits());
+  const oidc = createOidc({ db, ids, clock, secrets, changeMarker: inputs.changeMarker });
   return {
     db,
     dialect,
@@ -190,8 +191,8 @@ export async function createServices(inputs: ServiceInputs): Promise<Services> {
     phoneOrders: createPhoneOrders(phoneDeps),
     phoneAssignment: createPhoneAssignment(phoneDeps),
     phoneSettings: createPhoneSettings(phoneDeps),
-    oidc: createOidc({ db, ids, clock, secrets }),
-    entitlements: createEntitlementChecks({ db, clock, secrets }),
+    oidc,
+    entitlements: createEntitlementChecks({ db, clock, clients: oidc.clients }),
     appWebhooks: createAppWebhooks({ db, ids, clock, secrets, destinations }),
     domains: createDomainsService(domainDeps),
     directory,

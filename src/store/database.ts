@@ -38,10 +38,11 @@ export interface OpenDatabase {
   db: Db;
   dialect: Dialect;
   /**
-   * A value that changes whenever an access key or an admin principal is written, by this
-   * process or by another (the CLI, a second server), so a cache of resolved keys checked
-   * against it is never stale. On SQLite it moves on every write at all (data_version); on
-   * PostgreSQL on every notification of migration 0022's triggers, and it is undefined while
+   * A value that changes whenever an access key, an admin principal, an app client or a signing
+   * key is written, by this process or by another (the CLI, a second server), so a cache of
+   * them checked against it is never stale. On SQLite it moves on every write at all
+   * (data_version); on PostgreSQL on every notification of migrations 0022's and 0025's
+   * triggers, and it is undefined while
    * no connection is listening for them (nothing is known then, so nothing may be kept).
    */
   changeMarker: () => string | undefined;

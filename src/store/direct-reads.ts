@@ -65,6 +65,17 @@ export function selectRows<Row>(db: Db) {
   };
 }
 
+/**
+ * The SQLite connection while no transaction holds it, for a write that runs on it synchronously
+ * (a better-sqlite3 transaction), so nothing else interleaves with it; undefined on PostgreSQL,
+ * inside a transaction (`db` is then Kysely's Transaction) and while one is open on the
+ * connection: the write then goes through Kysely, which waits for it.
+ */
+export function idleSqliteConnection(db: Db): SQLite.Database | undefined {
+  const direct = connections.get(db);
+  return direct && !direct.sqlite.inTransaction ? direct.sqlite : undefined;
+}
+
 function rawRead(direct: DirectConnection, strings: TemplateStringsArray): RawRead {
   let read = direct.reads.get(strings);
   if (read === undefined) {

@@ -236,9 +236,17 @@ await eachDialect(
       assert.equal(plain.code, 1);
       assert.match(plain.stderr, /must use https/);
 
+      // The server keeps the app it authenticated, until another process's delete is heard.
+      const check = () =>
+        fetch(`${server().url}/entitlements/check?sub=${member.identityId}&entitlement=chat`, {
+          headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}` },
+        });
+      assert.equal((await check()).status, 200);
+      assert.equal((await check()).status, 200);
       const deleted = await cli(server(), 'clients', 'delete', clientId);
       assert.equal(deleted.code, 0, deleted.stderr);
       assert.match(deleted.stdout, /Deleted app client/);
+      assert.equal((await check()).status, 401, 'a deleted app is refused at once');
       const gone = await cli(server(), 'clients', 'webhook', 'show', clientId);
       assert.equal(gone.code, 1, 'the webhook goes with its app');
     });

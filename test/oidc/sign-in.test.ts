@@ -130,6 +130,39 @@ await eachDialect(
       assert.equal(reused.error, 'invalid_grant', 'a rotated refresh token is spent');
     });
 
+    it('revokes the grant when a spent refresh token is used again', async () => {
+      const accountId = await teamAccount(server());
+      const member = await person(server(), { accountId, license: 'Pro' });
+      const tokens = await signedIn(app, new Browser(server().url), member.email);
+      const refreshed = await oidc.refreshTokenGrant(app.config, tokens.refresh_token!);
+      const reused = await refusalOf(oidc.refreshTokenGrant(app.config, tokens.refresh_token!));
+      assert.equal(reused.error, 'invalid_grant');
+      // The reuse may be a thief's: what the grant issued since is dead as well.
+      const after = await refusalOf(oidc.refreshTokenGrant(app.config, refreshed.refresh_token!));
+      assert.equal(after.error, 'invalid_grant', 'the rotated refresh token dies with its grant');
+      const info = await refusalOf(oidc.fetchUserInfo(app.config, refreshed.access_token, member.identityId));
+      assert.equal(info.error, 'invalid_token', 'so does the access token issued with it');
+    });
+
+    it('answers one of two refreshes racing with the same token, and revokes the grant', async () => {
+      const accountId = await teamAccount(server());
+      const member = await person(server(), { accountId, license: 'Pro' });
+      const tokens = await signedIn(app, new Browser(server().url), member.email);
+      const refreshes = await Promise.allSettled(
+        [1, 2, 3].map(() => oidc.refreshTokenGrant(app.config, tokens.refresh_token!)),
+      );
+      const answered = refreshes.filter((r) => r.status === 'fulfilled');
+      const refused = refreshes.filter((r) => r.status === 'rejected');
+      assert.ok(answered.length <= 1, `one token, ${answered.length} answers`);
+      for (const r of refused)
+        assert.equal((await refusalOf(Promise.reject(r.reason))).error, 'invalid_grant');
+      // A token used twice is a reuse whoever came first: the grant ends, the answer's tokens too.
+      for (const r of answered) {
+        const again = await refusalOf(oidc.refreshTokenGrant(app.config, r.value.refresh_token!));
+        assert.equal(again.error, 'invalid_grant');
+      }
+    });
+
     it('refuses refresh and userinfo at once after BatchSuspendUser on an EnterpriseLWA account, with the reason', async () => {
       const chime = server().client();
       const accountId = await teamAccount(server());

@@ -83,7 +83,7 @@ export function createProvider({ services, config, keys, cookieKeys, log }: Prov
   }
 
   const configuration: Configuration = {
-    adapter: oidc.storage,
+    adapter: oidc.storage.adapter,
     jwks: { keys: keys.map((jwk) => new SyncSigningKey(jwk)) },
     // ES256 unless the app client was registered for RS256 (see ID_TOKEN_SIGNING_ALGS).
     enabledJWA: { idTokenSigningAlgValues: [...ID_TOKEN_SIGNING_ALGS] },
@@ -141,6 +141,13 @@ export function createProvider({ services, config, keys, cookieKeys, log }: Prov
   // The mount states the scheme and host from BELFRY_PUBLIC_URL (see plugin.ts).
   provider.proxy = true;
   provider.on('server_error', (_ctx, err) => log.error({ err }, 'OpenID provider failed'));
+  // A token request's writes (the spent code or refresh token, what is issued for it) commit
+  // together once it has succeeded; one that lost a race for its token is refused instead.
+  provider.use(async (ctx, next) => {
+    if (ctx.method !== 'POST' || ctx.path !== TOKEN_PATH) return next();
+    const answered = await oidc.storage.commitTogether(next, () => ctx.status < 400);
+    if (!answered) refuseSpent(ctx);
+  });
   // "Yes, sign me out" at an app's RP-initiated logout ends the person's Belfry session as well as
   // the provider's: otherwise the next sign-in would pass on Belfry's cookie, with no password.
   provider.use(async (ctx, next) => {
@@ -152,6 +159,19 @@ export function createProvider({ services, config, keys, cookieKeys, log }: Prov
     ctx.append('set-cookie', clearingCookieHeader(SESSION_COOKIE, secure));
   });
   return provider;
+}
+
+/** The token endpoint, below the mount (the provider's default). */
+const TOKEN_PATH = '/token';
+
+/**
+ * The answer to a token request whose code or refresh token another request spent first: the
+ * provider's own answer to a spent one, given after the fact.
+ */
+function refuseSpent(ctx: { status: number; body: unknown }): void {
+  const error = new errors.InvalidGrant('grant request is invalid');
+  ctx.status = error.statusCode;
+  ctx.body = { error: error.error, error_description: error.error_description };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Clock } from '../../lib/clock.js';
 import { newAccessKeyId, newSecretAccessKey, type Ids } from '../../lib/ids.js';
+import { keptWhileUnchanged } from '../../lib/kept-while-unchanged.js';
 import { cachingOpens, type SecretBox } from '../../lib/secret-box.js';
 import { findAccountById } from '../../store/accounts.js';
 import {
@@ -58,15 +59,11 @@ export interface ResolvedKey {
 export function createAccessKeys(deps: KeyDeps) {
   const secrets = cachingOpens(deps.secrets);
   const lastRecorded = new Map<string, number>();
-  // keys resolved while the marker read `resolvedAt`, with when (Date.now()) each was read
-  const resolved = new Map<string, { key: ResolvedKey; readAt: number }>();
-  let resolvedAt: string | undefined;
-  // This instance's own key writes, counted in the marker: they must not wait for a notification.
-  let ownWrites = 0;
-  const marker = () => {
-    const database = deps.changeMarker?.();
-    return database === undefined ? undefined : `${database}/${ownWrites}`;
-  };
+  // Keys found (an unknown id is read again each time: it costs no one but its sender).
+  const resolved = keptWhileUnchanged<ResolvedKey | undefined>(deps.changeMarker, {
+    maxEntries: 10_000,
+    keeps: (key) => key !== undefined,
+  });
 
   return {
     /** Mints a key for a new admin principal; `actor` is who asked (audited). */
@@ -113,7 +110,7 @@ export function createAccessKeys(deps: KeyDeps) {
           createdAt: at,
         });
       });
-      ownWrites++;
+      resolved.changed();
       return {
         accessKeyId,
         secretAccessKey,
@@ -147,7 +144,7 @@ export function createAccessKeys(deps: KeyDeps) {
         if (!(await deleteAccessKeyRow(tx, accessKeyId)))
           throw notFound(`Access key ${accessKeyId} not found`);
       });
-      ownWrites++;
+      resolved.changed();
     },
 
     /**
@@ -172,31 +169,15 @@ export function createAccessKeys(deps: KeyDeps) {
      * instance, so the lookup is only skipped while the database's change marker says no key
      * was written since it was made (SQLite: nothing at all; PostgreSQL: no notification).
      * A result is kept only if the marker did not move during the lookup (a write that
-     * committed meanwhile may have been missed by it), and for KEPT_MS at most, in case
+     * committed meanwhile may have been missed by it), and for 10 seconds at most, in case
      * notifications stop without the connection saying so.
      */
-    async resolveKey(accessKeyId: string): Promise<ResolvedKey | undefined> {
-      const before = marker();
-      if (before !== undefined) {
-        if (before !== resolvedAt) {
-          resolved.clear();
-          resolvedAt = before;
-        }
-        const cached = resolved.get(accessKeyId);
-        if (cached && Date.now() - cached.readAt < KEPT_MS) return cached.key;
-      }
-      const readAt = Date.now();
-      const row = await findAccessKey(deps.db, accessKeyId);
-      if (!row) return undefined;
-      const key = { secretAccessKey: secrets.open(row.secretSealed), principal: row.principal };
-      if (before !== undefined && before === resolvedAt && marker() === before && resolved.size < 10_000)
-        resolved.set(accessKeyId, { key, readAt });
-      return key;
-    },
+    resolveKey: (accessKeyId: string): Promise<ResolvedKey | undefined> =>
+      resolved.get(accessKeyId, async () => {
+        const row = await findAccessKey(deps.db, accessKeyId);
+        return row && { secretAccessKey: secrets.open(row.secretSealed), principal: row.principal };
+      }),
   };
 }
-
-/** The longest a resolved key is trusted without being read again, whatever the marker says. */
-const KEPT_MS = 10_000;
 
 export type AccessKeys = ReturnType<typeof createAccessKeys>;

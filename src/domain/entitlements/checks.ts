@@ -1,14 +1,14 @@
 import type { Clock } from '../../lib/clock.js';
-import { cachingOpens, type SecretBox } from '../../lib/secret-box.js';
 import type { Db } from '../../store/database.js';
-import { authenticateClient, type ClientSummary } from '../oidc/clients.js';
+import type { ClientRegistry, ClientSummary } from '../oidc/clients.js';
 import { currentStanding, type Standing } from './current.js';
 import { isEntitlement, type Entitlement } from './names.js';
 
 export interface CheckDeps {
   db: Db;
   clock: Clock;
-  secrets: SecretBox;
+  /** the registry of apps, which keeps the calling app between checks */
+  clients: Pick<ClientRegistry, 'authenticateClient'>;
 }
 
 /** The answer to "may this person do this now?" */
@@ -21,11 +21,10 @@ export type CheckAnswer =
  * database as it is now, so a suspension, a tier change or a number taken away shows at once.
  */
 export function createEntitlementChecks(deps: CheckDeps) {
-  const secrets = cachingOpens(deps.secrets, 1000);
   return {
     /** The app calling, by its client id and secret; undefined when they do not match. */
     authenticateApp: (clientId: string, secret: string): Promise<ClientSummary | undefined> =>
-      authenticateClient({ db: deps.db, secrets }, clientId, secret),
+      deps.clients.authenticateClient(clientId, secret),
 
     /** Undefined for a `sub` Belfry never issued. */
     async check(sub: string, entitlement: Entitlement): Promise<CheckAnswer | undefined> {

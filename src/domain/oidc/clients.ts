@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
 import type { Ids } from '../../lib/ids.js';
+import { keptWhileUnchanged } from '../../lib/kept-while-unchanged.js';
 import { cachingOpens, type SecretBox } from '../../lib/secret-box.js';
 import type { Db } from '../../store/database.js';
 import {
@@ -23,6 +24,8 @@ export interface ClientDeps {
   ids: Ids;
   clock: Clock;
   secrets: SecretBox;
+  /** see OpenDatabase.changeMarker: clients read are kept while it holds */
+  changeMarker?: (() => string | undefined) | undefined;
 }
 
 /** A registered app as admins see it: never its secret. */
@@ -80,6 +83,17 @@ export function createClientRegistry(deps: ClientDeps) {
   const { db, ids, clock, secrets } = deps;
   // The provider opens the calling app's secret on every token request.
   const opening = cachingOpens(secrets, 1000);
+  // The calling app is read on every token request and live check; a deleted one must stop at once.
+  const records = keptWhileUnchanged<ClientRecord | undefined>(deps.changeMarker);
+  const findClient = (clientId: string) => records.get(clientId, () => findClientById(db, clientId));
+  /** A write of this instance's is seen by its next request, without waiting for a notification. */
+  const changing = async <T>(write: Promise<T>): Promise<T> => {
+    try {
+      return await write;
+    } finally {
+      records.changed();
+    }
+  };
 
   return {
     async createClient(actor: Actor, input: ClientInput): Promise<NewClient> {
@@ -92,15 +106,17 @@ export function createClientRegistry(deps: ClientDeps) {
           ...(input.idTokenSigningAlg !== undefined && { idTokenSigningAlg: input.idTokenSigningAlg }),
         },
       };
-      return auditedChange(deps, actor, subject, async (tx, log) => {
-        authorize(actor, 'operator');
-        const record = newClientRecord(input, ids.uuid(), clock.now().toISOString());
-        const clientSecret = randomBytes(32).toString('base64url');
-        await insertClient(tx, { ...record, secretSealed: secrets.seal(clientSecret) });
-        log.target({ targetId: record.id });
-        log.describe({ name: record.name, redirectUris: record.redirectUris });
-        return { ...summary({ ...record, secretSealed: '' }), clientSecret };
-      });
+      return changing(
+        auditedChange(deps, actor, subject, async (tx, log) => {
+          authorize(actor, 'operator');
+          const record = newClientRecord(input, ids.uuid(), clock.now().toISOString());
+          const clientSecret = randomBytes(32).toString('base64url');
+          await insertClient(tx, { ...record, secretSealed: secrets.seal(clientSecret) });
+          log.target({ targetId: record.id });
+          log.describe({ name: record.name, redirectUris: record.redirectUris });
+          return { ...summary({ ...record, secretSealed: '' }), clientSecret };
+        }),
+      );
     },
 
     async listClients(actor: Actor): Promise<ClientSummary[]> {
@@ -111,19 +127,23 @@ export function createClientRegistry(deps: ClientDeps) {
     /** Its tokens stop working at once: the provider no longer finds the client they name. */
     async deleteClient(actor: Actor, clientId: string): Promise<void> {
       const subject = { operation: 'DeleteAppClient', targetType: 'AppClient', targetId: clientId };
-      await auditedChange(deps, actor, subject, async (tx) => {
-        authorize(actor, 'operator');
-        if (!(await deleteClientRow(tx, clientId))) throw notFound(`App client ${clientId} not found`);
-      });
+      await changing(
+        auditedChange(deps, actor, subject, async (tx) => {
+          authorize(actor, 'operator');
+          if (!(await deleteClientRow(tx, clientId))) throw notFound(`App client ${clientId} not found`);
+        }),
+      );
     },
 
     /** The client with its secret in clear, as the provider needs it to check client_secret. */
     async openClient(clientId: string): Promise<(ClientSummary & { clientSecret: string }) | undefined> {
-      const record = await findClientById(db, clientId);
+      const record = await findClient(clientId);
       return record && { ...summary(record), clientSecret: opening.open(record.secretSealed) };
     },
 
-    authenticateClient: (clientId: string, secret: string) => authenticateClient(deps, clientId, secret),
+    /** authenticateClient (below), with the client kept as the provider keeps it. */
+    authenticateClient: (clientId: string, secret: string) =>
+      secretMatches(findClient(clientId), opening, secret),
   };
 }
 
@@ -140,9 +160,17 @@ export async function authenticateClient(
   clientId: string,
   secret: string,
 ): Promise<ClientSummary | undefined> {
-  const record = await findClientById(deps.db, clientId);
+  return secretMatches(findClientById(deps.db, clientId), deps.secrets, secret);
+}
+
+async function secretMatches(
+  found: Promise<ClientRecord | undefined>,
+  secrets: Pick<SecretBox, 'open'>,
+  secret: string,
+): Promise<ClientSummary | undefined> {
+  const record = await found;
   if (!record) return undefined;
-  const [given, expected] = [Buffer.from(secret), Buffer.from(deps.secrets.open(record.secretSealed))];
+  const [given, expected] = [Buffer.from(secret), Buffer.from(secrets.open(record.secretSealed))];
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   return summary(record);
 }

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
 import type { Ids } from '../../lib/ids.js';
+import { keptWhileUnchanged } from '../../lib/kept-while-unchanged.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import type { Db } from '../../store/database.js';
 import { ensureInstallationValue } from '../../store/installation.js';
@@ -23,6 +24,8 @@ export interface KeyDeps {
   ids: Ids;
   clock: Clock;
   secrets: SecretBox;
+  /** see OpenDatabase.changeMarker: the key set's version is kept while it holds */
+  changeMarker?: (() => string | undefined) | undefined;
 }
 
 /**
@@ -55,6 +58,8 @@ const COOKIE_KEYS = 'oidc_cookie_keys';
  */
 export function createSigningKeys(deps: KeyDeps) {
   const { db, clock, secrets } = deps;
+  // Read on every provider request; a rotation made elsewhere moves the marker.
+  const versions = keptWhileUnchanged<string>(deps.changeMarker);
 
   async function addActiveKey(tx: Db, alg: IdTokenSigningAlg): Promise<string> {
     const at = clock.now().toISOString();
@@ -86,6 +91,7 @@ export function createSigningKeys(deps: KeyDeps) {
         if (await hasActive()) continue;
         try {
           await db.transaction().execute((tx) => addActiveKey(tx, alg));
+          versions.changed();
         } catch (error) {
           if (!(await hasActive())) throw error;
         }
@@ -112,6 +118,7 @@ export function createSigningKeys(deps: KeyDeps) {
         log.describe({ kids, previousKids });
         return kids;
       });
+      versions.changed();
       const listed = await this.listKeys();
       return kids.map((kid) => listed.find((k) => k.kid === kid)!);
     },
@@ -129,6 +136,7 @@ export function createSigningKeys(deps: KeyDeps) {
           );
         await setSigningKeyState(tx, kid, ['published'], 'retired', clock.now().toISOString());
       });
+      versions.changed();
     },
 
     async listKeys(): Promise<SigningKeySummary[]> {
@@ -136,7 +144,7 @@ export function createSigningKeys(deps: KeyDeps) {
     },
 
     /** Changes whenever a key is added, rotated or retired (see signingKeyVersion). */
-    version: () => signingKeyVersion(db),
+    version: () => versions.get('', () => signingKeyVersion(db)),
 
     /** The private keys the provider publishes (public halves) and signs with: active ones first. */
     async publishedKeys(): Promise<PrivateJwk[]> {

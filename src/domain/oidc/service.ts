@@ -13,6 +13,8 @@ export interface OidcDeps {
   ids: Ids;
   clock: Clock;
   secrets: SecretBox;
+  /** see OpenDatabase.changeMarker: app clients and the key set's version are kept while it holds */
+  changeMarker?: (() => string | undefined) | undefined;
 }
 
 /** Belfry as the platform's OpenID provider: registered apps, signing keys, the sign-in gate. */

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { SecretBox } from '../../lib/secret-box.js';
 import type { Db } from '../../store/database.js';
@@ -7,7 +8,12 @@ import {
   deleteOidcModel,
   deleteOidcModelsOfGrant,
   findOidcModel,
+  findOidcModelById,
   upsertOidcModel,
+  writeOidcModels,
+  type OidcModelRow,
+  type OidcWrites,
+  type StoredOidcModel,
 } from '../../store/oidc-models.js';
 import { deleteSignIn } from '../../store/oidc-sign-ins.js';
 import type { ClientRegistry } from './clients.js';
@@ -48,24 +54,97 @@ const FOUND_BY_UID = new Set(['Session']);
  * grant); and a token's or code's own id is left out of it altogether and given back from the
  * value being looked up, so not even the master key recovers a bearer token from a copy.
  */
-export function createProviderStorage(deps: StorageDeps): (name: string) => Adapter {
+export function createProviderStorage(deps: StorageDeps) {
   const now = deps.now ?? Date.now;
+  const { db } = deps;
   let lastSweep = 0;
-  return (name) => (name === 'Client' ? clientAdapter(deps.clients) : modelAdapter(deps, name));
+  const iso = (ms: number) => new Date(ms).toISOString();
 
-  function modelAdapter({ db, secrets, storedId }: StorageDeps, model: string): Adapter {
-    const iso = (ms: number) => new Date(ms).toISOString();
-    const hashed = (value: string | undefined) => (value === undefined ? undefined : storedId(value));
+  /** Writes what a token request held, together (see commitTogether). */
+  async function commitHeld(held: TokenRequest): Promise<void> {
+    if (held.spend === undefined && held.saves.size === 0) return;
+    const writes = { spend: held.spend, saves: [...held.saves.values()] };
+    held.spend = undefined;
+    held.saves.clear();
+    const result = await writeOidcModels(db, writes);
+    if (result.written) return;
+    // Another request spent the same code or refresh token first: that is a reuse, and a
+    // reuse ends the grant, as the provider ends it when it sees a spent token itself.
+    held.refused = true;
+    if (result.grantKey !== undefined) await revokeGrant(db, result.grantKey);
+  }
+
+  return {
+    /** the provider's adapter factory */
+    adapter: (name: string): Adapter =>
+      name === 'Client' ? clientAdapter(deps.clients) : modelAdapter(name),
+
+    /**
+     * Runs a token request (`handle`) holding its writes, then writes them in one commit if the
+     * request `succeeded()`, and none of them otherwise. A refresh writes three rows (the spent
+     * token marked, the new refresh token, the access token); each its own commit, they cost
+     * more than the rest of the storage. The spend only counts if no other request made it
+     * first, so two refreshes racing with one token cannot both be answered: false means this
+     * one lost (its grant is revoked) and must be refused.
+     */
+    async commitTogether(handle: () => Promise<void>, succeeded: () => boolean): Promise<boolean> {
+      const held: TokenRequest = {
+        spend: undefined,
+        saves: new Map(),
+        grants: new Map(),
+        ids: new Map(),
+        refused: false,
+      };
+      await tokenRequests.run(held, handle);
+      if (succeeded()) await commitHeld(held);
+      return !held.refused;
+    },
+  };
+
+  function modelAdapter(model: string): Adapter {
+    const { secrets, storedId } = deps;
     const keepsId = FOUND_BY_UID.has(model);
-    const read = async (column: 'id' | 'uid' | 'user_code', value: string) => {
-      const found = await findOidcModel(db, model, { column, value: storedId(value) }, iso(now()));
-      if (!found) return undefined;
+    /** The stored id, hashed once per token request (the same token and grant come up often). */
+    const stored = (value: string): string => {
+      const ids = tokenRequests.getStore()?.ids;
+      let key = ids?.get(value);
+      if (key === undefined) {
+        key = storedId(value);
+        ids?.set(value, key);
+      }
+      return key;
+    };
+    const hashed = (value: string | undefined) => (value === undefined ? undefined : stored(value));
+    /** Before anything else reaches the database, a token request's held writes go first. */
+    const written = async () => {
+      const held = tokenRequests.getStore();
+      if (held) await commitHeld(held);
+    };
+    const opened = (found: StoredOidcModel, jti: string | undefined) => {
       const payload = JSON.parse(secrets.open(found.payload)) as AdapterPayload;
-      if (column === 'id') payload.jti = value;
+      if (jti !== undefined) payload.jti = jti;
       // The provider reads `consumed` to refuse a code or refresh token used twice.
       return found.consumedAt
         ? { ...payload, consumed: Math.floor(Date.parse(found.consumedAt) / 1000) }
         : payload;
+    };
+    const findById = async (id: string) => {
+      await written();
+      const key = stored(id);
+      const held = tokenRequests.getStore();
+      // A grant read with the token that named it, earlier in this request.
+      if (model === 'Grant' && held?.grants.has(key)) {
+        const grant = held.grants.get(key);
+        return grant && opened(grant, id);
+      }
+      const found = await findOidcModelById(db, model, key, iso(now()));
+      if (found?.grantKey !== undefined) held?.grants.set(found.grantKey, found.grant);
+      return found && opened(found, id);
+    };
+    const findBy = async (column: 'uid' | 'user_code', value: string) => {
+      await written();
+      const found = await findOidcModel(db, model, { column, value: stored(value) }, iso(now()));
+      return found && opened(found, undefined);
     };
     return {
       async upsert(id, payload, expiresIn) {
@@ -75,30 +154,64 @@ export function createProviderStorage(deps: StorageDeps): (name: string) => Adap
           await deleteExpiredOidcModels(db, iso(lastSweep));
         }
         const { jti: _id, ...rest } = payload;
-        await upsertOidcModel(db, {
+        const row = {
           model,
-          id: storedId(id),
+          id: stored(id),
           payload: secrets.seal(JSON.stringify(keepsId ? payload : rest)),
           grantId: hashed(payload.grantId),
           uid: hashed(payload.uid),
           userCode: hashed(payload.userCode),
           expiresAt: expiresIn ? iso(now() + expiresIn * 1000) : undefined,
-        });
+        };
+        const held = tokenRequests.getStore();
+        if (!held) return upsertOidcModel(db, row);
+        held.saves.set(`${model} ${row.id}`, row);
+        held.grants.delete(row.id);
       },
-      find: (id) => read('id', id),
-      findByUid: (uid) => read('uid', uid),
-      findByUserCode: (userCode) => read('user_code', userCode),
-      consume: (id) => consumeOidcModel(db, model, storedId(id), iso(now())),
+      find: findById,
+      findByUid: (uid) => findBy('uid', uid),
+      findByUserCode: (userCode) => findBy('user_code', userCode),
+      async consume(id) {
+        const held = tokenRequests.getStore();
+        if (held?.spend !== undefined) await commitHeld(held);
+        const spend = { model, id: stored(id), at: iso(now()) };
+        if (held) held.spend = spend;
+        else await consumeOidcModel(db, spend.model, spend.id, spend.at);
+      },
       async destroy(id) {
-        await deleteOidcModel(db, model, storedId(id));
-        if (model === 'Grant') await deleteSignIn(db, storedId(id));
+        await written();
+        await deleteOidcModel(db, model, stored(id));
+        if (model === 'Grant') await deleteSignIn(db, stored(id));
       },
       async revokeByGrantId(grantId) {
-        await deleteOidcModelsOfGrant(db, storedId(grantId));
-        await deleteSignIn(db, storedId(grantId));
+        await written();
+        await revokeGrant(db, stored(grantId));
       },
     };
   }
+}
+
+export type ProviderStorage = ReturnType<typeof createProviderStorage>;
+
+/** A token request's writes, held until it ends, and what it read and hashed on the way. */
+interface TokenRequest {
+  spend: OidcWrites['spend'];
+  /** by model and stored id: a model saved twice is written once, as last saved */
+  saves: Map<string, OidcModelRow>;
+  /** grants read with the token or code that named them, by stored id (undefined: none) */
+  grants: Map<string, StoredOidcModel | undefined>;
+  /** stored ids by value */
+  ids: Map<string, string>;
+  /** a held spend found its code or token already spent */
+  refused: boolean;
+}
+
+const tokenRequests = new AsyncLocalStorage<TokenRequest>();
+
+/** Everything issued under a grant, and its sign-in. */
+async function revokeGrant(db: Db, grantKey: string): Promise<void> {
+  await deleteOidcModelsOfGrant(db, grantKey);
+  await deleteSignIn(db, grantKey);
 }
 
 /** Clients are registered through Belfry (CLI, extension operations), never through the provider. */
