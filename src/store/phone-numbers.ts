@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { selectQuery } from './direct-reads.js';
 import type { PhoneNumbersTable } from './schema.js';
 
 export type PhoneNumberStatus =
@@ -142,15 +143,36 @@ export interface PhoneNumberFilter {
   limit: number;
 }
 
+/** Every column, named for the direct reads (src/store/direct-reads.ts), which take no `*`. */
+const phoneNumberColumns = [
+  'id',
+  'country',
+  'number_type',
+  'product_type',
+  'status',
+  'calling_name',
+  'calling_name_status',
+  'calling_name_updated_at',
+  'account_id',
+  'user_id',
+  'associated_at',
+  'order_id',
+  'source',
+  'deleted_at',
+  'release_after',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof PhoneNumbersTable>;
+
 /** One page of the inventory in E.164 order; every filter combination has an index. */
 export async function listPhoneNumbers(db: Db, filter: PhoneNumberFilter): Promise<PhoneNumberRecord[]> {
-  let query = db.selectFrom('phone_numbers').selectAll();
+  let query = db.selectFrom('phone_numbers').select(phoneNumberColumns);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.productType !== undefined) query = query.where('product_type', '=', filter.productType);
   if (filter.accountId !== undefined) query = query.where('account_id', '=', filter.accountId);
   if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
-  const rows = await query.orderBy('id').limit(filter.limit).execute();
+  const rows = await selectQuery(db, query.orderBy('id').limit(filter.limit));
   return rows.map(toRecord);
 }
 
