@@ -56,6 +56,27 @@ await eachDialect('users', (server) => {
     assert.deepEqual(got.User, user);
   });
 
+  it('lists an account that has no member, and refuses one that does not exist, with or without a token', async () => {
+    const chime = server().client();
+    const accountId = await newAccountId(chime);
+    // The account is read only when no member comes back (a member implies it): an empty page.
+    assert.deepEqual(
+      (await chime.send(new ListUsersCommand({ AccountId: accountId, UserType: 'SharedDevice' }))).Users,
+      [],
+    );
+    const missing = '0190f0f0-0000-7000-8000-000000000000';
+    await assert.rejects(chime.send(new ListUsersCommand({ AccountId: missing })), NotFoundException);
+    // A token refused for its query still answers NotFound first for an account that is not there.
+    await assert.rejects(
+      chime.send(new ListUsersCommand({ AccountId: missing, NextToken: 'not-a-token' })),
+      NotFoundException,
+    );
+    await assert.rejects(
+      chime.send(new ListUsersCommand({ AccountId: accountId, NextToken: 'not-a-token' })),
+      BadRequestException,
+    );
+  });
+
   it('creates a SharedDevice without an email, but refuses a PrivateUser without one', async () => {
     const chime = server().client();
     const accountId = await newAccountId(chime);
