@@ -212,7 +212,12 @@ async function benchDialect(dialect: Dialect, size: PopulationSize): Promise<Dia
     if (floor) printFloor(floor, load.connections);
     console.log();
     const targets = [
-      ...checkTargets(dialect, results, floor),
+      ...checkTargets(
+        dialect,
+        results,
+        floor,
+        `${size.users.toLocaleString('en')} users, ${size.phoneNumbers.toLocaleString('en')} numbers`,
+      ),
       ...(floor ? [checkAgainstFloor(dialect, floor)] : []),
     ];
     printTargets(targets);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createTestDatabase, dialects, skipReason, type TestDatabase } from '../../test/helpers/databases.js';
-import { selectRows } from './direct-reads.js';
+import { selectQuery, selectRows } from './direct-reads.js';
 
 // Direct reads skip Kysely's connection mutex on SQLite, so what they must never see is checked:
 // another operation's transaction, still open on the shared connection.
@@ -32,6 +32,36 @@ for (const dialect of dialects) {
         ['plain-1', "plain-'2"].sort(),
       );
       assert.deepEqual(await keys(database.db, "plain-'; drop table installation; --"), []);
+    });
+
+    it('answers what Kysely answers: text of every kind, nulls, integers', { skip }, async () => {
+      const awkward = [
+        'quote " and \\ back',
+        'line\nbreak\ttab\u0001',
+        'é, ß, \u2028, 😀',
+        '',
+        '{"json":1}',
+        '42',
+      ];
+      for (const [i, value] of awkward.entries())
+        await sql`insert into installation (key, value) values (${`awkward-${i}`}, ${value})`.execute(
+          database.db,
+        );
+      const query = database.db
+        .selectFrom('installation')
+        .select(['key', 'value'])
+        .where('key', 'like', 'awkward-%')
+        .orderBy('key');
+      const direct = await selectQuery(database.db, query);
+      assert.deepEqual(direct, await query.execute());
+      assert.deepEqual(
+        direct.map((r) => r.value),
+        awkward,
+      );
+      // An expression in the select list (SQLite: not a plain column, so raw rows) and a null.
+      const [row] = await selectRows<{ n: number; absent: null; key: string }>(database.db)`
+        select length(key) as n, null as absent, key from installation where key = ${'awkward-0'}`;
+      assert.deepEqual({ ...row }, { n: 9, absent: null, key: 'awkward-0' });
     });
 
     it('refuses `*` on SQLite, where column names are read once per statement', { skip }, async () => {

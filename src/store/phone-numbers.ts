@@ -1,5 +1,6 @@
 import type { Db } from './database.js';
 import { leadingEquality } from './keyset.js';
+import { selectQuery } from './direct-reads.js';
 import type { PhoneNumbersTable } from './schema.js';
 
 export type PhoneNumberStatus =
@@ -143,6 +144,27 @@ export interface PhoneNumberFilter {
   limit: number;
 }
 
+/** Every column, named for the direct reads (src/store/direct-reads.ts), which take no `*`. */
+const phoneNumberColumns = [
+  'id',
+  'country',
+  'number_type',
+  'product_type',
+  'status',
+  'calling_name',
+  'calling_name_status',
+  'calling_name_updated_at',
+  'account_id',
+  'user_id',
+  'associated_at',
+  'order_id',
+  'source',
+  'deleted_at',
+  'release_after',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof PhoneNumbersTable>;
+
 /**
  * One page of the inventory in E.164 order. A page led by its account, status or product type
  * (leadingEquality) reads the index on that column and the id (phone_numbers_account,
@@ -152,7 +174,7 @@ export interface PhoneNumberFilter {
  */
 export async function listPhoneNumbers(db: Db, filter: PhoneNumberFilter): Promise<PhoneNumberRecord[]> {
   const leader = filter.userId === undefined ? leadingFilter(filter) : undefined;
-  let query = db.selectFrom('phone_numbers').selectAll();
+  let query = db.selectFrom('phone_numbers').select(phoneNumberColumns);
   if (leader) query = query.where(leadingEquality(db, leader[0], leader[1]));
   const notLeader = (column: PhoneNumberColumn) => leader?.[0] !== column;
   if (filter.status !== undefined && notLeader('status')) query = query.where('status', '=', filter.status);
@@ -163,7 +185,7 @@ export async function listPhoneNumbers(db: Db, filter: PhoneNumberFilter): Promi
   if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
   if (leader) query = query.orderBy(leader[0]);
-  const rows = await query.orderBy('id').limit(filter.limit).execute();
+  const rows = await selectQuery(db, query.orderBy('id').limit(filter.limit));
   return rows.map(toRecord);
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from './database.js';
 import { leadingEquality } from './keyset.js';
-import { selectRows } from './direct-reads.js';
+import { selectQuery, selectRows } from './direct-reads.js';
 import type { License } from './accounts.js';
 import type { UsersTable } from './schema.js';
 
@@ -37,6 +37,31 @@ export function normalizeEmail(email: string): string {
 
 /** What a member record is made from: every column but the lookup key kept for email searches. */
 type MemberRow = Omit<UsersTable, 'email_normalized'>;
+
+/** MemberRow's columns, named for the direct reads (src/store/direct-reads.ts), which take no `*`. */
+const memberColumns = [
+  'id',
+  'account_id',
+  'email',
+  'display_name',
+  'license',
+  'user_type',
+  'registration_status',
+  'invitation_status',
+  'registered_on',
+  'invited_on',
+  'personal_pin',
+  'alexa_enabled',
+  'alexa_room_arn',
+  'primary_provisioned_number',
+  'telephony_inbound',
+  'telephony_outbound',
+  'telephony_sms',
+  'sessions_revoked_at',
+  'removed_at',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof MemberRow>;
 
 export function userFromRow(row: MemberRow): UserRecord {
   return {
@@ -152,7 +177,7 @@ export async function listUsers(db: Db, filter: UserFilter): Promise<UserRecord[
   // An address names at most one current member of an account (users_account_email): nothing
   // to order, and asking for the order made PostgreSQL sort after its index search.
   const email = filter.email;
-  let query = db.selectFrom('users').selectAll().where('removed_at', 'is', null);
+  let query = db.selectFrom('users').select(memberColumns).where('removed_at', 'is', null);
   query =
     email === undefined
       ? query.where(leadingEquality(db, 'account_id', filter.accountId))
@@ -166,7 +191,7 @@ export async function listUsers(db: Db, filter: UserFilter): Promise<UserRecord[
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId);
   // Within the account, in id order: see leadingEquality for why the account leads the order.
   if (email === undefined) query = query.orderBy('account_id').orderBy('id');
-  const rows = await query.limit(filter.limit).execute();
+  const rows = await selectQuery(db, query.limit(filter.limit));
   return rows.map(userFromRow);
 }
 

@@ -56,6 +56,25 @@ await eachDialect('users', (server) => {
     assert.deepEqual(got.User, user);
   });
 
+  it('lists an account that has no member, and refuses one that does not exist, with or without a token', async () => {
+    const chime = server().client();
+    const accountId = await newAccountId(chime);
+    // The account is read only when no member comes back (a member implies it): an empty page.
+    assert.deepEqual(
+      (await chime.send(new ListUsersCommand({ AccountId: accountId, UserType: 'SharedDevice' }))).Users,
+      [],
+    );
+    const missing = '0190f0f0-0000-7000-8000-000000000000';
+    // A refused token still answers NotFound first for an account that is not there.
+    const refusals = [
+      [missing, undefined, NotFoundException],
+      [missing, 'not-a-token', NotFoundException],
+      [accountId, 'not-a-token', BadRequestException],
+    ] as const;
+    for (const [AccountId, NextToken, refusal] of refusals)
+      await assert.rejects(chime.send(new ListUsersCommand({ AccountId, NextToken })), refusal);
+  });
+
   it('creates a SharedDevice without an email, but refuses a PrivateUser without one', async () => {
     const chime = server().client();
     const accountId = await newAccountId(chime);

@@ -43,9 +43,11 @@ async function authenticateKey(
     },
   );
   const p = principal!.principal;
-  await services.accessKeys
-    .recordUse(caller.accessKeyId)
-    .catch((err: unknown) => request.log.warn({ err }, 'could not record the access key as used'));
+  const recorded = services.accessKeys.recordUse(caller.accessKeyId);
+  if (recorded !== undefined)
+    await recorded.catch((err: unknown) =>
+      request.log.warn({ err }, 'could not record the access key as used'),
+    );
   return {
     principalId: p.id,
     label: `key/${caller.accessKeyId} (${p.name})`,

@@ -47,6 +47,8 @@ declare module 'fastify' {
 export async function chimeApi(app: FastifyInstance, options: { services: Services; config: Config }) {
   const { services, config } = options;
 
+  // Declared, so every request object has the member from the start (one shape for V8).
+  app.decorateRequest('chimeOperation', undefined);
   // Bodies are kept raw: SigV4 hashes the exact bytes, and JSON is parsed after verification.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));

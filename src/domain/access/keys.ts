@@ -149,15 +149,16 @@ export function createAccessKeys(deps: KeyDeps) {
 
     /**
      * Notes that a key signed a request, for the operator's "last used" column. Written at most
-     * once a minute per key and instance, so verifying a signature stays a read.
+     * once a minute per key and instance, so verifying a signature stays a read; the write's
+     * promise, or undefined when there is none (every request but one a minute need not wait).
      */
-    async recordUse(accessKeyId: string): Promise<void> {
+    recordUse(accessKeyId: string): Promise<void> | undefined {
       const now = deps.clock.now();
       const last = lastRecorded.get(accessKeyId);
-      if (last !== undefined && Math.abs(now.getTime() - last) < 60_000) return;
+      if (last !== undefined && Math.abs(now.getTime() - last) < 60_000) return undefined;
       if (lastRecorded.size > 10_000) lastRecorded.clear();
       lastRecorded.set(accessKeyId, now.getTime());
-      await touchAccessKey(deps.db, accessKeyId, now.toISOString());
+      return touchAccessKey(deps.db, accessKeyId, now.toISOString());
     },
 
     async hasAnyKey(): Promise<boolean> {

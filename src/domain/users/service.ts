@@ -144,7 +144,6 @@ export function createUsersService(deps: DomainDeps) {
 
     async listUsers(actor: Actor, accountId: string, query: UserQuery): Promise<Page<UserRecord>> {
       authorize(actor, 'read', accountId);
-      if (!(await findAccountById(db, accountId))) throw notFound(`Account ${accountId} not found`);
       const filter = {
         email: query.email,
         userType: query.userType,
@@ -155,9 +154,19 @@ export function createUsersService(deps: DomainDeps) {
       const scope = ['users', accountId, query.email?.toLowerCase() ?? null, query.userType ?? null];
       if (query.registrationStatus !== undefined || query.license !== undefined)
         scope.push(query.registrationStatus ?? null, query.license ?? null);
-      return keysetPage({ scope, ...query }, (afterId, limit) =>
+      // A member implies its account (foreign key), so the account is read only when no member
+      // is (an empty page, or a token refused), as GetUser does: a page costs one read, not two.
+      const requireAccount = async () => {
+        if (!(await findAccountById(db, accountId))) throw notFound(`Account ${accountId} not found`);
+      };
+      const page = await keysetPage({ scope, ...query }, (afterId, limit) =>
         listUserRows(db, { accountId, ...filter, afterId, limit }),
-      );
+      ).catch(async (error: unknown) => {
+        await requireAccount();
+        throw error;
+      });
+      if (page.items.length === 0) await requireAccount();
+      return page;
     },
 
     /** The account's members counted by registration status and tier (the account overview). */
