@@ -1,7 +1,7 @@
 /**
  * Values read from the database and kept while its change marker holds (OpenDatabase's
  * changeMarker: SQLite's data_version with this connection's writes; PostgreSQL's notifications
- * from the triggers of migrations 0022 and 0025), so a read on every request (the calling app,
+ * from the triggers of migrations 0022 and 0023), so a read on every request (the calling app,
  * the signing keys' version) is made once rather than each time, and a change made by another
  * instance or the CLI is read as soon as it commits. Nothing is kept while the marker is
  * undefined (nothing is known then); a value is kept only if the marker did not move while it

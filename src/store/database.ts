@@ -41,7 +41,7 @@ export interface OpenDatabase {
    * A value that changes whenever an access key, an admin principal, an app client or a signing
    * key is written, by this process or by another (the CLI, a second server), so a cache of
    * them checked against it is never stale. On SQLite it moves on every write at all
-   * (data_version); on PostgreSQL on every notification of migrations 0022's and 0025's
+   * (data_version); on PostgreSQL on every notification of migrations 0022's and 0023's
    * triggers, and it is undefined while
    * no connection is listening for them (nothing is known then, so nothing may be kept).
    */

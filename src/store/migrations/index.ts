@@ -19,7 +19,7 @@ import * as m0019 from './0019-usage.js';
 import * as m0020 from './0020-member-filter-indexes.js';
 import * as m0021 from './0021-signing-algorithms.js';
 import * as m0022 from './0022-access-key-notifications.js';
-import * as m0025 from './0025-app-client-notifications.js';
+import * as m0023 from './0023-app-client-notifications.js';
 
 /** Every migration in order. Listed statically so the app needs no file-system lookup. */
 export const migrations: Record<string, Migration> = {
@@ -43,5 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0020-member-filter-indexes': m0020,
   '0021-signing-algorithms': m0021,
   '0022-access-key-notifications': m0022,
-  '0025-app-client-notifications': m0025,
+  '0023-app-client-notifications': m0023,
 };
