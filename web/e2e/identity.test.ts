@@ -231,6 +231,8 @@ await eachDialect(
       await page.getByRole('button', { name: 'Disconnect' }).click();
       await page.getByRole('dialog').getByText('Disconnect the OpenID provider?', { exact: false }).waitFor();
       await page.getByRole('dialog').getByRole('button', { name: 'Disconnect' }).click();
+      // The click only sends the request: its answer is the page's word that it is done.
+      await page.getByText('Directory disconnected.', { exact: false }).waitFor();
       assert.equal((await directoryApi(server()).get(accountId)).status, 404);
       const { Account: after } = await server()
         .client()
